@@ -1,0 +1,58 @@
+"""Shared helpers of the CLI commands: opening the library and reporting errors."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from triage_app.core.library_paths import resolve_library_dir
+from triage_app.core.store import Library, LibraryError
+
+EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
+
+
+def fail(message: str, code: int = EXIT_USAGE) -> int:
+    print(f"triage-app: {message}", file=sys.stderr)
+    return code
+
+
+class CommandError(Exception):
+    """A clean, expected failure: printed without a traceback, exit status 2."""
+
+
+@contextmanager
+def open_library(args: argparse.Namespace) -> Iterator[Library]:
+    folder = resolve_library_dir(getattr(args, "library", None))
+    try:
+        library = Library.open(folder)
+    except LibraryError as exc:
+        raise CommandError(str(exc)) from exc
+    try:
+        yield library
+    finally:
+        library.close()
+
+
+def run_command(func):  # noqa: ANN001, ANN201 - a decorator over `(args) -> int`
+    """Turn `CommandError` and `LibraryError` into a message and exit status 2."""
+
+    def wrapper(args: argparse.Namespace) -> int:
+        try:
+            return func(args)
+        except (CommandError, LibraryError) as exc:
+            return fail(str(exc))
+
+    wrapper.__name__ = func.__name__
+    wrapper.__doc__ = func.__doc__
+    return wrapper
+
+
+def sync_search_index(library: Library) -> None:
+    """Bring the search index up to date with the store (rebuilds it when unusable)."""
+    try:
+        from triage_app.core.search_index import sync_index
+    except ModuleNotFoundError:
+        return
+    sync_index(library)

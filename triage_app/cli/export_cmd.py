@@ -1,0 +1,33 @@
+"""`triage-app export`: write papers as JSON, CSV, BibTeX or RIS to a file or stdout."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from triage_app.cli.common import CommandError, open_library, run_command
+from triage_app.core.export_formats import FORMATS
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("export", help="export papers and decisions")
+    p.add_argument("--format", "-f", required=True, choices=sorted(FORMATS))
+    p.add_argument("-o", "--output", metavar="FILE", help="destination (default: stdout)")
+    p.add_argument("--query", "-q", metavar="Q", help="only papers matching Q, in rank order")
+    p.set_defaults(func=run_export)
+
+
+@run_command
+def run_export(args: argparse.Namespace) -> int:
+    from triage_app.core.export_service import export_papers
+
+    with open_library(args) as library:
+        try:
+            count = export_papers(library, args.format, args.output, query=args.query,
+                                  stdout=sys.stdout)
+        except (OSError, ValueError) as exc:
+            raise CommandError(f"export failed: {exc}") from exc
+    if args.output:
+        print(f"wrote {count} paper{'s' if count != 1 else ''} to {args.output}",
+              file=sys.stderr)
+    return 0

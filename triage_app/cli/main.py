@@ -1,0 +1,67 @@
+"""`triage-app`: with no command it opens the window; commands serve scripts and tools.
+
+Heavy modules (Qt, Whoosh) are imported inside the commands that need them so that
+`triage-app --help` answers at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+# Command modules, each with `register(subparsers)`; order is the order in --help.
+COMMAND_MODULES = (
+    "triage_app.cli.import_cmd",
+    "triage_app.cli.list_cmd",
+    "triage_app.cli.mark_cmd",
+    "triage_app.cli.export_cmd",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from triage_app import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="triage-app",
+        description="Triage new papers: import listings, decide, search, export. "
+        "With no command, opens the window.",
+    )
+    parser.add_argument("--version", action="version", version=f"triage-app {__version__}")
+    parser.add_argument(
+        "--library",
+        metavar="DIR",
+        help="library folder (default: $TRIAGE_APP_LIBRARY, else the user data folder)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue  # a command whose module is not part of this build
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        from triage_app.cli.gui_cmd import run_gui
+
+        return run_gui(args)
+    try:
+        return int(args.func(args) or 0)
+    except BrokenPipeError:  # `triage-app list | head`
+        sys.stderr.close()
+        return 0
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

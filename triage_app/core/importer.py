@@ -1,0 +1,328 @@
+"""Import listing files (and JSON/CSV backups) into a library, merging duplicates.
+
+Entries stream from the parser in batches; each batch is one short transaction, so a
+20,000-entry import never holds the write lock for long, and a kill loses at most the batch
+in flight. Re-running an interrupted import finishes it: sources already recorded (same
+content hash and line) count as known.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import IO, Any
+
+from triage_app.core.listing import ListingEntry, ListingError, ParseProblem
+from triage_app.core.normalize import abstract_key, title_key
+from triage_app.core.store import Library, WriteTxn, utc_now
+
+BATCH_SIZE = 2000
+MAX_LINE_BYTES = 1 << 20
+SNIFF_BYTES = 64 * 1024
+
+ProgressFn = Callable[[int, int], None]  # (bytes done, bytes total)
+CancelFn = Callable[[], bool]
+
+
+class ImportCancelled(Exception):
+    pass
+
+
+@dataclass
+class ImportReport:
+    """What one file's import did; `problems` are `FILE:LINE: reason` strings."""
+
+    file: str
+    new: int = 0
+    merged: int = 0
+    known: int = 0
+    skipped: int = 0
+    problems: list[str] = field(default_factory=list)
+    refused: str | None = None
+    already_imported: str | None = None  # when the same content was imported before
+    cancelled: bool = False
+    paper_ids: set[int] = field(default_factory=set)
+
+    @property
+    def usable(self) -> bool:
+        return self.refused is None
+
+    def summary(self) -> str:
+        if self.refused:
+            return f"{self.file}: refused: {self.refused}"
+        if self.already_imported and not (self.new or self.merged or self.skipped):
+            return (
+                f"{self.file}: already imported on {self.already_imported[:10]}; "
+                f"nothing changed ({self.known} entries known)"
+            )
+        parts = f"{self.new} new, {self.merged} merged, {self.known} already known, " \
+                f"{self.skipped} skipped"
+        return f"{self.file}: {parts}" + (" (cancelled)" if self.cancelled else "")
+
+
+# ------------------------------------------------------------------- sources
+@dataclass
+class OpenedSource:
+    name: str
+    stream: IO[bytes]
+    size: int
+    content_hash: str
+
+
+def open_source(path: str | Path) -> OpenedSource:
+    """Open a file (or `-` for standard input, spooled so it can be read twice)."""
+    if str(path) == "-":
+        import tempfile
+
+        spool = tempfile.SpooledTemporaryFile(max_size=32 << 20)  # noqa: SIM115 - returned open
+        data = sys.stdin.buffer
+        while chunk := data.read(1 << 20):
+            spool.write(chunk)
+        spool.seek(0)
+        return _hashed("<stdin>", spool)
+    p = Path(path)
+    try:
+        return _hashed(p.name, p.open("rb"))  # noqa: SIM115 - closed by the caller
+    except IsADirectoryError as exc:
+        raise ListingError("is a folder, not a listing file") from exc
+    except FileNotFoundError as exc:
+        raise ListingError("no such file") from exc
+    except PermissionError as exc:
+        raise ListingError("permission denied") from exc
+
+
+def open_bytes(name: str, data: bytes) -> OpenedSource:
+    return _hashed(name, io.BytesIO(data))
+
+
+def _hashed(name: str, stream: IO[bytes]) -> OpenedSource:
+    digest = hashlib.sha256()
+    size = 0
+    while chunk := stream.read(1 << 20):
+        digest.update(chunk)
+        size += len(chunk)
+    stream.seek(0)
+    return OpenedSource(name, stream, size, digest.hexdigest()[:32])
+
+
+def _sniff(source: OpenedSource) -> str:
+    """`json`, `csv` or `listing`; refuses binary and non-UTF-8 files before any write."""
+    head = source.stream.read(SNIFF_BYTES)
+    source.stream.seek(0)
+    if not head.strip():
+        raise ListingError("empty file")
+    if b"\x00" in head:
+        raise ListingError("binary file (NUL bytes), not a text listing")
+    try:
+        text = head.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 4:  # not just a character cut by the sniff window
+            raise ListingError(f"not UTF-8 text (byte {exc.start})") from exc
+        text = head[: exc.start].decode("utf-8-sig", "ignore")
+    first = text.lstrip()[:1]
+    if first in "[{":
+        return "json"
+    header = text.lstrip().split("\n", 1)[0].strip().lower()
+    if header.startswith("id,title,authors"):
+        return "csv"
+    return "listing"
+
+
+def _text_lines(stream: IO[bytes], problems: list[tuple[int, str]]) -> Iterator[str]:
+    """Decoded lines, memory-bounded: a line longer than 1 MiB is cut and reported."""
+    number = 0
+    first = True
+    while True:
+        raw = stream.readline(MAX_LINE_BYTES + 1)
+        if not raw:
+            return
+        number += 1
+        if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
+            problems.append((number, "line longer than 1 MiB; cut to 1 MiB"))
+            while (rest := stream.readline(MAX_LINE_BYTES)) and not rest.endswith(b"\n"):
+                pass
+        if first:
+            raw = raw.removeprefix(b"\xef\xbb\xbf")
+            first = False
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            line = raw.decode("utf-8", "replace")
+            problems.append((number, "bytes that are not UTF-8 were replaced with \ufffd"))
+        yield line.rstrip("\r\n")
+
+
+# -------------------------------------------------------------------- import
+def import_path(
+    library: Library,
+    path: str | Path,
+    *,
+    as_of: date | None = None,
+    progress: ProgressFn | None = None,
+    cancel: CancelFn | None = None,
+) -> ImportReport:
+    name = "<stdin>" if str(path) == "-" else str(path)
+    try:
+        source = open_source(path)
+    except ListingError as exc:
+        return ImportReport(file=name, refused=str(exc))
+    source.name = name
+    try:
+        return import_source(library, source, as_of=as_of, progress=progress, cancel=cancel)
+    finally:
+        source.stream.close()
+
+
+def import_source(
+    library: Library,
+    source: OpenedSource,
+    *,
+    as_of: date | None = None,
+    progress: ProgressFn | None = None,
+    cancel: CancelFn | None = None,
+) -> ImportReport:
+    report = ImportReport(file=source.name)
+    try:
+        kind = _sniff(source)
+    except ListingError as exc:
+        report.refused = str(exc)
+        return report
+    previous = _finished_batch(library, source.content_hash)
+    if previous is not None:
+        report.already_imported = previous
+    line_problems: list[tuple[int, str]] = []
+    lines = _text_lines(source.stream, line_problems)
+    try:
+        if kind == "json":
+            from triage_app.core.json_backup import read_json_backup
+
+            items: Iterable[Any] = read_json_backup(lines, source.name)
+        elif kind == "csv":
+            from triage_app.core.csv_backup import read_csv_backup
+
+            items = read_csv_backup(lines, source.name)
+        else:
+            from triage_app.core.listing_parser import parse_listing
+
+            items = parse_listing(lines, as_of=as_of or date.today())
+        _run_batches(library, source, items, report, line_problems, progress, cancel)
+    except ListingError as exc:
+        report.refused = str(exc)
+    except ImportCancelled:
+        report.cancelled = True
+    return report
+
+
+def _finished_batch(library: Library, content_hash: str) -> str | None:
+    with library.read() as conn:
+        return conn.exec_driver_sql(
+            "SELECT imported_at FROM import_batch WHERE content_hash = ? AND finished "
+            "ORDER BY id LIMIT 1",
+            (content_hash,),
+        ).scalar()
+
+
+def _run_batches(
+    library: Library,
+    source: OpenedSource,
+    items: Iterable[Any],
+    report: ImportReport,
+    line_problems: list[tuple[int, str]],
+    progress: ProgressFn | None,
+    cancel: CancelFn | None,
+) -> None:
+    merger = _Merger(library, source, report)
+    pending: list[Any] = []
+    for item in items:
+        if isinstance(item, ParseProblem):
+            report.skipped += 1
+            report.problems.append(f"{source.name}:{item.line}: {item.reason}")
+            continue
+        pending.append(item)
+        if len(pending) >= BATCH_SIZE:
+            merger.flush(pending)
+            pending = []
+            if progress:
+                progress(source.stream.tell(), source.size)
+            if cancel and cancel():
+                merger.finish(finished=False)
+                raise ImportCancelled
+    merger.flush(pending)
+    for number, reason in line_problems:
+        report.problems.append(f"{source.name}:{number}: {reason}")
+    merger.finish(finished=True)
+    if progress:
+        progress(source.size, source.size)
+
+
+class _Merger:
+    """Turns parsed entries or backup records into inserts and merges, batch by batch."""
+
+    def __init__(self, library: Library, source: OpenedSource, report: ImportReport) -> None:
+        self.library = library
+        self.source = source
+        self.report = report
+        self.now = utc_now()
+        self.batch_id: int | None = None
+        with library.read() as conn:
+            self.known_lines = {
+                line: pid
+                for line, pid in conn.exec_driver_sql(
+                    "SELECT line, paper_id FROM source WHERE content_hash = ?",
+                    (source.content_hash,),
+                )
+            }
+
+    def _ensure_batch(self, txn: WriteTxn) -> int:
+        if self.batch_id is None:
+            self.batch_id = txn.conn.exec_driver_sql(
+                "INSERT INTO import_batch(file_name, content_hash, imported_at, finished, new, "
+                "merged, known, skipped) VALUES (?, ?, ?, 0, 0, 0, 0, 0) RETURNING id",
+                (Path(self.source.name).name, self.source.content_hash, self.now),
+            ).scalar_one()
+        return self.batch_id
+
+    def flush(self, items: list[Any]) -> None:
+        if not items:
+            return
+        from triage_app.core.paper_merge import merge_items
+
+        with self.library.write() as txn:
+            batch_id = self._ensure_batch(txn)
+            merge_items(txn, items, self, batch_id)
+
+    def finish(self, *, finished: bool) -> None:
+        r = self.report
+        if self.batch_id is None and not finished:
+            return
+        with self.library.write() as txn:
+            batch_id = self._ensure_batch(txn)
+            txn.conn.exec_driver_sql(
+                "UPDATE import_batch SET finished = ?, new = new + ?, merged = merged + ?, "
+                "known = known + ?, skipped = skipped + ? WHERE id = ?",
+                (int(finished), r.new, r.merged, r.known, r.skipped, batch_id),
+            )
+
+
+def entry_to_row(entry: ListingEntry) -> dict[str, Any]:
+    """Paper columns from a parsed listing entry."""
+    return {
+        "title": entry.title,
+        "title_key": title_key(entry.title),
+        "abstract_key": abstract_key(entry.abstract),
+        "authors": json.dumps(list(entry.authors), ensure_ascii=False),
+        "et_al": entry.et_al,
+        "affiliations": json.dumps(list(entry.affiliations), ensure_ascii=False),
+        "category": entry.category,
+        "published": entry.published.isoformat() if entry.published else None,
+        "year_inferred": bool(entry.published) and not entry.year_in_listing,
+        "score": entry.score,
+        "has_code": entry.has_code,
+        "abstract": entry.abstract,
+    }

@@ -1,0 +1,97 @@
+"""Schema versions and in-place upgrades; each upgrade runs after a backup copy.
+
+The version lives in SQLite's `PRAGMA user_version`. Version 1 was the first release's
+schema (papers, tags, sources); version 2 added import batches, the index outbox, library
+settings and the time a paper was decided.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import Connection
+from sqlmodel import SQLModel
+
+from triage_app.core import models
+from triage_app.core.store import Library, LibraryError
+
+# The first release's schema, kept to test upgrades against real old files.
+SCHEMA_V1 = """
+CREATE TABLE paper (
+    id INTEGER PRIMARY KEY, title VARCHAR, title_key VARCHAR, abstract_key VARCHAR,
+    authors VARCHAR NOT NULL, et_al BOOLEAN NOT NULL, affiliations VARCHAR NOT NULL,
+    category VARCHAR, published VARCHAR, year_inferred BOOLEAN NOT NULL, score FLOAT,
+    has_code BOOLEAN NOT NULL, abstract VARCHAR NOT NULL, status VARCHAR NOT NULL,
+    starred BOOLEAN NOT NULL, rating INTEGER, note VARCHAR NOT NULL,
+    created_at VARCHAR NOT NULL, updated_at VARCHAR NOT NULL
+);
+CREATE INDEX ix_paper_title_key ON paper (title_key);
+CREATE INDEX ix_paper_abstract_key ON paper (abstract_key);
+CREATE TABLE tag (id INTEGER PRIMARY KEY, name VARCHAR COLLATE NOCASE NOT NULL UNIQUE);
+CREATE TABLE paper_tag (
+    paper_id INTEGER REFERENCES paper(id) ON DELETE CASCADE,
+    tag_id INTEGER REFERENCES tag(id) ON DELETE CASCADE,
+    PRIMARY KEY (paper_id, tag_id)
+);
+CREATE TABLE source (
+    id INTEGER PRIMARY KEY, paper_id INTEGER REFERENCES paper(id) ON DELETE CASCADE,
+    file_name VARCHAR NOT NULL, content_hash VARCHAR NOT NULL, line INTEGER NOT NULL,
+    imported_at VARCHAR NOT NULL
+);
+CREATE UNIQUE INDEX ix_source_hash_line ON source (content_hash, line);
+PRAGMA user_version = 1;
+"""
+
+
+def _v1_to_v2(conn: Connection) -> None:
+    conn.exec_driver_sql("ALTER TABLE paper ADD COLUMN decided_at VARCHAR")
+    conn.exec_driver_sql(
+        "UPDATE paper SET decided_at = updated_at WHERE status != 'new'"
+    )
+    conn.exec_driver_sql("ALTER TABLE source ADD COLUMN batch_id INTEGER REFERENCES import_batch(id)")
+    SQLModel.metadata.create_all(conn, checkfirst=True)
+    # The index was built by the old version: queue every paper to be indexed again.
+    conn.exec_driver_sql("INSERT OR IGNORE INTO index_outbox(paper_id) SELECT id FROM paper")
+
+
+UPGRADES: dict[int, Callable[[Connection], None]] = {1: _v1_to_v2}
+
+
+def schema_version(library: Library) -> int:
+    with library.read() as conn:
+        return int(conn.exec_driver_sql("PRAGMA user_version").scalar() or 0)
+
+
+def upgrade_to_current(library: Library) -> None:
+    """Create a new library, or upgrade an older one in place after backing it up."""
+    version = schema_version(library)
+    current = models.SCHEMA_VERSION
+    if version > current:
+        raise LibraryError(
+            f"{library.db_path} was written by a newer triage-app (schema {version}, this "
+            f"version reads up to {current}). Upgrade triage-app; the file was left untouched."
+        )
+    if version == current:
+        return
+    if version == 0:
+        with library.read() as conn:
+            tables = conn.exec_driver_sql(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+            ).scalar()
+        if tables:
+            raise LibraryError(
+                f"{library.db_path} is an SQLite file but not a triage-app library; it was "
+                f"left untouched. Choose another folder with --library."
+            )
+        with library._write_engine.begin() as conn:
+            SQLModel.metadata.create_all(conn)
+            conn.exec_driver_sql(f"PRAGMA user_version = {current}")
+        return
+    from triage_app.core.backups import backup_library
+
+    backup_library(library, reason=f"before-upgrade-v{version}")
+    with library._write_engine.begin() as conn:
+        while version < current:
+            UPGRADES[version](conn)
+            version += 1
+        conn.exec_driver_sql(f"PRAGMA user_version = {current}")
