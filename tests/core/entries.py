@@ -1,0 +1,22 @@
+"""Small hand-made listing entries for store and importer tests."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from triage_app.core.listing import ListingEntry
+
+ABSTRACT_A = "We study sparse autoencoders on language model activations at scale."
+ABSTRACT_B = "A benchmark for retrieval augmented generation in the legal domain."
+
+
+def entry(line: int = 1, title: str | None = "Sparse Autoencoders at Scale",
+          abstract: str = ABSTRACT_A, **kw) -> ListingEntry:
+    fields = dict(
+        line=line, title=title, authors=("Ada Lovelace", "Alan Turing") if title else (),
+        et_al=False, affiliations=(), category="LG" if title else None,
+        published=date(2025, 12, 3) if title else None, year_in_listing=True,
+        score=None, has_code=False, abstract=abstract,
+    )
+    fields.update(kw)
+    return ListingEntry(**fields)
