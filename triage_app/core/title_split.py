@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import itertools
 import json
 import math
 from dataclasses import dataclass
@@ -15,12 +16,59 @@ AUTHOR_SEP = ", "
 
 # Lowercase name particles (a closed grammatical class, not a list of examples).
 _PARTICLES = frozenset(
-    "van von der den de del della dei degli di da das dos do du la le les lo ten ter "
-    "bin binti ibn al el y e zu af av".split()
+    [
+        "van",
+        "von",
+        "der",
+        "den",
+        "de",
+        "del",
+        "della",
+        "dei",
+        "degli",
+        "di",
+        "da",
+        "das",
+        "dos",
+        "do",
+        "du",
+        "la",
+        "le",
+        "les",
+        "lo",
+        "ten",
+        "ter",
+        "bin",
+        "binti",
+        "ibn",
+        "al",
+        "el",
+        "y",
+        "e",
+        "zu",
+        "af",
+        "av",
+    ]
 )
 # Last words that make an author a collective ("Qwen Team", "Meituan LongCat Team").
 _CORPORATE_TAILS = frozenset(
-    "team lab labs group consortium collaboration project committee inc. ltd. ai".split()
+    [
+        "team",
+        "lab",
+        "labs",
+        "group",
+        "consortium",
+        "collaboration",
+        "project",
+        "committee",
+        "inc.",
+        "ltd.",
+        "ai",
+    ]
+)
+# Surname/given-name prefixes that keep a capital after them (MacDiarmid, DeLuca).
+_NAME_PREFIXES = frozenset(
+    ["Mc", "Mac", "De", "Di", "Da", "Del", "Della", "La", "Le", "Van", "Von", "Du", "Fitz"]
 )
 _NAME_PUNCT = frozenset("'’-‐.")
 _TITLE_BAD_END = frozenset(",;:-‐(/[{&")
@@ -52,11 +100,17 @@ def _english() -> dict[str, float]:
     return {w: math.log10(c + 1) for w, c in counts.items()}
 
 
+# gender-guesser's per-country frequency columns (line[30:]) for China, Korea, Vietnam:
+# those conventions build given names from syllables written CamelCase ('ZiHao').
+_EAST_ASIAN_COLUMNS = (49, 52, 53)
+
+
 @cache
-def _given_names() -> frozenset[str]:
-    """Lowercased international given names, from gender-guesser's data (loaded once)."""
+def _name_lexicon() -> tuple[frozenset[str], frozenset[str]]:
+    """(all given names, East Asian syllable names), lowercased, from gender-guesser's data."""
     path = resources.files("gender_guesser") / "data" / "nam_dict.txt"
     names: set[str] = set()
+    syllables: set[str] = set()
     with path.open("r", encoding="utf-8") as fh:
         for line in fh:
             if not line or line[0] in "#=":
@@ -65,12 +119,19 @@ def _given_names() -> frozenset[str]:
             if len(parts) < 2:
                 continue
             name = parts[1].lower()
-            if "+" in name:
-                names.update(name.replace("+", sep) for sep in ("", " ", "-"))
-                names.update(name.split("+"))
-            else:
-                names.add(name)
-    return frozenset(names)
+            forms = [name.replace("+", sep) for sep in ("", " ", "-")] if "+" in name else [name]
+            names.update(forms)
+            names.update(name.split("+"))
+            freqs = line[30:]
+            if "+" not in name and any(
+                c < len(freqs) and not freqs[c].isspace() for c in _EAST_ASIAN_COLUMNS
+            ):
+                syllables.add(name)
+    return frozenset(names), frozenset(syllables)
+
+
+def _given_names() -> frozenset[str]:
+    return _name_lexicon()[0]
 
 
 def word_freq(word: str) -> float | None:
@@ -118,9 +179,16 @@ def _is_acronym(chunk: str) -> bool:
     """'RL', 'LLMs', '3D', 'GPT4' look like acronyms."""
     core = chunk[:-1] if len(chunk) > 2 and chunk.endswith("s") else chunk
     letters = [c for c in core if c.isalpha()]
-    return bool(letters) and all(c.isupper() for c in letters) and (
-        len(letters) >= 2 or any(c.isdigit() for c in core)
+    return (
+        bool(letters)
+        and all(c.isupper() for c in letters)
+        and (len(letters) >= 2 or any(c.isdigit() for c in core))
     )
+
+
+def _word_strength(freq: float) -> float:
+    """Known English words score 2..3; frequency matters little (technical words are rare)."""
+    return 2.0 + min(freq, 4.0) / 4.0
 
 
 def _chunk_score(chunk: str) -> float:
@@ -133,7 +201,7 @@ def _chunk_score(chunk: str) -> float:
         return 1.5
     freq = word_freq(chunk)
     if freq is not None and (chunk.islower() or chunk.istitle() or chunk.isupper()):
-        return min(3.0, 0.5 + freq / 2)
+        return _word_strength(freq)
     if len(chunk) == 1 and chunk.isupper():
         return 0.0
     return -1.5
@@ -145,7 +213,7 @@ def title_end_score(title: str) -> float:
     if not title or title[-1] in _TITLE_BAD_END:
         return -20.0
     last = title.rsplit(" ", 1)[-1]
-    core = last.rstrip(").?!\"'’”]}%*+")
+    core = last.rstrip(").?!\"'’”]}%*+").lstrip("([{\"'‘“")
     if not core:
         return 1.0
     if core[-1].isdigit():
@@ -153,25 +221,36 @@ def title_end_score(title: str) -> float:
     if not core[-1].isalpha():
         return -2.0
     piece = core.replace("‐", "-").replace("/", "-").rsplit("-", 1)[-1]
-    piece = "".join(c for c in piece if c.isalnum())
-    if not piece:
-        return -2.0
+    if not piece.isalnum():
+        # 'Report?Ho', '(ADA)?Ho': letters glued after closing punctuation belong to a name.
+        inner = piece.rstrip("".join(c for c in piece if c.isalpha()))
+        return -6.0 if inner and inner[-1] in '?!)]}"”’:;,' else -1.0
     if piece[0].isdigit():
         parts = humps(piece)
+        tail = parts[-1]
+        if tail[:1].isupper() and tail[1:].islower():
+            return -1.0  # '6Min': a digit glued to a capitalised word is a split point
         return sum(_chunk_score(p) for p in parts[1:]) / max(1, len(parts) - 1)
     if _is_acronym(piece):
         return 2.0
+    if len(piece) == 1:
+        return 0.5  # 'Part A', 'Plan B': possible, but a lone capital is weak evidence
     freq = word_freq(piece)
     if freq is not None and (piece.islower() or piece.istitle() or piece.isupper()):
-        return min(3.0, 0.5 + freq / 2)
+        return _word_strength(freq)
     parts = humps(piece)
     if len(parts) == 1:
+        if piece.istitle() and is_given_name(piece):
+            return -1.0  # 'Eun': a given name that is no English word likely starts an author
         if piece.istitle() or piece.islower():
             return 0.0  # an unknown but ordinary word ('Localizationer', 'splatting')
         return -1.5
     scores = [_chunk_score(p) for p in parts]
     # CamelCase ends are rarer than plain words; judge mostly by their weakest/last hump.
-    return -1.0 + min(scores) * 0.5 + scores[-1] * 0.5
+    # Each extra hump costs (a CamelCase end competes with a CamelCase given name), an
+    # acronym hump less so: 'GraphRAG', 'VideoLLMs', 'MiniGPT' are common in titles.
+    cost = sum(1.0 if _is_acronym(p) or p.isdigit() else 2.5 for p in parts[1:])
+    return -cost + min(scores) * 0.5 + scores[-1] * 0.5
 
 
 def title_body_score(title: str) -> float:
@@ -180,14 +259,19 @@ def title_body_score(title: str) -> float:
     Shared words cancel out between candidates, so this only judges the words that one
     reading gives to the title and another to the first author ('ReportMeituan Long').
     """
-    words = title.split()[:-1]
     penalty = 0.0
+    for part in title.split(AUTHOR_SEP)[1:-1]:
+        if author_score(part, first=True) > -2.5:
+            penalty -= 2.0  # a comma-separated name inside the title: authors were cut
+    words = title.split()[:-1]
     for word in words:
+        if any(a in "?!)]:;," and b.isupper() for a, b in itertools.pairwise(word)):
+            penalty -= 4.0  # 'Connectome?G.': closing punctuation glued to a capital
         for piece in word.replace("‐", "-").replace("/", "-").split("-"):
             piece = "".join(c for c in piece if c.isalnum())
             parts = humps(piece) if piece else []
             if len(parts) > 1:
-                penalty += sum(min(0.0, _chunk_score(h)) for h in parts)
+                penalty += 2.0 * sum(min(0.0, _chunk_score(h)) for h in parts)
     return penalty
 
 
@@ -199,7 +283,10 @@ def _is_initial(tok: str) -> bool:
     body = tok.replace("-", "").replace("‐", "")
     if len(body) < 2 or len(body) % 2 or not tok.endswith("."):
         return False
-    return all(body[i].isalpha() and body[i].isupper() and body[i + 1] == "." for i in range(0, len(body), 2))
+    return all(
+        body[i].isalpha() and body[i].isupper() and body[i + 1] == "."
+        for i in range(0, len(body), 2)
+    )
 
 
 def _shape_ok(tok: str) -> bool:
@@ -210,7 +297,7 @@ def _shape_ok(tok: str) -> bool:
 def name_token_score(tok: str, *, first: bool, corporate: bool) -> float:
     """Plausibility of one token of a person's (or collective's) name."""
     if _is_initial(tok):
-        return 0.5
+        return 1.0
     if tok.lower() in _PARTICLES and tok.islower():
         return -4.0 if first else -0.2
     if len(tok) > 1 and tok[1] in "'’" and tok[0].islower() and tok[2:3].isupper():
@@ -240,18 +327,24 @@ def _name_piece_score(piece: str, *, first: bool, corporate: bool) -> float:
             return 0.0
         return -1.0 if len(piece) <= 3 and not first else -6.0
     parts = humps(piece)
-    if len(parts) > 1 and parts[0][0].isupper() and len(parts[0]) >= 2 and parts[0][1].isupper():
+    if len(piece) > 2 and piece[1].isupper() and any(c.islower() for c in piece[2:]):
         # 'LMonte', 'RAGJohn': an uppercase run glued to a name is a split error.
-        return -1.0 if corporate else -8.0
+        return -6.0 if corporate else -8.0
     if corporate:
-        return 0.0
-    if piece[:2] in ("Mc", "Ma", "O'") or piece.startswith("Mac"):
-        return 0.0 if not first else -1.0
+        return -1.0 * max(0, len(parts) - 2)  # brands: 'GigaWorld', rarely more humps
+    if len(parts) == 2 and parts[0] in _NAME_PREFIXES and parts[1][1:].islower():
+        return 0.0 if not first else -1.0  # MacDiarmid, McKenzie, DiCaprio, LaToya
     if is_given_name(piece):
         return 1.5  # listed as one name: 'YoungJae', 'DeAndre'
-    if all(is_given_name(p) for p in parts):
-        return 0.5  # made of name syllables: 'ZiHao'
-    return -4.0
+    if _syllable_name(parts):
+        return 0.5  # made of short name syllables: 'ZiHao', 'SuBeen'
+    return -6.0 - max(0, len(parts) - 2)
+
+
+def _syllable_name(parts: list[str]) -> bool:
+    """'Zi'+'Hao', 'Young'+'Jae': every hump is a Chinese/Korean/Vietnamese given name."""
+    syllables = _name_lexicon()[1]
+    return len(parts) > 1 and all(p.lower() in syllables for p in parts)
 
 
 def author_score(author: str, *, first: bool) -> float:
@@ -265,6 +358,8 @@ def author_score(author: str, *, first: bool) -> float:
     score = _LEN_PRIOR.get(len(toks), -5.0)
     if len(toks[0]) == 1 and not corporate:
         score -= 5.0  # a bare capital letter does not start a name ('B AIssistant...')
+    if len(toks) == 1 and not corporate:
+        score -= 2.0  # mononyms are rare; a lone surname usually means a bad split
     if corporate:
         score += 0.5 if len(toks) > 1 else 1.0
     score += name_token_score(toks[0], first=True, corporate=corporate)
