@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from tests.core.entries import ABSTRACT_B, entry
 from triage_app.core.decisions import DecisionPatch, mark, redo, undo
 from triage_app.core.importer import ImportReport, _Merger, open_bytes
 from triage_app.core.store import Library
-from tests.core.entries import ABSTRACT_B, entry
 
 
 @pytest.fixture

@@ -29,7 +29,7 @@ def test_not_sqlite_file_is_refused_and_left_untouched(tmp_path: Path) -> None:
     db = folder / "library.sqlite"
     db.write_bytes(b"this is not a database at all, just some text\n" * 10)
     before = db.read_bytes()
-    with pytest.raises(LibraryError, match="not an SQLite database.*restore"):
+    with pytest.raises(LibraryError, match=r"not an SQLite database.*restore"):
         Library.open(folder)
     assert db.read_bytes() == before
 

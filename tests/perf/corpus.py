@@ -21,10 +21,15 @@ from pathlib import Path
 from triage_app.core.listing import ListingEntry
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "listings"
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
 CATEGORIES = ("CL", "LG", "AI", "CV", "RO", "IR", "NE", "CR", "HC", "SE", "DB", "DC", "MA",
               "SD", "CY", "ET")
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-FAMILY = (
+FAMILY = _words(
     "Smith Johnson Garcia Müller Rossi Dubois Kowalski Nowak Ivanov Petrov Chen Wang Li Zhang "
     "Liu Yang Huang Zhao Wu Zhou Xu Sun Ma Zhu Hu Guo He Lin Gao Luo Kim Lee Park Choi Jung "
     "Kang Tanaka Suzuki Takahashi Watanabe Ito Nakamura Kobayashi Singh Kumar Sharma Patel "
@@ -40,16 +45,16 @@ FAMILY = (
     "Giordano Rizzo Lombardi Moretti Barbieri Fontana Santoro Mariani Rinaldi Caruso Ferrara "
     "Yılmaz Kaya Demir Şahin Çelik Yıldız Yıldırım Öztürk Aydın Özdemir Arslan Doğan "
     "Cohen Levi Mizrahi Peretz Biton Friedman Katz Goldberg Rosenberg Shapiro Kaplan"
-).split()
+)
 PARTICLE_FAMILY = ("van der Berg", "de Souza", "van Dijk", "da Silva", "von Neumann",
                    "de la Cruz", "Van den Broeck", "di Stefano", "Le Roux", "dos Santos")
-FALLBACK_WORDS = (
+FALLBACK_WORDS = _words(
     "learning model models language large neural network networks data training method "
     "methods performance results task tasks approach based using show propose novel framework "
     "deep generation image reasoning benchmark evaluation agents policy reward robust efficient "
     "attention transformer transformers representation representations features graph diffusion "
     "alignment safety interpretability sparse autoencoders retrieval multimodal vision robot"
-).split()
+)
 
 
 @lru_cache(maxsize=1)

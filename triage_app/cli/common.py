@@ -35,7 +35,7 @@ def open_library(args: argparse.Namespace) -> Iterator[Library]:
         library.close()
 
 
-def run_command(func):  # noqa: ANN001, ANN201 - a decorator over `(args) -> int`
+def run_command(func):
     """Turn `CommandError` and `LibraryError` into a message and exit status 2."""
 
     def wrapper(args: argparse.Namespace) -> int:
@@ -55,4 +55,8 @@ def sync_search_index(library: Library) -> None:
         from triage_app.core.search_index import sync_index
     except ModuleNotFoundError:
         return
-    sync_index(library)
+    try:
+        sync_index(library)
+    except Exception as exc:
+        print(f"triage-app: warning: the search index was not updated ({exc!r}); the "
+              f"changes are saved and will be indexed at the next start", file=sys.stderr)

@@ -58,7 +58,7 @@ def run_import(args: argparse.Namespace) -> int:
         print(f"total: {total['new']} new, {total['merged']} merged, "
               f"{total['known']} already known, {total['skipped']} skipped")
     imported = sum(r.new + r.merged + r.known for r in reports)
-    if all(r.refused for r in reports) or imported == 0 and any(r.skipped for r in reports):
+    if all(r.refused for r in reports) or (imported == 0 and any(r.skipped for r in reports)):
         return EXIT_USAGE
     if any(r.refused or r.skipped for r in reports):
         return EXIT_PARTIAL

@@ -21,7 +21,8 @@ class BackupRecord:
     note: str
     tags: tuple[str, ...]
     sources: tuple[dict[str, Any], ...]
-    updated_at: str | None
+    created_at: str | None
+    decisions_at: str | None
     decided_at: str | None
 
 
@@ -65,6 +66,8 @@ def record_from_json(obj: Any, line: int) -> BackupRecord:
         note=str(obj.get("note") or ""),
         tags=tuple(t for t in (obj.get("tags") or []) if t.strip()),
         sources=tuple(sources),
-        updated_at=obj.get("updated_at"),
+        created_at=obj.get("created_at") or None,
+        # Exports before `decisions_at` existed: their last change is the best clock there is.
+        decisions_at=obj.get("decisions_at") or obj.get("updated_at") or None,
         decided_at=obj.get("decided_at") or (None if status == "new" else obj.get("updated_at")),
     )

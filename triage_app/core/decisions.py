@@ -31,7 +31,7 @@ class DecisionPatch:
     status: str | _Unset = UNSET
     starred: bool | _Unset = UNSET
     toggle_star: bool = False
-    rating: int | None | _Unset = UNSET
+    rating: int | _Unset | None = UNSET
     note: str | _Unset = UNSET
     add_tags: tuple[str, ...] = ()
     remove_tags: tuple[str, ...] = ()
@@ -124,8 +124,8 @@ def write_states(
         return []
     conn.exec_driver_sql(
         "UPDATE paper SET status = ?, starred = ?, rating = ?, note = ?, decided_at = ?, "
-        "updated_at = ? WHERE id = ?",
-        [(s.status, int(s.starred), s.rating, s.note, s.decided_at, now, s.paper_id)
+        "updated_at = ?, decisions_at = ? WHERE id = ?",
+        [(s.status, int(s.starred), s.rating, s.note, s.decided_at, now, now, s.paper_id)
          for s in changed],
     )
     retagged = [s for s in changed if old_by_id.get(s.paper_id, s).tags != s.tags

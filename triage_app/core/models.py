@@ -40,6 +40,8 @@ class Paper(SQLModel, table=True):
     created_at: str = ""  # ISO UTC timestamps
     updated_at: str = ""
     decided_at: str | None = None  # when the status last left `new` (triage pace)
+    # When a decision last changed (not metadata): the "newer decision wins" clock of restores.
+    decisions_at: str | None = None
 
 
 class Tag(SQLModel, table=True):

@@ -70,12 +70,12 @@ def _load_matches(
             chunk = key_list[start : start + 900]
             marks = ",".join("?" * len(chunk))
             result = txn.conn.exec_driver_sql(
-                f"SELECT id, {cols}, updated_at FROM paper WHERE {column} IN ({marks}) "
+                f"SELECT id, {cols}, decisions_at FROM paper WHERE {column} IN ({marks}) "
                 f"ORDER BY id",
                 tuple(chunk),
             )
             for row in result:
-                record = dict(zip(("id", *META_COLUMNS, "updated_at"), row, strict=True))
+                record = dict(zip(("id", *META_COLUMNS, "decisions_at"), row, strict=True))
                 rows[record["id"]] = record
     for pid, record in sorted(rows.items()):
         if record["title_key"]:
@@ -126,9 +126,10 @@ def merge_items(txn: WriteTxn, items: Sequence[Any], merger: _Merger, batch_id: 
             else:
                 pid = next_id
             next_id = max(next_id, pid + 1)
-            new_row = {**row, "id": pid, "created_at": now, "updated_at": now}
+            created = getattr(item, "created_at", None) or now
+            new_row = {**row, "id": pid, "created_at": created, "updated_at": now}
             inserts.append(new_row)
-            current[pid] = {**row, "id": pid, "updated_at": now, "_new": True}
+            current[pid] = {**row, "id": pid, "decisions_at": None, "_new": True}
             report.new += 1
         if row["title_key"]:
             by_title.setdefault(row["title_key"], pid)
@@ -192,21 +193,23 @@ def _restore_decisions(
     stamps: dict[int, str] = {}
     for pid, item in restored:
         is_new = current[pid].get("_new", False)
-        if not is_new and (item.updated_at or "") <= (current[pid].get("updated_at") or ""):
+        if not is_new and (item.decisions_at or "") <= (current[pid].get("decisions_at") or ""):
             continue
         wanted[pid] = DecisionState(
             paper_id=pid, status=item.status, starred=item.starred, rating=item.rating,
             note=item.note, tags=tuple(sorted(item.tags, key=str.casefold)),
             decided_at=item.decided_at,
         )
-        stamps[pid] = item.updated_at or now
+        stamps[pid] = item.decisions_at or now
     if not wanted:
         return
     states = list(wanted.values())
     written = write_states(txn.conn, states, [old[s.paper_id] for s in states], now)
-    # Keep the backup's own timestamps so a second restore is a no-op, not a newer write.
+    if not written:
+        return
+    # Keep the backup's own decision clock so a second restore is a no-op, not a newer write.
     txn.conn.exec_driver_sql(
-        "UPDATE paper SET updated_at = ? WHERE id = ?", [(stamps[p], p) for p in written]
+        "UPDATE paper SET decisions_at = ? WHERE id = ?", [(stamps[p], p) for p in written]
     )
     txn.touch(written)
 

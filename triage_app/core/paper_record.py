@@ -65,6 +65,7 @@ class PaperRecord:
     created_at: str = ""
     updated_at: str = ""
     decided_at: str | None = None
+    decisions_at: str | None = None
 
     @property
     def first_author(self) -> str:
@@ -98,6 +99,7 @@ class PaperRecord:
             "created_at": self.created_at,
             "updated_at": self.updated_at,
             "decided_at": self.decided_at,
+            "decisions_at": self.decisions_at,
         }
 
 

@@ -45,10 +45,12 @@ PRAGMA user_version = 1;
 
 def _v1_to_v2(conn: Connection) -> None:
     conn.exec_driver_sql("ALTER TABLE paper ADD COLUMN decided_at VARCHAR")
+    conn.exec_driver_sql("ALTER TABLE paper ADD COLUMN decisions_at VARCHAR")
+    conn.exec_driver_sql("UPDATE paper SET decided_at = updated_at WHERE status != 'new'")
+    conn.exec_driver_sql("UPDATE paper SET decisions_at = updated_at")
     conn.exec_driver_sql(
-        "UPDATE paper SET decided_at = updated_at WHERE status != 'new'"
+        "ALTER TABLE source ADD COLUMN batch_id INTEGER REFERENCES import_batch(id)"
     )
-    conn.exec_driver_sql("ALTER TABLE source ADD COLUMN batch_id INTEGER REFERENCES import_batch(id)")
     SQLModel.metadata.create_all(conn, checkfirst=True)
     # The index was built by the old version: queue every paper to be indexed again.
     conn.exec_driver_sql("INSERT OR IGNORE INTO index_outbox(paper_id) SELECT id FROM paper")
@@ -91,6 +93,8 @@ def upgrade_to_current(library: Library) -> None:
 
     backup_library(library, reason=f"before-upgrade-v{version}")
     with library._write_engine.begin() as conn:
+        # Another process may have upgraded while this one made its backup.
+        version = int(conn.exec_driver_sql("PRAGMA user_version").scalar() or 0)
         while version < current:
             UPGRADES[version](conn)
             version += 1

@@ -1,0 +1,20 @@
+"""Helpers shared by test modules (not fixtures: plain functions)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import SEED_AS_OF
+from triage_app.core.importer import import_path
+from triage_app.core.store import Library
+
+SEED_FILES = ("002_e1e6b264440ae296.txt", "003_fa884e0c8d87af1f.txt", "004_b89f686bb3a49483.txt")
+
+
+def seed_library(folder: Path, shared_listings: Path) -> Library:
+    """A library holding the 64 papers of the three shared seed listings."""
+    library = Library.open(folder)
+    for name in SEED_FILES:
+        report = import_path(library, shared_listings / name, as_of=SEED_AS_OF)
+        assert report.refused is None and report.skipped == 0, report.summary()
+    return library
