@@ -74,6 +74,8 @@ _NAME_PUNCT = frozenset("'’-‐.")
 _TITLE_BAD_END = frozenset(",;:-‐(/[{&")
 _MAX_AUTHOR_TOKENS = 7
 _MAX_AUTHOR_CHARS = 120
+_BODY_WINDOW = 400
+_MAX_WORD_CHARS = 60  # only a word's end matters when judging where a title stops
 # Author-length prior: most first authors show two or three name tokens.
 _LEN_PRIOR = {1: -2.5, 2: 0.0, 3: -0.3, 4: -1.2, 5: -2.0, 6: -3.0, 7: -4.0}
 
@@ -212,7 +214,7 @@ def title_end_score(title: str) -> float:
     title = title.rstrip()
     if not title or title[-1] in _TITLE_BAD_END:
         return -20.0
-    last = title.rsplit(" ", 1)[-1]
+    last = title[-_MAX_WORD_CHARS:].rsplit(" ", 1)[-1]
     core = last.rstrip(").?!\"'’”]}%*+").lstrip("([{\"'‘“")
     if not core:
         return 1.0
@@ -349,8 +351,10 @@ def _syllable_name(parts: list[str]) -> bool:
 
 def author_score(author: str, *, first: bool) -> float:
     """Plausibility of a whole author string (person or collective)."""
+    if len(author) > _MAX_AUTHOR_CHARS:
+        return -50.0
     toks = author.split()
-    if not toks or len(toks) > _MAX_AUTHOR_TOKENS or len(author) > _MAX_AUTHOR_CHARS:
+    if not toks or len(toks) > _MAX_AUTHOR_TOKENS:
         return -50.0
     corporate = toks[-1].lower() in _CORPORATE_TAILS or (
         len(toks) == 1 and any(c.isupper() for c in toks[0][1:])
@@ -393,6 +397,9 @@ def _candidates(head: str, et_al: bool) -> list[tuple[float, str, tuple[str, ...
     """Every plausible (score, title, authors) reading of the glued head."""
     parts = head.split(AUTHOR_SEP)
     out: list[tuple[float, str, tuple[str, ...]]] = []
+    # Title words are judged only near the end of the line: the same span for every
+    # candidate, so shared words cancel and an enormous line stays cheap.
+    window = max(0, len(head) - _BODY_WINDOW)
     for k in (3,) if et_al else (1, 2, 3):
         if len(parts) < k:
             continue
@@ -414,7 +421,7 @@ def _candidates(head: str, et_al: bool) -> list[tuple[float, str, tuple[str, ...
                 continue
             score = (
                 title_end_score(title)
-                + title_body_score(title)
+                + title_body_score(title[window:])
                 + author_score(first, first=True)
                 + rest_score
             )

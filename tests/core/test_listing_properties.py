@@ -1,0 +1,158 @@
+"""Property tests: the parser never raises but ListingError; render -> parse round-trips."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+from datetime import date, timedelta
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from triage_app.core.listing import ListingEntry, ListingError
+from triage_app.core.listing_parser import parse_listing, parse_stream, render_entry
+from triage_app.core.title_split import split_title_line
+
+AS_OF = date(2026, 11, 24)
+FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+# --------------------------------------------------------------------------- hostile input
+
+_VALID_LINES = [
+    "93.1CLMay 17Code",
+    "LGDec 3, 2025",
+    "6.0CVFeb 29",
+    "Old Habits Die Hard: How Conversational History Traps LLMsAdi Simhi, Fazl Barez et al.",
+    "An abstract line.",
+    "Abstract:An abstract-only line.",
+    "",
+]
+_weird_text = st.text(
+    alphabet=st.one_of(
+        st.characters(codec="utf-8"),
+        st.sampled_from("\x00\r\n\t\x0b\x0c\u200f\u202e\u2028\ufeff·🙂עברית"),
+    ),
+    max_size=200,
+)
+_lines = st.lists(st.one_of(st.sampled_from(_VALID_LINES), _weird_text), max_size=20)
+
+
+def _consume(lines: list[str]) -> None:
+    try:
+        for item in parse_listing(lines, as_of=AS_OF):
+            assert item.line >= 1
+    except ListingError:
+        pass
+
+
+@FAST
+@given(_lines)
+def test_random_lines_never_raise_other_errors(lines: list[str]) -> None:
+    _consume(lines)
+
+
+@FAST
+@given(st.sampled_from(["93.1CLMay 17Code", "Abstract:x"]), _lines)
+def test_random_lines_after_a_valid_start_never_raise(first: str, lines: list[str]) -> None:
+    _consume([first, *lines])
+
+
+@FAST
+@given(st.binary(max_size=400))
+def test_random_bytes_never_raise_other_errors(raw: bytes) -> None:
+    try:
+        list(parse_stream(io.BytesIO(b"6.0CVDec 16\n" + raw), as_of=AS_OF))
+        list(parse_stream(io.BytesIO(raw), as_of=AS_OF))
+    except ListingError:
+        pass
+
+
+@FAST
+@given(_weird_text)
+def test_title_split_never_raises(text: str) -> None:
+    split_title_line(text)
+
+
+def test_enormous_title_line_is_fast_enough() -> None:
+    split_title_line("Word " * 20_000 + "LLMsAdi Simhi")
+
+
+# --------------------------------------------------------------------------- round trip
+
+_GIVEN = [
+    "Adi", "Monte", "Philip", "Hadas", "Ondrej", "Yuxuan", "Tengjun", "Xunliang", "Väinö",
+    "Iker", "León", "Chiara", "Sören", "Jean-Pierre", "Zi-Chen", "Aoife", "Kwame", "Priya",
+]  # fmt: skip
+_SURNAMES = [
+    "Simhi", "MacDiarmid", "Torr", "van der Maaten", "de Croon", "García-Ferrero", "O'Shea",
+    "d'Alessandro", "Karjalainen", "Nguyen", "Müller", "Zhang", "Okafor", "Silva",
+]  # fmt: skip
+_TITLE_WORDS = [
+    "Learning", "Robust", "Sparse", "Models", "for", "of", "the", "in", "Vision", "Language",
+    "Transformers", "Agents", "Benchmark:", "Towards", "Multi-Agent", "Reasoning", "with",
+]  # fmt: skip
+_TITLE_ENDS = [
+    "LLMs", "RL", "GPT-4", "3D", "Society", "Transformers?", "(MARL)", "Self-Supervision",
+    "Learning", "Models", "Data", "V2", "DeepSeek", "Reasoning",
+]  # fmt: skip
+
+_person = st.builds(
+    lambda g, m, s: f"{g} {m + ' ' if m else ''}{s}",
+    st.sampled_from(_GIVEN),
+    st.sampled_from(["", "", "", "H.", "J. R."]),
+    st.sampled_from(_SURNAMES),
+)
+_title = st.builds(
+    lambda words, end: " ".join([*words, end]),
+    st.lists(st.sampled_from(_TITLE_WORDS), min_size=1, max_size=8),
+    st.sampled_from(_TITLE_ENDS),
+)
+_abstract = (
+    st.text(st.characters(categories=["L", "N", "P", "Zs", "S"]), min_size=1, max_size=300)
+    .map(str.strip)
+    .filter(bool)
+)
+
+
+@st.composite
+def _scored_entries(draw: st.DrawFn) -> ListingEntry:
+    authors = tuple(draw(st.lists(_person, min_size=1, max_size=3)))
+    year_in_listing = draw(st.booleans())
+    if year_in_listing:
+        published = draw(st.dates(date(1990, 1, 1), AS_OF))
+    else:  # a year-less date must be one that inference gives back
+        published = AS_OF - timedelta(days=draw(st.integers(0, 364)))
+    return ListingEntry(
+        line=1,
+        title=draw(_title),
+        authors=authors,
+        et_al=len(authors) == 3 and draw(st.booleans()),
+        affiliations=tuple(
+            draw(st.lists(st.sampled_from(["mit", "allen ai", "max planck"]), unique=True))
+        ),
+        category=draw(st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=2, max_size=2)),
+        published=published,
+        year_in_listing=year_in_listing,
+        score=draw(st.none() | st.floats(0, 1000, allow_nan=False, allow_infinity=False)),
+        has_code=draw(st.booleans()),
+        abstract=draw(_abstract),
+    )
+
+
+@FAST
+@given(st.lists(_scored_entries(), min_size=1, max_size=4), st.sampled_from(["\n", "\r\n"]))
+def test_scored_entries_round_trip(items: list[ListingEntry], newline: str) -> None:
+    text = "".join(render_entry(e) for e in items).replace("\n", newline)
+    got = list(parse_listing(io.StringIO(text, newline=""), as_of=AS_OF))
+    assert got == [dataclasses.replace(e, line=1 + 3 * i) for i, e in enumerate(items)]
+
+
+@FAST
+@given(st.lists(_abstract, min_size=1, max_size=5))
+def test_abstract_entries_round_trip(abstracts: list[str]) -> None:
+    items = [
+        ListingEntry(i + 1, None, (), False, (), None, None, False, None, False, a)
+        for i, a in enumerate(abstracts)
+    ]
+    text = "".join(render_entry(e) for e in items)
+    assert list(parse_listing(io.StringIO(text), as_of=AS_OF)) == items
