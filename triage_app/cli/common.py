@@ -30,9 +30,20 @@ def open_library(args: argparse.Namespace) -> Iterator[Library]:
     except LibraryError as exc:
         raise CommandError(str(exc)) from exc
     try:
+        _daily_backup(library)
         yield library
     finally:
         library.close()
+
+
+def _daily_backup(library: Library) -> None:
+    """Today's automatic backup on the first command of the day; a failure only warns."""
+    from triage_app.core.backups import daily_backup_if_due
+
+    try:
+        daily_backup_if_due(library)
+    except (LibraryError, OSError) as exc:
+        print(f"triage-app: warning: no daily backup: {exc}", file=sys.stderr)
 
 
 def run_command(func):

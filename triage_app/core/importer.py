@@ -25,6 +25,8 @@ from triage_app.core.store import Library, WriteTxn, utc_now
 BATCH_SIZE = 2000
 MAX_LINE_BYTES = 1 << 20
 SNIFF_BYTES = 64 * 1024
+MAX_PROBLEMS = 1000  # listed per file; the rest are counted in `skipped`
+MAX_GAP_BYTES = 8 << 20  # text read without a single entry or problem: not a listing
 
 ProgressFn = Callable[[int, int], None]  # (bytes done, bytes total)
 CancelFn = Callable[[], bool]
@@ -102,13 +104,19 @@ def open_bytes(name: str, data: bytes) -> OpenedSource:
 
 
 def _hashed(name: str, stream: IO[bytes]) -> OpenedSource:
+    """The source with its size; the content hash waits until the file passed the sniff,
+    so a refused 1 GB file costs one 64 KiB read, not a read of the whole file."""
+    size = stream.seek(0, io.SEEK_END)
+    stream.seek(0)
+    return OpenedSource(name, stream, size, "")
+
+
+def _content_hash(stream: IO[bytes]) -> str:
     digest = hashlib.sha256()
-    size = 0
     while chunk := stream.read(1 << 20):
         digest.update(chunk)
-        size += len(chunk)
     stream.seek(0)
-    return OpenedSource(name, stream, size, digest.hexdigest()[:32])
+    return digest.hexdigest()[:32]
 
 
 def _sniff(source: OpenedSource) -> str:
@@ -144,7 +152,7 @@ def _text_lines(stream: IO[bytes], problems: list[tuple[int, str]]) -> Iterator[
             return
         number += 1
         if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
-            problems.append((number, "line longer than 1 MiB; cut to 1 MiB"))
+            _note_line_problem(problems, number, "line longer than 1 MiB; cut to 1 MiB")
             while (rest := stream.readline(MAX_LINE_BYTES)) and not rest.endswith(b"\n"):
                 pass
         if first:
@@ -154,8 +162,17 @@ def _text_lines(stream: IO[bytes], problems: list[tuple[int, str]]) -> Iterator[
             line = raw.decode("utf-8")
         except UnicodeDecodeError:
             line = raw.decode("utf-8", "replace")
-            problems.append((number, "bytes that are not UTF-8 were replaced with \ufffd"))
+            _note_line_problem(problems, number,
+                               "bytes that are not UTF-8 were replaced with \ufffd")
         yield line.rstrip("\r\n")
+
+
+def _note_line_problem(problems: list[tuple[int, str]], number: int, reason: str) -> None:
+    # Bounded: a hostile 1 GB file must not grow a list of a million problems.
+    if len(problems) < MAX_PROBLEMS:
+        problems.append((number, reason))
+    elif len(problems) == MAX_PROBLEMS:
+        problems.append((number, "more lines have problems; they are not listed"))
 
 
 # -------------------------------------------------------------------- import
@@ -193,11 +210,14 @@ def import_source(
     except ListingError as exc:
         report.refused = str(exc)
         return report
+    if not source.content_hash:
+        source.content_hash = _content_hash(source.stream)
     previous = _finished_batch(library, source.content_hash)
     if previous is not None:
         report.already_imported = previous
     line_problems: list[tuple[int, str]] = []
-    lines = _text_lines(source.stream, line_problems)
+    gap = _Gap()
+    lines = _bounded(_text_lines(source.stream, line_problems), source.stream, gap)
     try:
         if kind == "json":
             from triage_app.core.json_backup import read_json_backup
@@ -211,7 +231,8 @@ def import_source(
             from triage_app.core.listing_parser import parse_listing
 
             items = parse_listing(lines, as_of=as_of or date.today())
-        _run_batches(library, source, items, report, line_problems, progress, cancel)
+        _run_batches(library, source, items, report, line_problems, progress, cancel, gap,
+                     refuse_empty=kind == "listing")
     except ListingError as exc:
         report.refused = str(exc)
     except ImportCancelled:
@@ -228,6 +249,28 @@ def _finished_batch(library: Library, content_hash: str) -> str | None:
         ).scalar()
 
 
+class _Gap:
+    """Where in the stream the last entry or problem ended."""
+
+    mark = 0
+
+
+def _bounded(lines: Iterable[str], stream: IO[bytes], gap: _Gap) -> Iterator[str]:
+    """Stop a file that yields nothing for 8 MiB: a parser buffering it would grow without
+    bound, and no real listing or export has such a stretch."""
+    for line in lines:
+        if stream.tell() - gap.mark > MAX_GAP_BYTES:
+            raise ListingError(f"not a listing: {MAX_GAP_BYTES >> 20} MiB of text without an entry")
+        yield line
+
+
+def _note_problem(report: ImportReport, text: str) -> None:
+    if len(report.problems) < MAX_PROBLEMS:
+        report.problems.append(text)
+    elif len(report.problems) == MAX_PROBLEMS:
+        report.problems.append(f"{report.file}: more entries were skipped; they are not listed")
+
+
 def _run_batches(
     library: Library,
     source: OpenedSource,
@@ -236,23 +279,46 @@ def _run_batches(
     line_problems: list[tuple[int, str]],
     progress: ProgressFn | None,
     cancel: CancelFn | None,
+    gap: _Gap,
+    *,
+    refuse_empty: bool,
 ) -> None:
+    """Refusal and writing never mix: a file is refused only while nothing of it is read
+    (so nothing of it is written); damage after the first good entry keeps what came before
+    and reports where reading stopped."""
     merger = _Merger(library, source, report)
     pending: list[Any] = []
-    for item in items:
-        if isinstance(item, ParseProblem):
-            report.skipped += 1
-            report.problems.append(f"{source.name}:{item.line}: {item.reason}")
-            continue
-        pending.append(item)
-        if len(pending) >= BATCH_SIZE:
-            merger.flush(pending)
-            pending = []
-            if progress:
-                progress(source.stream.tell(), source.size)
-            if cancel and cancel():
-                merger.finish(finished=False)
-                raise ImportCancelled
+    accepted = 0
+    try:
+        for item in items:
+            gap.mark = source.stream.tell()
+            if isinstance(item, ParseProblem):
+                report.skipped += 1
+                _note_problem(report, f"{source.name}:{item.line}: {item.reason}")
+                if not accepted and report.skipped >= MAX_PROBLEMS:
+                    raise ListingError(
+                        f"not a listing: none of the first {MAX_PROBLEMS} entries could be read"
+                    )
+                continue
+            accepted += 1
+            pending.append(item)
+            if len(pending) >= BATCH_SIZE:
+                merger.flush(pending)
+                pending = []
+                if progress:
+                    progress(source.stream.tell(), source.size)
+                if cancel and cancel():
+                    merger.finish(finished=False)
+                    raise ImportCancelled
+    except ListingError as exc:
+        if not accepted:
+            raise
+        report.skipped += 1
+        _note_problem(report, f"{source.name}: {exc}; the rest of the file was skipped")
+    if not accepted and (report.skipped or refuse_empty):
+        reason = f"{report.skipped} entries could not be read" if report.skipped else \
+            "no paper entry found"
+        raise ListingError(f"not a listing: {reason}")
     merger.flush(pending)
     for number, reason in line_problems:
         report.problems.append(f"{source.name}:{number}: {reason}")

@@ -16,10 +16,10 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, create_engine, event, select, text
-from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
 from sqlalchemy.pool import NullPool
 
-from triage_app.core import models
+from triage_app.core import library_lock, models
 from triage_app.core.library_paths import BACKUP_DIR, DB_NAME, INDEX_DIR
 from triage_app.core.paper_record import PaperRecord, SourceRecord
 
@@ -75,6 +75,18 @@ def make_engine(db_path: Path) -> Engine:
 
 def _check_sqlite_file(db_path: Path) -> None:
     """Refuse, never overwrite, a file that is not an SQLite database."""
+    backups = db_path.parent / BACKUP_DIR
+    if (not db_path.exists() or db_path.stat().st_size == 0) and any(
+        backups.glob("library-*.sqlite")
+    ):
+        # Backups prove a library lived here: starting an empty one in its place would
+        # look like every decision had vanished.
+        state = "is empty" if db_path.exists() else "is missing"
+        raise LibraryError(
+            f"{db_path} {state}, but {backups} holds backups of a library that was here. "
+            f"Restore the newest with `triage-app restore FILE` (list them with "
+            f"`triage-app backup --list`), or move the backups folder away to start afresh."
+        )
     if not db_path.exists() or db_path.stat().st_size == 0:
         return
     with db_path.open("rb") as fh:
@@ -90,9 +102,12 @@ def _check_sqlite_file(db_path: Path) -> None:
 class Library:
     """A library folder: `library.sqlite` (the truth) plus room for the search index."""
 
-    def __init__(self, folder: Path, engine: Engine) -> None:
+    def __init__(
+        self, folder: Path, engine: Engine, lock: library_lock.LibraryLock | None = None
+    ) -> None:
         self.folder = folder
         self.engine = engine
+        self._lock = lock
         self._write_engine = engine.execution_options(sqlite_immediate=True)
         self._listeners: list[Callable[[set[int]], None]] = []
 
@@ -109,26 +124,40 @@ class Library:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise LibraryError(f"cannot create the library folder {folder}: {exc}") from exc
-        _check_sqlite_file(db_path)
-        engine = make_engine(db_path)
         try:
+            # Shared with every other open library; only a restore takes it exclusively.
+            lock = library_lock.acquire(folder, exclusive=False, timeout=BUSY_TIMEOUT_MS / 1000)
+        except library_lock.LockHeld as exc:
+            raise LibraryBusyError(
+                f"the library {folder} is being restored from a backup by another triage-app "
+                f"process. Try again in a moment."
+            ) from exc
+        engine = None
+        try:
+            _check_sqlite_file(db_path)
+            engine = make_engine(db_path)
             with engine.connect() as conn:
                 # Reading the schema fails fast on a file that is damaged at its start; a full
                 # integrity check costs a read of the whole file and runs with backups instead.
                 conn.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar()
-        except (DatabaseError, OperationalError) as exc:
-            engine.dispose()
-            raise LibraryError(_explain_db_error(db_path, exc)) from exc
-        library = cls(folder, engine)
-        try:
+            library = cls(folder, engine, lock)
             upgrade_to_current(library)
         except (DatabaseError, OperationalError) as exc:
-            engine.dispose()
+            if engine is not None:
+                engine.dispose()
+            lock.release()
             raise LibraryError(_explain_db_error(db_path, exc)) from exc
+        except BaseException:
+            if engine is not None:
+                engine.dispose()
+            lock.release()
+            raise
         return library
 
     def close(self) -> None:
         self.engine.dispose()
+        if self._lock is not None:
+            self._lock.release()
 
     def __enter__(self) -> Library:
         return self
@@ -174,7 +203,9 @@ class Library:
                         outbox_t.insert().prefix_with("OR IGNORE"),
                         [{"paper_id": pid} for pid in txn.changed],
                     )
-        except OperationalError as exc:
+        except IntegrityError:
+            raise  # a broken rule is a bug in the caller, not a state of the library
+        except DatabaseError as exc:  # includes OperationalError: busy, full, read-only, damaged
             if "locked" in str(exc) or "busy" in str(exc):
                 raise LibraryBusyError(
                     f"the library {self.folder} is busy: another triage-app process kept it "
@@ -187,8 +218,13 @@ class Library:
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
-        with self.engine.connect() as conn:
-            yield conn
+        try:
+            with self.engine.connect() as conn:
+                yield conn
+        except IntegrityError:
+            raise
+        except DatabaseError as exc:  # a page damaged deep in the file shows up on reading
+            raise LibraryError(_explain_db_error(self.db_path, exc)) from exc
 
     # -------------------------------------------------------------------- meta
     def get_meta(self, key: str, default: str | None = None) -> str | None:
@@ -406,7 +442,7 @@ def _load_records(
     for row in conn.exec_driver_sql(
         f"SELECT id, title, authors, et_al, affiliations, category, published, year_inferred, "
         f"score, has_code, abstract, status, starred, rating, note, created_at, updated_at, "
-        f"decided_at FROM paper WHERE id IN ({marks})",
+        f"decided_at, decisions_at FROM paper WHERE id IN ({marks})",
         tuple(ids),
     ):
         pid = row[0]
@@ -431,6 +467,7 @@ def _load_records(
             created_at=row[15] or "",
             updated_at=row[16] or "",
             decided_at=row[17],
+            decisions_at=row[18],
         )
     return out
 
@@ -443,7 +480,16 @@ def _explain_db_error(db_path: Path, exc: Exception) -> str:
             f"{db_path.name} are writable."
         )
     if "disk is full" in msg or "database or disk is full" in msg:
-        return f"the disk holding {db_path.parent} is full: {msg}. Free some space; nothing was lost."
+        return (
+            f"the disk holding {db_path.parent} is full: {msg}. Free some space and try again; "
+            f"what was saved before is intact."
+        )
+    if "disk I/O error" in msg:
+        return (
+            f"could not write {db_path} ({msg}): the disk may be full, failing or removed. "
+            f"What was saved before is intact; free some space or check the disk, then try "
+            f"again."
+        )
     if "not a database" in msg or "malformed" in msg:
         return (
             f"{db_path} is damaged ({msg}). It was left untouched. Restore a backup with "
