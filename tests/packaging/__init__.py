@@ -1,0 +1,1 @@
+"""Tests of the wheel, the desktop files and the first-run demo."""
