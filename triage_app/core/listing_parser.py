@@ -43,9 +43,12 @@ def _is_header(line: str) -> bool:
     return _HEADER.fullmatch(line) is not None
 
 
+_UNDECODABLE = re.compile("[\udc80-\udcff]")
+
+
 def _has_undecodable(line: str) -> bool:
     """Lone surrogates come from bytes that were not UTF-8 (surrogateescape)."""
-    return any("\udc80" <= c <= "\udcff" for c in line)
+    return _UNDECODABLE.search(line) is not None
 
 
 def _other_format(line: str) -> str | None:

@@ -7,7 +7,7 @@ import itertools
 import json
 import math
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 AFFILIATION_SEP = " · "
@@ -197,6 +197,8 @@ def _chunk_score(chunk: str) -> float:
     """How plausible one hump is as a piece of a title word."""
     if not chunk:
         return -3.0
+    if len(chunk) == 1 and chunk.isalpha():
+        return 0.0  # single letters are in every word list; they prove nothing
     if chunk.isdigit():
         return 1.5
     if _is_acronym(chunk):
@@ -214,7 +216,12 @@ def title_end_score(title: str) -> float:
     title = title.rstrip()
     if not title or title[-1] in _TITLE_BAD_END:
         return -20.0
-    last = title[-_MAX_WORD_CHARS:].rsplit(" ", 1)[-1]
+    return _last_word_score(title[-_MAX_WORD_CHARS:].rsplit(" ", 1)[-1])
+
+
+@lru_cache(maxsize=1 << 16)
+def _last_word_score(last: str) -> float:
+    """title_end_score for the title's last word (cached: titles share their ends)."""
     core = last.rstrip(").?!\"'’”]}%*+").lstrip("([{\"'‘“")
     if not core:
         return 1.0
@@ -265,15 +272,27 @@ def title_body_score(title: str) -> float:
     for part in title.split(AUTHOR_SEP)[1:-1]:
         if author_score(part, first=True) > -2.5:
             penalty -= 2.0  # a comma-separated name inside the title: authors were cut
-    words = title.split()[:-1]
-    for word in words:
-        if any(a in "?!)]:;," and b.isupper() for a, b in itertools.pairwise(word)):
-            penalty -= 4.0  # 'Connectome?G.': closing punctuation glued to a capital
-        for piece in word.replace("‐", "-").replace("/", "-").split("-"):
-            piece = "".join(c for c in piece if c.isalnum())
-            parts = humps(piece) if piece else []
-            if len(parts) > 1:
-                penalty += 2.0 * sum(min(0.0, _chunk_score(h)) for h in parts)
+    for word in title.split()[:-1]:
+        penalty += _body_word_penalty(word)
+    return penalty
+
+
+@lru_cache(maxsize=1 << 16)
+def _body_word_penalty(word: str) -> float:
+    """Penalty for one title word that looks like two things glued together."""
+    penalty = 0.0
+    if any(a in "?!)]:;," and b.isupper() for a, b in itertools.pairwise(word)):
+        penalty -= 4.0  # 'Connectome?G.': closing punctuation glued to a capital
+    if any(
+        a.islower() and b.isupper() and c == "."
+        for a, b, c in zip(word, word[1:], word[2:], strict=False)
+    ):
+        penalty -= 4.0  # 'GraphM.': an initial glued to a title word
+    for piece in word.replace("‐", "-").replace("/", "-").split("-"):
+        piece = "".join(c for c in piece if c.isalnum())
+        parts = humps(piece) if piece else []
+        if len(parts) > 1:
+            penalty += 2.0 * sum(min(0.0, _chunk_score(h)) for h in parts)
     return penalty
 
 
@@ -296,6 +315,7 @@ def _shape_ok(tok: str) -> bool:
     return all(c.isalpha() or c in _NAME_PUNCT for c in tok) and any(c.isalpha() for c in tok)
 
 
+@lru_cache(maxsize=1 << 16)
 def name_token_score(tok: str, *, first: bool, corporate: bool) -> float:
     """Plausibility of one token of a person's (or collective's) name."""
     if _is_initial(tok):
@@ -334,10 +354,10 @@ def _name_piece_score(piece: str, *, first: bool, corporate: bool) -> float:
         return -6.0 if corporate else -8.0
     if corporate:
         return -1.0 * max(0, len(parts) - 2)  # brands: 'GigaWorld', rarely more humps
-    if len(parts) == 2 and parts[0] in _NAME_PREFIXES and parts[1][1:].islower():
-        return 0.0 if not first else -1.0  # MacDiarmid, McKenzie, DiCaprio, LaToya
     if is_given_name(piece):
         return 1.5  # listed as one name: 'YoungJae', 'DeAndre'
+    if len(parts) == 2 and parts[0] in _NAME_PREFIXES and parts[1][1:].islower():
+        return 0.0 if not first else -1.0  # MacDiarmid, McKenzie, DiCaprio, LaToya
     if _syllable_name(parts):
         return 0.5  # made of short name syllables: 'ZiHao', 'SuBeen'
     return -6.0 - max(0, len(parts) - 2)
@@ -349,6 +369,7 @@ def _syllable_name(parts: list[str]) -> bool:
     return len(parts) > 1 and all(p.lower() in syllables for p in parts)
 
 
+@lru_cache(maxsize=1 << 16)
 def author_score(author: str, *, first: bool) -> float:
     """Plausibility of a whole author string (person or collective)."""
     if len(author) > _MAX_AUTHOR_CHARS:
