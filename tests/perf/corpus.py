@@ -84,7 +84,7 @@ def _given_names() -> list[str]:
 
         path = Path(detector.__file__).with_name("data") / "nam_dict.txt"
         names = []
-        with path.open(encoding="iso-8859-1") as fh:
+        with path.open(encoding="utf-8", errors="replace") as fh:
             for line in fh:
                 if line.startswith("#") or len(line) < 30:
                     continue
