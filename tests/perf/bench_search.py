@@ -1,0 +1,209 @@
+"""Search benchmark: index build, query latency by query kind, one-paper re-index, FTS5.
+
+    python tests/perf/bench_search.py --papers 100000 --json out.json
+
+Builds a generated library (tests/perf/corpus.py) through the real import path, indexes it
+with the app's own code, times SearchService queries (long-lived searcher, 50 hits a page,
+exact totals), times syncing one changed paper, and runs the same text queries against an
+SQLite FTS5 table built from the same corpus as the reference point.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import sqlite3
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))
+
+from tests.perf.corpus import build_library  # noqa: E402
+
+QUERIES_PER_KIND = 60
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def summary(ms: list[float]) -> dict[str, float]:
+    return {"p50_ms": round(statistics.median(ms), 2), "p95_ms": round(pct(ms, 0.95), 2),
+            "p99_ms": round(pct(ms, 0.99), 2), "max_ms": round(max(ms), 2), "n": len(ms)}
+
+
+def make_queries(library, rng: random.Random) -> dict[str, list[tuple[str, str]]]:
+    """(our query, FTS5 MATCH or None, FTS5 extra SQL) by kind, from the corpus' own words."""
+    sample = library.get_papers(rng.sample(library.all_ids(), 400), with_sources=False)
+    words: Counter[str] = Counter()
+    for p in sample:
+        words.update(w.lower() for w in re.findall(r"[A-Za-z]{4,}", f"{p.title} {p.abstract}"))
+    common = [w for w, _ in words.most_common(400)]
+    rare = [w for w, n in words.items() if n <= 2]
+    pick = lambda: rng.choice(common if rng.random() < 0.6 else rare)  # noqa: E731
+    kinds: dict[str, list[tuple[str, str]]] = {k: [] for k in (
+        "1 word", "2 words", "3 words", "phrase", "author:", "title:", "word year:>=",
+        "word is:new", "category: word", "prefix* (5+ letters)", "filters only")}
+    for _ in range(QUERIES_PER_KIND):
+        w1, w2, w3 = pick(), pick(), pick()
+        kinds["1 word"].append((w1, w1))
+        kinds["2 words"].append((f"{w1} {w2}", f"{w1} {w2}"))
+        kinds["3 words"].append((f"{w1} {w2} {w3}", f"{w1} {w2} {w3}"))
+        p = rng.choice(sample)
+        toks = re.findall(r"[A-Za-z]{3,}", p.abstract)
+        i = rng.randrange(max(1, len(toks) - 2))
+        phrase = " ".join(toks[i : i + 2]).lower()
+        kinds["phrase"].append((f'"{phrase}"', f'"{phrase}"'))
+        name = rng.choice(p.authors[0].split()) if p.authors else "smith"
+        kinds["author:"].append((f"author:{name}", f'authors:"{name}"'))
+        kinds["title:"].append((f"title:{w1}", f"title:{w1}"))
+        kinds["word year:>="].append((f"{w1} year:>=2025", f"{w1}|published >= '2025'"))
+        kinds["word is:new"].append((f"{w1} is:new", f"{w1}|status = 'new'"))
+        cat = p.category or "CL"
+        kinds["category: word"].append((f"category:{cat} {w1}", f"{w1}|category = '{cat}'"))
+        stem = rng.choice([w for w in common if len(w) >= 6])[:5]
+        kinds["prefix* (5+ letters)"].append((f"{stem}*", f"{stem}*"))
+        kinds["filters only"].append(("is:new year:>=2025 has:code", ""))
+    return kinds
+
+
+def bench_fts5(library, kinds, folder: Path) -> dict:
+    db = folder / "fts.sqlite"
+    conn = sqlite3.connect(db)
+    conn.execute(f"ATTACH DATABASE '{library.db_path}' AS lib")
+    conn.execute("CREATE VIRTUAL TABLE fts USING fts5(title, authors, abstract, note, tags, "
+                 "tokenize = 'porter unicode61 remove_diacritics 2')")
+    start = time.perf_counter()
+    conn.execute(
+        "INSERT INTO fts(rowid, title, authors, abstract, note, tags) SELECT p.id, "
+        "coalesce(p.title, ''), p.authors, p.abstract, p.note, '' FROM lib.paper p")
+    conn.commit()
+    build_s = time.perf_counter() - start
+    n = conn.execute("SELECT count(*) FROM fts").fetchone()[0]
+    out = {"build_papers_per_s": round(n / build_s), "queries": {}}
+    for kind, queries in kinds.items():
+        ms = []
+        for _, fts in queries:
+            if not fts:
+                continue
+            match, _, extra = fts.partition("|")
+            where = (f" AND rowid IN (SELECT p.id FROM lib.paper p WHERE p.{extra})"
+                     if extra else "")
+            t = time.perf_counter()
+            conn.execute(f"SELECT rowid FROM fts WHERE fts MATCH ?{where} "
+                         f"ORDER BY bm25(fts, 2.0) LIMIT 50", (match,)).fetchall()
+            conn.execute(f"SELECT count(*) FROM fts WHERE fts MATCH ?{where}",
+                         (match,)).fetchone()
+            ms.append((time.perf_counter() - t) * 1000)
+        if ms:
+            out["queries"][kind] = summary(ms)
+    conn.close()
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--papers", type=int, default=20000)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--json", type=Path)
+    args = ap.parse_args()
+
+    from triage_app.core.decisions import DecisionPatch, mark
+    from triage_app.core.search import SearchCancelled, SearchService
+    from triage_app.core.search_index import rebuild_index
+
+    figures: dict = {"papers": args.papers}
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        t = time.perf_counter()
+        library = build_library(folder / "lib", args.papers, seed=args.seed)
+        figures["import_s"] = round(time.perf_counter() - t, 1)
+        print(f"imported {args.papers} papers in {figures['import_s']} s", flush=True)
+
+        t = time.perf_counter()
+        report = rebuild_index(library)
+        build_s = time.perf_counter() - t
+        figures["index_build_papers_per_s"] = round(report.indexed / build_s)
+        figures["index_build_s"] = round(build_s, 1)
+        print(f"indexed in {build_s:.1f} s: {figures['index_build_papers_per_s']} papers/s",
+              flush=True)
+
+        rng = random.Random(args.seed)
+        kinds = make_queries(library, rng)
+        service = SearchService(library, time_limit=None)
+        t = time.perf_counter()
+        service.search("warm up the searcher")
+        figures["first_query_ms"] = round((time.perf_counter() - t) * 1000, 1)
+        figures["queries"] = {}
+        for kind, queries in kinds.items():
+            ms = []
+            for q, _ in queries:
+                t = time.perf_counter()
+                service.search(q, limit=50)
+                ms.append((time.perf_counter() - t) * 1000)
+            figures["queries"][kind] = summary(ms)
+            print(f"{kind:24} {figures['queries'][kind]}", flush=True)
+
+        ids = rng.sample(library.all_ids(), 30)
+        ms_reindex, ms_decision = [], []
+        for i, pid in enumerate(ids):
+            mark(library, [pid], DecisionPatch(note=f"benchmark note {i} on attention"))
+            t = time.perf_counter()
+            service.sync()
+            ms_reindex.append((time.perf_counter() - t) * 1000)
+            mark(library, [pid], DecisionPatch(starred=True))
+            t = time.perf_counter()
+            service.sync()
+            ms_decision.append((time.perf_counter() - t) * 1000)
+        figures["reindex_one_note_change"] = summary(ms_reindex)
+        figures["sync_after_decision_only"] = summary(ms_decision)
+        print(f"re-index one paper: {figures['reindex_one_note_change']}", flush=True)
+        print(f"sync after a star: {figures['sync_after_decision_only']}", flush=True)
+
+        # A broad query superseded by a newer one: how long until the old one gives up.
+        errors: list[str] = []
+
+        def broad() -> None:
+            try:
+                service.search("the OR of OR and OR model* OR learn*", limit=None)
+            except SearchCancelled:
+                errors.append("cancelled")
+
+        worker = threading.Thread(target=broad)
+        worker.start()
+        time.sleep(0.02)
+        t = time.perf_counter()
+        service.cancel()
+        worker.join()
+        figures["cancel_to_stop_ms"] = round((time.perf_counter() - t) * 1000, 1)
+        figures["cancelled"] = bool(errors)
+        service.close()
+
+        figures["fts5"] = bench_fts5(library, kinds, folder)
+        ratios = {}
+        for kind, ours in figures["queries"].items():
+            ref = figures["fts5"]["queries"].get(kind)
+            if ref:
+                ratios[kind] = round(ours["p95_ms"] / max(ref["p95_ms"], 0.01), 1)
+        figures["p95_ratio_whoosh_over_fts5"] = ratios
+        figures["build_ratio_fts5_over_whoosh"] = round(
+            figures["fts5"]["build_papers_per_s"] / figures["index_build_papers_per_s"], 1)
+        print(json.dumps(figures["fts5"], indent=1))
+        print("p95 ratio (ours / FTS5):", ratios)
+        library.close()
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,121 @@
+"""`triage-app search`, `similar` and `reindex`: full-text search from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from triage_app.cli.common import CommandError, open_library, run_command
+
+QUERY_HELP = """\
+query language:
+  words and "phrases"     in title, authors, abstract, note and tags (stemmed: autoencoders
+                          finds autoencoder); ranked by relevance (BM25F)
+  AND OR NOT ( ) -word    booleans (upper case); juxtaposition means AND
+  word* word~ word~2      prefix (3+ letters, not stemmed); typo-tolerant word
+  title: author: abstract: note:        one text field, e.g. author:barez title:(sae OR lora)
+  tag:NAME category:CL    exact tag / category (case-insensitive; tag:rl* for a prefix)
+  year:2024 year:>=2024 year:2023..2025 date:2025-05 date:>=2025-05-01
+  rating:>=4 rating:4..5 score:>=90     comparisons > >= < <= and ranges A..B
+  is:starred is:new is:kept is:dismissed is:rated is:unrated
+  has:code has:note has:tags has:rating
+field names are case-insensitive; an empty query or only filters lists by date, newest first.
+"""
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "search", help="search papers (words, phrases, fields, filters)",
+        description="Search the library. " + QUERY_HELP.split("\n", 1)[0],
+        epilog=QUERY_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("query", nargs="*", metavar="QUERY", help="the query (words are joined)")
+    p.add_argument("--limit", "-n", type=int, default=50, metavar="N",
+                   help="at most N papers (default 50; 0 for all)")
+    p.add_argument("--offset", type=int, default=0, metavar="N", help="skip the first N")
+    p.add_argument("--sort", default="relevance", choices=("relevance", "date", "score",
+                                                           "rating"))
+    p.add_argument("--json", action="store_true",
+                   help="print the papers as a JSON list (the keys of the JSON export)")
+    p.set_defaults(func=run_search)
+
+    s = sub.add_parser("similar", help="papers most like a given one")
+    s.add_argument("paper_id", type=int, metavar="ID")
+    s.add_argument("--limit", "-n", type=int, default=10, metavar="N")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=run_similar)
+
+    r = sub.add_parser("reindex", help="rebuild the search index from the library")
+    r.add_argument("--quiet", "-q", action="store_true")
+    r.set_defaults(func=run_reindex)
+
+
+def explain_query_error(query: str, exc: Exception) -> str:
+    """The message with the query and a caret under the culprit."""
+    position = getattr(exc, "position", 0)
+    return f"bad query: {exc}\n  {query}\n  {' ' * position}^"
+
+
+@run_command
+def run_search(args: argparse.Namespace) -> int:
+    from triage_app.core.search import QueryError, SearchService
+
+    query = " ".join(args.query)
+    if args.limit < 0 or args.offset < 0:
+        raise CommandError("--limit and --offset must not be negative")
+    with open_library(args) as library, SearchService(library, time_limit=None) as service:
+        try:
+            result = service.search(query, sort=args.sort, limit=args.limit or None,
+                                    offset=args.offset)
+        except QueryError as exc:
+            raise CommandError(explain_query_error(query, exc)) from exc
+        papers = library.get_papers(result.ids)
+    if args.json:
+        json.dump([p.to_json() for p in papers], sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+        return 0
+    from triage_app.cli.list_cmd import format_table
+
+    print(format_table(papers))
+    shown = f"{args.offset + 1}-{args.offset + len(papers)} of " if len(papers) < result.total \
+        else ""
+    print(f"{shown}{result.total} paper{'s' if result.total != 1 else ''} "
+          f"(sorted by {result.sort})")
+    return 0
+
+
+@run_command
+def run_similar(args: argparse.Namespace) -> int:
+    from triage_app.core.search import SearchService
+
+    with open_library(args) as library, SearchService(library, time_limit=None) as service:
+        try:
+            hits = service.similar(args.paper_id, limit=args.limit)
+        except KeyError as exc:
+            raise CommandError(f"no paper with id {args.paper_id}") from exc
+        papers = library.get_papers([pid for pid, _ in hits])
+    if args.json:
+        json.dump([p.to_json() for p in papers], sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+        return 0
+    from triage_app.cli.list_cmd import format_table
+
+    print(format_table(papers))
+    return 0
+
+
+@run_command
+def run_reindex(args: argparse.Namespace) -> int:
+    from triage_app.core.search_index import rebuild_index
+
+    def progress(done: int, total: int) -> None:
+        if not args.quiet and sys.stderr.isatty():
+            print(f"\rindexing {done}/{total}", end="", file=sys.stderr, flush=True)
+
+    with open_library(args) as library:
+        report = rebuild_index(library, progress=progress)
+    if not args.quiet:
+        if sys.stderr.isatty():
+            print(file=sys.stderr)
+        print(f"indexed {report.indexed} paper{'s' if report.indexed != 1 else ''}")
+    return 0
