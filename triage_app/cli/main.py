@@ -17,6 +17,7 @@ COMMAND_MODULES = (
     "triage_app.cli.list_cmd",
     "triage_app.cli.mark_cmd",
     "triage_app.cli.export_cmd",
+    "triage_app.cli.search_cmd",
     "triage_app.cli.backup_cmd",
     "triage_app.cli.demo_cmd",
 )
