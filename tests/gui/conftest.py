@@ -1,0 +1,99 @@
+"""GUI fixtures: a template library built once per session, copied per test; a real
+MainWindow on it with its settings file under tmp_path; helpers to let the lanes settle."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from tests.conftest import SEED_AS_OF
+from tests.perf.corpus import write_listing
+from triage_app.core.importer import import_path
+from triage_app.core.store import Library
+
+PAPERS = 30
+
+
+@pytest.fixture(scope="session")
+def template_library(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("gui-template")
+    listing = write_listing(root / "feed-2026-11-24.txt", PAPERS, seed=7)
+    with Library.open(root / "lib") as library:
+        report = import_path(library, listing, as_of=SEED_AS_OF)
+        assert report.refused is None and report.skipped == 0, report.summary()
+        assert library.count() == PAPERS
+    return root / "lib"
+
+
+@pytest.fixture
+def library_dir(template_library: Path, tmp_path: Path) -> Path:
+    target = tmp_path / "library"
+    shutil.copytree(template_library, target)
+    return target
+
+
+class WindowFactory:
+    """Opens (and reopens, for restart tests) windows on one library folder."""
+
+    def __init__(self, qtbot, folder: Path, settings: Path) -> None:
+        self.qtbot = qtbot
+        self.folder = folder
+        self.settings = settings
+        self.opened: list[tuple[object, Library]] = []
+        self.urls: list[str] = []
+
+    def open(self, *, actions=None):
+        from triage_app.core.actions import ACTIONS
+        from triage_app.gui.main_window import MainWindow
+        from triage_app.gui.settings import open_qsettings
+
+        library = Library.open(self.folder)
+        window = MainWindow(library, open_qsettings(self.settings),
+                            actions=actions or ACTIONS, open_url=self.urls.append)
+        window.show()
+        self.qtbot.waitExposed(window)
+        window.raise_()
+        window.activateWindow()
+        self.qtbot.waitUntil(lambda: QApplication.focusWidget() is window.list_view)
+        self.opened.append((window, library))
+        return window
+
+    def close(self, window) -> None:
+        for i, (w, library) in enumerate(self.opened):
+            if w is window:
+                w.close()
+                w.deleteLater()
+                library.close()
+                del self.opened[i]
+                return
+
+    def close_all(self) -> None:
+        for w, library in self.opened:
+            w.close()
+            w.deleteLater()
+            library.close()
+        self.opened.clear()
+
+
+@pytest.fixture
+def windows(qtbot, library_dir: Path, tmp_path: Path) -> Iterator[WindowFactory]:
+    factory = WindowFactory(qtbot, library_dir, tmp_path / "config" / "window.ini")
+    yield factory
+    factory.close_all()
+
+
+@pytest.fixture
+def window(windows: WindowFactory):
+    return windows.open()
+
+
+def settle(qtbot, window) -> None:
+    """Wait until both lanes ran everything and their results reached the UI."""
+    def idle() -> bool:
+        return not window.writer.busy and not window.search_lane.busy
+
+    qtbot.waitUntil(idle, timeout=10000)

@@ -1,0 +1,99 @@
+"""Fast tests: key events fed to the dispatcher, the table's handlers and icons, the model."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from tests.gui.keys import key_event
+from triage_app.core.actions import ACTIONS, FOCUS_CONTEXTS, apply_keymap, keymap_table
+from triage_app.gui import icons
+from triage_app.gui.key_dispatcher import KeyDispatcher, key_string
+
+pytestmark = pytest.mark.gui
+
+BINDINGS = sorted({(focus, key, aid) for focus, table in keymap_table(ACTIONS).items()
+                   for key, aid in table.items()})
+
+
+@pytest.mark.parametrize(("focus", "key", "action_id"), BINDINGS)
+def test_every_binding_dispatches(qapp, focus: str, key: str, action_id: str) -> None:
+    dispatcher = KeyDispatcher(ACTIONS)
+    fired: list[str] = []
+    dispatcher.triggered.connect(fired.append)
+    event = key_event(key)
+    assert key_string(event) == key
+    assert dispatcher.dispatch(focus, event) is True
+    assert fired == [action_id]
+
+
+@pytest.mark.parametrize("focus", ["reader", "search"])
+@pytest.mark.parametrize("key", ["x", "u", "s", "1", "j", "Ctrl+Z", "Ctrl+V"])
+def test_typing_in_a_text_box_fires_nothing(qapp, focus: str, key: str) -> None:
+    dispatcher = KeyDispatcher(ACTIONS)
+    fired: list[str] = []
+    dispatcher.triggered.connect(fired.append)
+    assert dispatcher.dispatch(focus, key_event(key)) is False
+    assert fired == []
+
+
+def test_decisions_do_not_auto_repeat_but_navigation_does(qapp) -> None:
+    dispatcher = KeyDispatcher(ACTIONS)
+    fired: list[str] = []
+    dispatcher.triggered.connect(fired.append)
+    assert dispatcher.dispatch("list", key_event("x", autorepeat=True)) is True  # swallowed
+    assert dispatcher.dispatch("list", key_event("j", autorepeat=True)) is True
+    assert fired == ["next"]
+
+
+def test_remapped_keys_dispatch(qapp) -> None:
+    dispatcher = KeyDispatcher(apply_keymap({"keep": ["y"]}))
+    fired: list[str] = []
+    dispatcher.triggered.connect(fired.append)
+    assert dispatcher.dispatch("list", key_event("a")) is False
+    assert dispatcher.dispatch("list", key_event("y")) is True
+    assert fired == ["keep"]
+
+
+def test_every_action_has_a_handler_and_a_resolving_icon(window) -> None:
+    assert window.action_set.missing_handlers() == []
+    for action in ACTIONS:
+        assert action.icon is None or icons.has_icon(action.icon), action.id
+        if action.icon:
+            assert not icons.icon(action.icon).isNull(), action.id
+    assert all(not icons.icon(name).isNull() for name in icons.ICONS)
+
+
+def test_menus_show_the_keys(window) -> None:
+    keep = window.action_set["keep"]
+    assert [s.toString() for s in keep.shortcuts()] == ["A"]
+    assert [s.toString() for s in window.action_set["open_scholar"].shortcuts()] == ["Shift+O"]
+    assert keep.shortcutContext() == Qt.ShortcutContext.WidgetShortcut
+    titles = [m.title() for m in window.menuBar().findChildren(type(window.menuBar()
+                                                                     .addMenu("x")))]
+    assert {"&File", "&Edit", "&View", "&Go", "&Paper", "&Help"} <= set(titles)
+
+
+def test_focus_contexts_cover_the_window(window) -> None:
+    d = window.dispatcher
+    assert d.context_of(window.list_view) == "list"
+    assert d.context_of(window.search_bar.edit) == "search"
+    assert d.context_of(window.detail.note) == "reader"
+    assert d.context_of(window.sidebar) == "other"
+    assert set(FOCUS_CONTEXTS) == {"list", "reader", "search", "other"}
+
+
+def test_model_passes_qtmodeltester(qtmodeltester, window) -> None:
+    qtmodeltester.check(window.model, force_py=True)
+
+
+def test_model_fetches_lazily_in_blocks(window) -> None:
+    model = window.model
+    fetches = model.fetches
+    for row in range(model.rowCount()):
+        model.record(row)
+    assert model.fetches == fetches  # 30 rows: the first block read them all already
+    title_col = next(i for i in range(model.columnCount())
+                     if model.headerData(i, Qt.Orientation.Horizontal) == "Title")
+    record = model.record(0)
+    assert model.data(model.index(0, title_col)) == (record.title or "")

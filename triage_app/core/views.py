@@ -1,0 +1,179 @@
+"""The window's views (Inbox, For you, Starred, a tag, ...): which papers, in which order.
+
+Qt-free so the same definitions serve tests and any front end; loading returns plain ids,
+cheap to build off the UI thread and to hand to the paper list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from triage_app.core.store import Library
+
+VIEW_KINDS = ("inbox", "for_you", "starred", "kept", "dismissed", "all", "tag", "category",
+              "batch")
+_TITLES = {"inbox": "Inbox", "for_you": "For you", "starred": "Starred", "kept": "Kept",
+           "dismissed": "Dismissed", "all": "All"}
+
+
+@dataclass(frozen=True)
+class ViewSpec:
+    kind: str = "inbox"
+    arg: str | int | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind not in VIEW_KINDS:
+            raise ValueError(f"unknown view {self.kind!r}")
+
+    @property
+    def title(self) -> str:
+        if self.kind in _TITLES:
+            return _TITLES[self.kind]
+        return f"{self.kind.capitalize()}: {self.arg}"
+
+    @property
+    def status(self) -> str | None:
+        """The status this view filters on, if any (a decision may take a paper out)."""
+        return {"inbox": "new", "for_you": "new", "kept": "kept",
+                "dismissed": "dismissed"}.get(self.kind)
+
+    def filters(self) -> dict[str, Any]:
+        """Keyword arguments of `Library.list_ids` selecting this view's papers."""
+        if self.kind == "starred":
+            return {"starred": True}
+        if self.kind == "tag":
+            return {"tag": str(self.arg)}
+        if self.kind == "category":
+            return {"category": str(self.arg)}
+        if self.kind == "batch":
+            return {"batch_id": int(self.arg or 0)}
+        status = self.status
+        return {"status": status} if status else {}
+
+    def key(self) -> str:
+        """A string for settings: `inbox`, `tag:to read`, `batch:3`."""
+        return self.kind if self.arg is None else f"{self.kind}:{self.arg}"
+
+    @classmethod
+    def from_key(cls, key: str | None) -> ViewSpec:
+        if not key:
+            return cls()
+        kind, _, arg = key.partition(":")
+        try:
+            if kind == "batch":
+                return cls(kind, int(arg))
+            return cls(kind, arg or None) if kind in ("tag", "category") else cls(kind)
+        except ValueError:
+            return cls()
+
+
+@dataclass(frozen=True)
+class ViewResult:
+    """What the list shows: ids in order and how many of them are still new."""
+
+    spec: ViewSpec
+    query: str
+    ids: list[int]
+    new_count: int
+    order: str | None
+    descending: bool
+
+
+SearchFn = Callable[[str], Sequence[int]]  # query -> ids by relevance (may raise QueryError)
+RankFn = Callable[[Library], Sequence[int]]
+
+
+def default_rank(library: Library) -> list[int]:
+    """The "For you" order: the recommender's if present, else the feed score."""
+    try:
+        from triage_app.core.recommend import rank_inbox
+    except ModuleNotFoundError:
+        return library.list_ids(status="new", order="score", descending=True)
+    return [r.paper_id for r in rank_inbox(library)]
+
+
+def load_view(
+    library: Library,
+    spec: ViewSpec,
+    *,
+    query: str = "",
+    order: str | None = None,
+    descending: bool = False,
+    search: SearchFn | None = None,
+    rank: RankFn = default_rank,
+) -> ViewResult:
+    """The ids of `spec` (narrowed to the hits of `query`), sorted in SQL when `order`."""
+    filters = spec.filters()
+    query = query.strip()
+    if query and search is not None:
+        hits = list(search(query))
+        hit_set = set(hits)
+        if order:
+            ids = [i for i in library.list_ids(**filters, order=order, descending=descending)
+                   if i in hit_set]
+        elif spec.kind == "all":
+            ids = hits
+        else:
+            in_view = set(_natural_ids(library, spec, rank))
+            ids = [i for i in hits if i in in_view]
+    elif order:
+        ids = library.list_ids(**filters, order=order, descending=descending)
+    else:
+        ids = _natural_ids(library, spec, rank)
+    return ViewResult(spec, query, ids, count_new(library, spec, ids), order, descending)
+
+
+def _natural_ids(library: Library, spec: ViewSpec, rank: RankFn) -> list[int]:
+    if spec.kind == "for_you":
+        return list(rank(library))
+    return library.list_ids(**spec.filters())
+
+
+def count_new(library: Library, spec: ViewSpec, ids: Sequence[int]) -> int:
+    """How many of the view's papers are still new ("left in this view")."""
+    if spec.status == "new":
+        # The view was just loaded from the store: every id is new.
+        return len(ids)
+    if spec.status is not None or not ids:
+        return 0
+    total = 0
+    with library.read() as conn:
+        for start in range(0, len(ids), 900):
+            chunk = ids[start : start + 900]
+            total += int(conn.exec_driver_sql(
+                f"SELECT count(*) FROM paper WHERE status = 'new' AND id IN "
+                f"({','.join('?' * len(chunk))})",
+                tuple(chunk),
+            ).scalar() or 0)
+    return total
+
+
+@dataclass(frozen=True)
+class SidebarCounts:
+    """Everything the sidebar and the status bar count, read in one go off the UI thread."""
+
+    status: dict[str, int]
+    starred: int
+    total: int
+    tags: list[tuple[str, int]]
+    categories: list[tuple[str, int]]
+    batches: list[tuple[int, str, str, int]]
+    decided_today: int
+
+
+def sidebar_counts(library: Library, today_start_iso: str) -> SidebarCounts:
+    status = library.status_counts()
+    with library.read() as conn:
+        starred = int(conn.exec_driver_sql(
+            "SELECT count(*) FROM paper WHERE starred").scalar() or 0)
+    return SidebarCounts(
+        status=status,
+        starred=starred,
+        total=sum(status.values()),
+        tags=library.tag_counts(),
+        categories=library.category_counts(),
+        batches=library.batches(),
+        decided_today=library.decided_since(today_start_iso),
+    )

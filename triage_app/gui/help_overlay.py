@@ -1,0 +1,110 @@
+"""The `?` overlay: every action and its (possibly remapped) keys, read from the table."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QPaintEvent
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
+
+from triage_app.core.actions import MENUS, Action
+
+COLUMNS = 3
+
+
+def key_text(action: Action) -> str:
+    return "  ".join(action.keys) if action.keys else "(menu)"
+
+
+class HelpOverlay(QWidget):
+    """Covers the window with a dimmed panel; any key or click closes it."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, False)
+        self.panel = QFrame(self)
+        self.panel.setFrameShape(QFrame.Shape.StyledPanel)
+        self.panel.setAutoFillBackground(True)
+        self._layout = QGridLayout(self.panel)
+        self._layout.setHorizontalSpacing(28)
+        self._layout.setVerticalSpacing(2)
+        self.rows: dict[str, tuple[QLabel, QLabel]] = {}
+        outer = QVBoxLayout(self)
+        outer.addStretch(1)
+        outer.addWidget(self.panel, 0, Qt.AlignmentFlag.AlignHCenter)
+        outer.addStretch(1)
+        self._previous_focus: QWidget | None = None
+        parent.installEventFilter(self)
+        self.hide()
+
+    def set_actions(self, actions: Iterable[Action]) -> None:
+        while self._layout.count():
+            item = self._layout.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        self.rows.clear()
+        by_menu: dict[str, list[Action]] = {m: [] for m in MENUS}
+        for action in actions:
+            by_menu[action.menu].append(action)
+        title = QLabel("Keyboard: every key (remap them in keys.toml).  Any key closes this.")
+        title.setTextFormat(Qt.TextFormat.PlainText)
+        font = title.font()
+        font.setBold(True)
+        title.setFont(font)
+        self._layout.addWidget(title, 0, 0, 1, COLUMNS * 2)
+        menus = [m for m in ("Go", "Paper", "Edit", "View", "File", "Help") if by_menu[m]]
+        per_col = (sum(len(by_menu[m]) + 1 for m in menus) + COLUMNS - 1) // COLUMNS
+        col, row = 0, 1
+        for menu in menus:
+            if row > 1 and row - 1 + len(by_menu[menu]) + 1 > per_col + 2 and col < COLUMNS - 1:
+                col, row = col + 1, 1
+            heading = QLabel(menu)
+            heading.setTextFormat(Qt.TextFormat.PlainText)
+            heading.setFont(font)
+            self._layout.addWidget(heading, row, col * 2, 1, 2)
+            row += 1
+            for action in by_menu[menu]:
+                keys = QLabel(key_text(action))
+                keys.setTextFormat(Qt.TextFormat.PlainText)
+                mono = keys.font()
+                mono.setFamily("monospace")
+                mono.setBold(True)
+                keys.setFont(mono)
+                what = QLabel(action.title)
+                what.setTextFormat(Qt.TextFormat.PlainText)
+                what.setToolTip(action.help)
+                self._layout.addWidget(keys, row, col * 2, Qt.AlignmentFlag.AlignRight)
+                self._layout.addWidget(what, row, col * 2 + 1)
+                self.rows[action.id] = (keys, what)
+                row += 1
+
+    def open(self) -> None:
+        self._previous_focus = self.window().focusWidget()
+        self.setGeometry(self.parentWidget().rect())
+        self.raise_()
+        self.show()
+        self.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def close_overlay(self) -> None:
+        self.hide()
+        if self._previous_focus is not None:
+            self._previous_focus.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Shift, Qt.Key.Key_Control, Qt.Key.Key_Alt):
+            return
+        self.close_overlay()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self.close_overlay()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), QColor(0, 0, 0, 110))
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and self.isVisible():
+            self.setGeometry(self.parentWidget().rect())
+        return False

@@ -1,0 +1,113 @@
+"""Semantic icon names -> qtawesome specs; the only module that imports qtawesome.
+
+Icons are drawn in the palette's text colour, or a semantic colour picked for the palette's
+lightness, so they stay legible in light and dark themes; `clear_cache()` after a palette
+switch.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import qtawesome as qta
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette, QPixmap
+
+# name -> (qtawesome spec, semantic colour role or None for the text colour)
+ICONS: dict[str, tuple[str, str | None]] = {
+    "next": ("mdi6.chevron-down", None),
+    "previous": ("mdi6.chevron-up", None),
+    "select_all": ("mdi6.select-all", None),
+    "search": ("mdi6.magnify", None),
+    "clear": ("mdi6.close", None),
+    "back": ("mdi6.keyboard-return", None),
+    "inbox": ("mdi6.inbox", None),
+    "for_you": ("mdi6.star-four-points-outline", None),
+    "all": ("mdi6.format-list-bulleted", None),
+    "refresh": ("mdi6.refresh", None),
+    "star": ("mdi6.star", "star"),
+    "star_empty": ("mdi6.star-outline", None),
+    "rate_1": ("mdi6.numeric-1-box-outline", None),
+    "rate_2": ("mdi6.numeric-2-box-outline", None),
+    "rate_3": ("mdi6.numeric-3-box-outline", None),
+    "rate_4": ("mdi6.numeric-4-box-outline", None),
+    "rate_5": ("mdi6.numeric-5-box-outline", None),
+    "clear_rating": ("mdi6.numeric-0-box-outline", None),
+    "keep": ("mdi6.check-circle-outline", "keep"),
+    "dismiss": ("mdi6.close-circle-outline", "dismiss"),
+    "reset": ("mdi6.restore", None),
+    "tag": ("mdi6.tag-outline", None),
+    "note": ("mdi6.note-edit-outline", None),
+    "open": ("mdi6.open-in-new", None),
+    "scholar": ("mdi6.school-outline", None),
+    "highlight": ("mdi6.marker", None),
+    "undo": ("mdi6.undo", None),
+    "redo": ("mdi6.redo", None),
+    "advance": ("mdi6.fast-forward", None),
+    "theme": ("mdi6.theme-light-dark", None),
+    "import": ("mdi6.file-import-outline", None),
+    "paste": ("mdi6.clipboard-arrow-down-outline", None),
+    "export": ("mdi6.export", None),
+    "quit": ("mdi6.exit-to-app", None),
+    "help": ("mdi6.help-circle-outline", None),
+    "category": ("mdi6.shape-outline", None),
+    "batch": ("mdi6.tray-arrow-down", None),
+    "code": ("mdi6.code-braces", None),
+    "cancel": ("mdi6.cancel", None),
+    "new": ("mdi6.circle-small", None),
+}
+
+# Semantic colours, (on a light background, on a dark background): contrast >= 3:1 on both.
+COLOURS = {
+    "star": ("#b7791f", "#f6c343"),
+    "keep": ("#2f7d32", "#7bd17f"),
+    "dismiss": ("#b3261e", "#ff8a80"),
+}
+
+
+def is_dark(palette: QPalette | None = None) -> bool:
+    palette = palette or QGuiApplication.palette()
+    return palette.color(QPalette.ColorRole.Window).lightness() < 128
+
+
+def colour(role: str, palette: QPalette | None = None) -> QColor:
+    """A semantic colour (`star`, `keep`, `dismiss`) readable on the current palette."""
+    light, dark = COLOURS[role]
+    return QColor(dark if is_dark(palette) else light)
+
+
+def has_icon(name: str) -> bool:
+    return name in ICONS
+
+
+@cache
+def _icon(name: str, dark: bool, text: str, disabled: str) -> QIcon:
+    spec, role = ICONS[name]
+    color = COLOURS[role][1 if dark else 0] if role else text
+    return qta.icon(spec, color=color, color_disabled=disabled)
+
+
+def icon(name: str) -> QIcon:
+    """The icon for a semantic name, coloured for the application palette."""
+    if name not in ICONS:
+        raise KeyError(f"no icon called {name!r}")
+    palette = QGuiApplication.palette()
+    text = palette.color(QPalette.ColorRole.WindowText).name()
+    disabled = palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText).name()
+    return _icon(name, is_dark(palette), text, disabled)
+
+
+_pixmaps: dict[tuple[str, int, bool], QPixmap] = {}
+
+
+def pixmap(name: str, size: int = 16) -> QPixmap:
+    """A cached pixmap of `icon(name)`: list cells paint many and must not re-render glyphs."""
+    key = (name, size, is_dark())
+    found = _pixmaps.get(key)
+    if found is None:
+        found = _pixmaps[key] = icon(name).pixmap(size, size)
+    return found
+
+
+def clear_cache() -> None:
+    _icon.cache_clear()
+    _pixmaps.clear()

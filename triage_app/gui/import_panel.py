@@ -1,0 +1,138 @@
+"""What an import says afterwards, in a bar above the list (no modal wall of text), and
+the empty-library page that offers the demo listings or an import."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from triage_app.core.importer import ImportReport
+from triage_app.gui import icons
+
+MAX_PROBLEMS_SHOWN = 500
+
+
+def report_lines(reports: Sequence[ImportReport]) -> tuple[str, list[str]]:
+    """(one-line summary, detail lines) for a set of file reports."""
+    new = sum(r.new for r in reports)
+    merged = sum(r.merged for r in reports)
+    known = sum(r.known for r in reports)
+    skipped = sum(r.skipped for r in reports)
+    refused = [r for r in reports if r.refused]
+    cancelled = any(r.cancelled for r in reports)
+    files = f"{len(reports)} file{'s' if len(reports) != 1 else ''}"
+    summary = (f"Imported {files}: {new} new, {merged} merged, {known} already known, "
+               f"{skipped} skipped")
+    if refused:
+        summary += f"; {len(refused)} refused"
+    if cancelled:
+        summary += " (cancelled: what was read is kept)"
+    details = [r.summary() for r in reports]
+    for r in reports:
+        details.extend(r.problems)
+    return summary, details
+
+
+class ImportReportBar(QFrame):
+    """A dismissible bar: the summary, and the per-file lines and problems on demand."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.summary = QLabel()
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        self.summary.setWordWrap(True)
+        self.toggle = QPushButton("Details")
+        self.toggle.setCheckable(True)
+        self.toggle.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        close = QToolButton()
+        close.setIcon(icons.icon("clear"))
+        close.setAutoRaise(True)
+        close.setToolTip("Close")
+        close.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        close.clicked.connect(self.hide)
+        self.details = QPlainTextEdit()
+        self.details.setReadOnly(True)
+        self.details.setMaximumHeight(140)
+        self.details.hide()
+        self.toggle.toggled.connect(self.details.setVisible)
+        row = QHBoxLayout()
+        row.addWidget(self.summary, 1)
+        row.addWidget(self.toggle)
+        row.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 4, 6, 4)
+        layout.addLayout(row)
+        layout.addWidget(self.details)
+        self.hide()
+
+    def show_reports(self, reports: Sequence[ImportReport]) -> None:
+        summary, details = report_lines(reports)
+        self.summary.setText(summary)
+        shown = details[:MAX_PROBLEMS_SHOWN]
+        if len(details) > MAX_PROBLEMS_SHOWN:
+            shown.append(f"… and {len(details) - MAX_PROBLEMS_SHOWN} more")
+        self.details.setPlainText("\n".join(shown))
+        problems = sum(len(r.problems) for r in reports) + sum(bool(r.refused) for r in reports)
+        self.toggle.setText(f"Details ({problems} problem{'s' if problems != 1 else ''})"
+                            if problems else "Details")
+        self.toggle.setChecked(False)
+        self.show()
+
+
+def demo_available() -> bool:
+    try:
+        from triage_app.core.demo import demo_listing_names
+    except ImportError:
+        return False
+    try:
+        return bool(demo_listing_names())
+    except (OSError, ModuleNotFoundError):
+        return False
+
+
+class EmptyLibraryPage(QWidget):
+    """Shown instead of the list while the library has no paper at all."""
+
+    demoRequested = Signal()
+    importRequested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        title = QLabel("This library is empty.")
+        font = title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        title.setFont(font)
+        text = QLabel("Import the listings your feeds send you (Ctrl+I), drop files on the "
+                      "window, or paste a listing (Ctrl+V). To look around first, load the "
+                      "bundled demo listings.")
+        text.setWordWrap(True)
+        text.setTextFormat(Qt.TextFormat.PlainText)
+        self.demo = QPushButton(icons.icon("inbox"), "Load the demo listings")
+        self.demo.clicked.connect(self.demoRequested)
+        self.demo.setVisible(demo_available())
+        self.import_button = QPushButton(icons.icon("import"), "Import files…")
+        self.import_button.clicked.connect(self.importRequested)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.demo)
+        buttons.addWidget(self.import_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        layout.addWidget(title, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(text, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addLayout(buttons)
+        layout.addStretch(2)
+        text.setMaximumWidth(520)

@@ -1,0 +1,249 @@
+"""The triage window: composes the sidebar, list, reader, search field and status bar, and
+wires their signals. What each action does lives in `commands.py`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, QUrl
+from PySide6.QtGui import (
+    QCloseEvent,
+    QDesktopServices,
+    QDragEnterEvent,
+    QDropEvent,
+    QUndoStack,
+)
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QProgressBar,
+    QSplitter,
+    QStackedWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from triage_app.core.actions import ACTIONS, Action
+from triage_app.core.store import Library
+from triage_app.core.views import ViewSpec
+from triage_app.gui import icons
+from triage_app.gui.action_set import ActionSet
+from triage_app.gui.commands import WindowCommands
+from triage_app.gui.detail_pane import DetailPane
+from triage_app.gui.help_overlay import HelpOverlay
+from triage_app.gui.import_panel import EmptyLibraryPage, ImportReportBar
+from triage_app.gui.key_dispatcher import KeyDispatcher
+from triage_app.gui.list_view import PaperListView
+from triage_app.gui.paper_table_model import PaperTableModel
+from triage_app.gui.search_bar import SearchBar
+from triage_app.gui.search_worker import SearchAdapter
+from triage_app.gui.settings import Preferences, WindowState
+from triage_app.gui.sidebar import Sidebar
+from triage_app.gui.triage_controller import TriageController
+from triage_app.gui.view_loader import ViewLoader
+from triage_app.gui.workers import Lane
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        library: Library,
+        qsettings: QSettings,
+        *,
+        actions: Sequence[Action] = ACTIONS,
+        synchronous: bool = False,
+        open_url: Callable[[str], object] | None = None,
+        keymap_error: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.library = library
+        self.qsettings = qsettings
+        self.prefs = Preferences(qsettings)
+        self.state = WindowState(qsettings)
+        self.open_url = open_url or (lambda url: QDesktopServices.openUrl(QUrl(url)))
+        self.setWindowTitle(f"Triage — {library.display_name}")
+        self.setAcceptDrops(True)
+
+        # ---- background lanes and services
+        self.writer = Lane("writer", synchronous=synchronous, parent=self)
+        self.search_lane = Lane("search", synchronous=synchronous, parent=self)
+        self.search = SearchAdapter(library)
+
+        # ---- widgets
+        self.action_set = ActionSet(actions, self)
+        self.model = PaperTableModel(library, self)
+        self.list_view = PaperListView(self.model)
+        self.detail = DetailPane(self.action_set,
+                                 note_delay_ms=self.prefs.get("note_save_delay_ms"),
+                                 search_spans=self.search.spans)
+        self.sidebar = Sidebar()
+        self.search_bar = SearchBar(delay_ms=self.prefs.get("search_delay_ms"))
+        self.report_bar = ImportReportBar()
+        self.empty_page = EmptyLibraryPage()
+        self.center = QStackedWidget()
+        list_page = QWidget()
+        list_layout = QVBoxLayout(list_page)
+        list_layout.setContentsMargins(0, 0, 0, 0)
+        list_layout.setSpacing(4)
+        list_layout.addWidget(self.search_bar)
+        list_layout.addWidget(self.report_bar)
+        list_layout.addWidget(self.list_view, 1)
+        self.center.addWidget(list_page)
+        self.center.addWidget(self.empty_page)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.right = QSplitter(Qt.Orientation.Vertical)
+        self.right.addWidget(self.center)
+        self.right.addWidget(self.detail)
+        self.right.setStretchFactor(0, 3)
+        self.right.setStretchFactor(1, 2)
+        self.splitter.addWidget(self.sidebar)
+        self.splitter.addWidget(self.right)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([220, 1100])
+        self.right.setSizes([430, 400])
+        container = QWidget()
+        outer = QHBoxLayout(container)
+        outer.setContentsMargins(4, 4, 4, 0)
+        outer.addWidget(self.splitter)
+        self.setCentralWidget(container)
+        self.help_overlay = HelpOverlay(self)
+        self.help_overlay.set_actions(self.action_set.table)
+
+        # ---- status bar
+        self.counts_label = QLabel()
+        self.counts_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.progress = QProgressBar()
+        self.progress.setMaximumWidth(220)
+        self.progress.setTextVisible(True)
+        self.progress.hide()
+        self.cancel_button = QToolButton()
+        self.cancel_button.setIcon(icons.icon("cancel"))
+        self.cancel_button.setToolTip("Cancel")
+        self.cancel_button.setAutoRaise(True)
+        self.cancel_button.hide()
+        status = self.statusBar()
+        status.addPermanentWidget(self.progress)
+        status.addPermanentWidget(self.cancel_button)
+        status.addPermanentWidget(self.counts_label)
+
+        # ---- behaviour
+        self.undo_stack = QUndoStack(self)
+        self.controller = TriageController(library, self.writer, self.model, self.undo_stack,
+                                           self)
+        self.loader = ViewLoader(library, self.search_lane, self.model, self.search, self)
+        self.dispatcher = KeyDispatcher(self.action_set.table, self)
+        self.dispatcher.attach(self.list_view, "list")
+        self.dispatcher.attach(self.search_bar.edit, "search")
+        self.dispatcher.attach(self.detail.note, "reader")
+        self.dispatcher.attach(self.detail.tag_input, "reader")
+        self.dispatcher.attach(self.sidebar, "other")
+        self.dispatcher.attach(self.detail.title, "other")
+        self.dispatcher.attach(self.detail.abstract, "other")
+        self.dispatcher.attach(self, "other")
+        self.dispatcher.triggered.connect(self.action_set.activate)
+        self.commands = WindowCommands(self)
+        self.action_set.bind(self.commands.handlers())
+        self.action_set.build_menus(self.menuBar())
+        self._counts_timer = QTimer(self)
+        self._counts_timer.setSingleShot(True)
+        self._counts_timer.setInterval(250)
+        self._counts_timer.timeout.connect(self.commands.refresh_counts)
+        self._wire()
+        self._restore_state()
+        self.commands.start(self._saved_view())
+        if keymap_error:
+            self.statusBar().showMessage(keymap_error, 15000)
+
+    # ------------------------------------------------------------------ wiring
+    def _wire(self) -> None:
+        c = self.commands
+        self.list_view.selectionModel().currentRowChanged.connect(c.current_changed)
+        self.list_view.doubleClicked.connect(lambda _i: c.open_arxiv())
+        self.list_view.horizontalHeader().sortIndicatorChanged.connect(c.header_sort)
+        self.model.sortRequested.connect(c.sort_requested)
+        self.loader.loaded.connect(c.view_loaded)
+        self.loader.failed.connect(c.view_failed)
+        self.sidebar.viewChosen.connect(c.choose_view)
+        self.search_bar.queryChanged.connect(c.search_changed)
+        self.search_bar.edit.textChanged.connect(c.search_typed)
+        self.detail.noteEdited.connect(c.save_note)
+        self.detail.tag_input.applied.connect(c.apply_tags)
+        self.detail.tag_input.cancelled.connect(c.focus_list)
+        self.controller.committed.connect(c.store_committed)
+        self.controller.message.connect(lambda m: self.statusBar().showMessage(m, 10000))
+        self.controller.undone.connect(c.after_undo)
+        self.writer.failed.connect(lambda m: self.statusBar().showMessage(m, 10000))
+        self.search_lane.failed.connect(lambda m: self.statusBar().showMessage(m, 10000))
+        self.cancel_button.clicked.connect(c.cancel_work)
+        self.empty_page.demoRequested.connect(c.load_demo)
+        self.empty_page.importRequested.connect(c.import_files)
+        self.undo_stack.canUndoChanged.connect(self.action_set["undo"].setEnabled)
+        self.undo_stack.canRedoChanged.connect(self.action_set["redo"].setEnabled)
+        self.action_set["undo"].setEnabled(False)
+        self.action_set["redo"].setEnabled(False)
+
+    def schedule_counts(self) -> None:
+        self._counts_timer.start()
+
+    def stop_timers(self) -> None:
+        self._counts_timer.stop()
+        self.search_bar.commit_timer_stop()
+
+    # ------------------------------------------------------------ persistence
+    def _saved_view(self) -> ViewSpec:
+        return ViewSpec.from_key(self.state.value("view", "inbox"))
+
+    def _restore_state(self) -> None:
+        geometry = self.state.value("geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1360, 860)
+        for name, splitter in (("splitter", self.splitter), ("right_splitter", self.right)):
+            saved = self.state.value(name)
+            if isinstance(saved, QByteArray) and not saved.isEmpty():
+                splitter.restoreState(saved)
+        header = self.state.value("header")
+        if isinstance(header, QByteArray) and not header.isEmpty():
+            horizontal = self.list_view.horizontalHeader()
+            horizontal.blockSignals(True)  # its sort indicator is not a request to sort
+            horizontal.restoreState(header)
+            horizontal.blockSignals(False)
+        order = self.state.value("sort_order", "")
+        self.loader.order = str(order) or None
+        self.loader.descending = str(self.state.value("sort_descending", "false")) == "true"
+        self.commands.sync_sort_indicator()
+        self.action_set["toggle_advance"].setChecked(self.prefs.get("advance_after_decision"))
+        self.action_set["toggle_dark"].setChecked(self.prefs.get("theme") == "dark"
+                                                or icons.is_dark())
+
+    def save_state(self) -> None:
+        self.state.set("geometry", self.saveGeometry())
+        self.state.set("splitter", self.splitter.saveState())
+        self.state.set("right_splitter", self.right.saveState())
+        self.state.set("header", self.list_view.horizontalHeader().saveState())
+        self.state.set("view", self.loader.spec.key())
+        self.state.set("sort_order", self.loader.order or "")
+        self.state.set("sort_descending", "true" if self.loader.descending else "false")
+        self.state.sync()
+
+    # ----------------------------------------------------------------- events
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.detail.flush_note()  # the last keystrokes of a note go on the writer lane now
+        self.save_state()
+        self.commands.shutdown()
+        super().closeEvent(event)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.commands.import_paths(paths)

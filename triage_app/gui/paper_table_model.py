@@ -1,0 +1,273 @@
+"""The paper list's model: a list of ids with a lazy, bounded row cache (fast at 100,000).
+
+Rows are read from the store a block at a time when the view first paints them; sorting is
+done in SQL by whoever loads the ids (the model only reports the requested order). A
+decision updates the cached record at once (optimistically) and emits `dataChanged` for the
+affected columns only; the store's answer replaces it when the write has committed.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QFont, QGuiApplication, QPalette
+
+from triage_app.core.paper_record import DecisionState, PaperRecord
+from triage_app.core.store import Library
+from triage_app.gui import icons
+
+BLOCK = 128
+CACHE_ROWS = 4096
+PLACEHOLDER_WORDS = 12
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    order: str | None  # Library.list_ids order, None when not sortable
+    width: int
+    tip: str
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("status", "", "status", 26, "Status: new, kept or dismissed"),
+    Column("star", "", "starred", 26, "Starred"),
+    Column("rating", "Rating", "rating", 64, "Your rating, 1-5"),
+    Column("title", "Title", "title", 520, "Title (italic: no title in the listing)"),
+    Column("author", "First author", "author", 150, "First author"),
+    Column("category", "Cat.", "category", 48, "Category"),
+    Column("date", "Date", "published", 92, "Publication date"),
+    Column("score", "Score", "score", 56, "Feed score"),
+    Column("code", "Code", "has_code", 44, "The listing says code is available"),
+    Column("tags", "Tags", None, 160, "Tags"),
+)
+COL = {c.key: i for i, c in enumerate(COLUMNS)}
+_FIELD_COLUMNS = {"starred": ("star",), "rating": ("rating",), "tags": ("tags",),
+                  "note": (), "status": tuple(c.key for c in COLUMNS)}
+
+
+def state_of(record: PaperRecord) -> DecisionState:
+    return DecisionState(record.id, record.status, record.starred, record.rating, record.note,
+                         record.tags, record.decided_at)
+
+
+def with_state(record: PaperRecord, state: DecisionState) -> PaperRecord:
+    return replace(record, status=state.status, starred=state.starred, rating=state.rating,
+                   note=state.note, tags=state.tags, decided_at=state.decided_at)
+
+
+def placeholder_title(record: PaperRecord) -> str:
+    words = record.abstract.split()
+    head = " ".join(words[:PLACEHOLDER_WORDS])
+    return f"[no title] {head}…" if len(words) > PLACEHOLDER_WORDS else f"[no title] {head}"
+
+
+class PaperTableModel(QAbstractTableModel):
+    sortRequested = Signal(str, bool)  # (order name or "" for the view's own order, descending)
+
+    def __init__(self, library: Library, parent: object | None = None) -> None:
+        super().__init__(parent)
+        self.library = library
+        self._ids: list[int] = []
+        self._row_of: dict[int, int] | None = None
+        self._cache: OrderedDict[int, PaperRecord] = OrderedDict()
+        self.view_status: str | None = None
+        self.new_count = 0  # papers of the view still new ("left in this view")
+        self.fetches = 0  # block reads from the store (the benchmark and tests watch it)
+
+    # ------------------------------------------------------------------ content
+    def set_ids(self, ids: Sequence[int], *, view_status: str | None = None,
+                new_count: int = 0) -> None:
+        self.beginResetModel()
+        self._ids = list(ids)
+        self.new_count = new_count
+        self._row_of = None
+        self.view_status = view_status
+        self._cache.clear()
+        self.endResetModel()
+
+    @property
+    def ids(self) -> list[int]:
+        return self._ids
+
+    def paper_id(self, row: int) -> int:
+        return self._ids[row]
+
+    def row_of(self, paper_id: int) -> int | None:
+        if self._row_of is None:
+            self._row_of = {pid: row for row, pid in enumerate(self._ids)}
+        return self._row_of.get(paper_id)
+
+    def record(self, row: int) -> PaperRecord | None:
+        if not 0 <= row < len(self._ids):
+            return None
+        pid = self._ids[row]
+        found = self._cache.get(pid)
+        if found is None:
+            self._fetch_block(row)
+            found = self._cache.get(pid)
+        else:
+            self._cache.move_to_end(pid)
+        return found
+
+    def cached(self, paper_id: int) -> PaperRecord | None:
+        return self._cache.get(paper_id)
+
+    def _fetch_block(self, row: int) -> None:
+        start = row - row % BLOCK
+        want = [pid for pid in self._ids[start : start + BLOCK] if pid not in self._cache]
+        self.fetches += 1
+        for record in self.library.get_papers(want, with_sources=False):
+            self._cache[record.id] = record
+        while len(self._cache) > CACHE_ROWS:
+            self._cache.popitem(last=False)
+
+    # ------------------------------------------------------------------ updates
+    def apply_states(self, states: Iterable[DecisionState]) -> None:
+        """Show decisions at once (before the write commits); only cached rows change."""
+        for state in states:
+            old = self._cache.get(state.paper_id)
+            if old is None:
+                self._emit_row(state.paper_id, ("status",))
+                continue
+            new = with_state(old, state)
+            if new != old:
+                self._cache[state.paper_id] = new
+                self._emit_row(state.paper_id, _changed_fields(old, new))
+
+    def refresh(self, paper_ids: Iterable[int]) -> None:
+        """Re-read rows from the store after a commit (ids not shown are ignored)."""
+        shown = [pid for pid in paper_ids if pid in self._cache]
+        if not shown:
+            return
+        for record in self.library.get_papers(shown, with_sources=False):
+            old = self._cache.get(record.id)
+            self._cache[record.id] = record
+            if old != record:
+                self._emit_row(record.id, ("status",) if old is None else
+                               _changed_fields(old, record, content=True))
+
+    def _emit_row(self, paper_id: int, fields: Iterable[str]) -> None:
+        row = self.row_of(paper_id)
+        if row is None:
+            return
+        cols = sorted({COL[key] for f in fields for key in _FIELD_COLUMNS.get(f, (f,))})
+        if cols:
+            self.dataChanged.emit(self.index(row, cols[0]), self.index(row, cols[-1]))
+
+    # ------------------------------------------------------------ Qt interface
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt API
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt API
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
+            return None
+        column = COLUMNS[section]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.header
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return column.tip
+        if role == Qt.ItemDataRole.DecorationRole and column.key in ("status", "star"):
+            return icons.icon("keep" if column.key == "status" else "star_empty")
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or not 0 <= index.row() < len(self._ids):
+            return None
+        record = self.record(index.row())
+        if record is None:
+            return None
+        key = COLUMNS[index.column()].key
+        if role == Qt.ItemDataRole.DisplayRole:
+            return _display(record, key)
+        if role == Qt.ItemDataRole.DecorationRole:
+            return _decoration(record, key)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return _tooltip(record, key)
+        if role == Qt.ItemDataRole.FontRole and key == "title" and not record.title:
+            font = QFont()
+            font.setItalic(True)
+            return font
+        if role == Qt.ItemDataRole.ForegroundRole and self._stale(record):
+            return QGuiApplication.palette().brush(QPalette.ColorGroup.Disabled,
+                                                   QPalette.ColorRole.Text)
+        if role == Qt.ItemDataRole.TextAlignmentRole and key in ("score", "rating", "date"):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.UserRole:
+            return record.id
+        return None
+
+    def _stale(self, record: PaperRecord) -> bool:
+        """Decided away from this view's status: still shown, dimmed, until a reload."""
+        return self.view_status is not None and record.status != self.view_status
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        name = COLUMNS[column].order if 0 <= column < len(COLUMNS) else None
+        self.sortRequested.emit(name or "", order == Qt.SortOrder.DescendingOrder)
+
+
+def _changed_fields(old: PaperRecord, new: PaperRecord, *, content: bool = False) -> list[str]:
+    fields = [f for f in ("status", "starred", "rating", "tags", "note")
+              if getattr(old, f) != getattr(new, f)]
+    if content and (old.title, old.authors, old.category, old.published, old.score,
+                    old.has_code) != (new.title, new.authors, new.category, new.published,
+                                      new.score, new.has_code):
+        fields.append("status")  # every column
+    return fields
+
+
+def _display(record: PaperRecord, key: str) -> str | None:
+    if key == "title":
+        return record.title or placeholder_title(record)
+    if key == "author":
+        return record.first_author + (" et al." if record.et_al or len(record.authors) > 1
+                                      else "")
+    if key == "category":
+        return record.category or ""
+    if key == "date":
+        return record.published.isoformat() if record.published else ""
+    if key == "score":
+        return "" if record.score is None else f"{record.score:g}"
+    if key == "rating":
+        return "★" * record.rating if record.rating else ""
+    if key == "tags":
+        return ", ".join(record.tags)
+    return None
+
+
+_STATUS_ICONS = {"new": "new", "kept": "keep", "dismissed": "dismiss"}
+
+
+def _decoration(record: PaperRecord, key: str) -> object:
+    if key == "status":
+        return icons.pixmap(_STATUS_ICONS.get(record.status, "new"))
+    if key == "star" and record.starred:
+        return icons.pixmap("star")
+    if key == "code" and record.has_code:
+        return icons.pixmap("code")
+    return None
+
+
+def _tooltip(record: PaperRecord, key: str) -> str | None:
+    if key == "title":
+        return record.title or "No title in the listing"
+    if key == "author":
+        return record.author_line
+    if key == "status":
+        return record.status
+    return None

@@ -1,0 +1,72 @@
+"""The small tag field: completion over the library's tags; Enter applies, Esc cancels.
+
+`name` adds a tag, `-name` removes one, several are separated by commas.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from PySide6.QtCore import QStringListModel, Qt, Signal
+from PySide6.QtWidgets import QCompleter, QLineEdit, QWidget
+
+from triage_app.core.decisions import clean_tag
+
+
+def parse_tags(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(tags to add, tags to remove) from `a, -b, c`."""
+    add: list[str] = []
+    remove: list[str] = []
+    for part in text.split(","):
+        name = clean_tag(part)
+        if name.startswith("-"):
+            name = clean_tag(name[1:])
+            if name:
+                remove.append(name)
+        elif name:
+            add.append(name)
+    return tuple(dict.fromkeys(add)), tuple(dict.fromkeys(remove))
+
+
+class TagInput(QLineEdit):
+    """Hidden until asked for; emits `applied(add, remove)` or `cancelled()`."""
+
+    applied = Signal(tuple, tuple)
+    cancelled = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setPlaceholderText("tag, another tag, -remove this one   (Enter applies, Esc cancels)")
+        self.setClearButtonEnabled(True)
+        self._tags = QStringListModel(self)
+        completer = QCompleter(self._tags, self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.setCompleter(completer)
+        self.returnPressed.connect(self._apply)
+        self.hide()
+
+    def set_tags(self, tags: Iterable[str]) -> None:
+        self._tags.setStringList(list(tags))
+
+    def open(self) -> None:
+        self.clear()
+        self.show()
+        self.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def cancel(self) -> None:
+        self.clear()
+        self.hide()
+        self.cancelled.emit()
+
+    def _apply(self) -> None:
+        if self.completer().popup().isVisible():
+            return  # this Enter picked a completion; the next one applies
+        add, remove = parse_tags(self.text())
+        self.clear()
+        self.hide()
+        if add or remove:
+            self.applied.emit(add, remove)
+        else:
+            self.cancelled.emit()

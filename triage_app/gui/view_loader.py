@@ -1,0 +1,79 @@
+"""Loads what the list shows (a view, narrowed by the search, in the chosen order) off the
+UI thread; a newer request supersedes an older one, whose result is dropped."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+
+from triage_app.core.store import Library
+from triage_app.core.views import ViewResult, ViewSpec, load_view
+from triage_app.gui.paper_table_model import PaperTableModel
+from triage_app.gui.search_worker import SearchAdapter, cancelled_types, query_error_types
+from triage_app.gui.workers import Job, Lane
+
+
+class ViewLoader(QObject):
+    loaded = Signal(object, object)  # ViewResult, paper id to keep current (or None)
+    failed = Signal(str, int)  # message, position in the query (-1 when not a query error)
+
+    def __init__(self, library: Library, lane: Lane, model: PaperTableModel,
+                 search: SearchAdapter, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.library = library
+        self.lane = lane
+        self.model = model
+        self.search = search
+        self.spec = ViewSpec()
+        self.query = ""
+        self.order: str | None = None
+        self.descending = False
+        self.loading = False
+        self._job: Job | None = None
+
+    def load(self, spec: ViewSpec | None = None, *, query: str | None = None,
+             keep: int | None = None, sync: bool = False) -> None:
+        """Show `spec` (default: the current view); `keep` is a paper id to stay on."""
+        if spec is not None:
+            self.spec = spec
+        if query is not None:
+            self.query = query.strip()
+        spec, text, order, desc = self.spec, self.query, self.order, self.descending
+        library, search = self.library, self.search
+        if self._job is not None:
+            self._job.cancel()
+
+        def run(job: Job) -> ViewResult:
+            return load_view(library, spec, query=text, order=order, descending=desc,
+                             search=lambda q: search.ids(q, cancel=job.is_cancelled))
+
+        self.loading = True
+        if sync:
+            job = Job(run)
+            self._apply(run(job), keep)
+            return
+        self._job = self.lane.submit(run, key="view", label="Loading the view",
+                                     on_done=lambda result: self._apply(result, keep),
+                                     on_error=self._error)
+
+    def set_order(self, order: str | None, descending: bool, *, keep: int | None) -> None:
+        self.order, self.descending = order or None, descending
+        self.load(keep=keep)
+
+    def _apply(self, result: ViewResult, keep: int | None) -> None:
+        self.loading = False
+        self._job = None
+        self.model.set_ids(result.ids, view_status=result.spec.status,
+                           new_count=result.new_count)
+        self.loaded.emit(result, keep)
+
+    def _error(self, exc: BaseException) -> None:
+        self.loading = False
+        self._job = None
+        if isinstance(exc, cancelled_types()):
+            if type(exc).__name__ == "SearchTimeout":
+                self.failed.emit(str(exc), -1)
+            return
+        if isinstance(exc, query_error_types()):
+            self.failed.emit(getattr(exc, "message", str(exc)), getattr(exc, "position", -1))
+            return
+        self.failed.emit(f"the view could not be loaded: {exc}", -1)
