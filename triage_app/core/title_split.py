@@ -6,6 +6,7 @@ import gzip
 import itertools
 import json
 import math
+import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
@@ -75,6 +76,11 @@ _TITLE_BAD_END = frozenset(",;:-‐(/[{&")
 _MAX_AUTHOR_TOKENS = 7
 _MAX_AUTHOR_CHARS = 120
 _BODY_WINDOW = 400
+# Where an author can start: a capital letter glued to what precedes it. One C-level scan
+# instead of a Python loop over every character (the parser's hot spot).
+_GLUED_CAPITAL = re.compile(
+    "(?<=\\S)[" + re.escape("".join(chr(c) for c in range(0x10000) if chr(c).isupper())) + "]"
+)
 _MAX_WORD_CHARS = 60  # only a word's end matters when judging where a title stops
 # Author-length prior: most first authors show two or three name tokens.
 _LEN_PRIOR = {1: -2.5, 2: 0.0, 3: -0.3, 4: -1.2, 5: -2.0, 6: -3.0, 7: -4.0}
@@ -431,9 +437,8 @@ def _candidates(head: str, et_al: bool) -> list[tuple[float, str, tuple[str, ...
         seg = parts[len(parts) - k]
         prefix = AUTHOR_SEP.join(parts[: len(parts) - k])
         lo = max(1, len(seg) - _MAX_AUTHOR_CHARS)
-        for i in range(lo, len(seg)):
-            if not seg[i].isupper() or seg[i - 1].isspace():
-                continue
+        for match in _GLUED_CAPITAL.finditer(seg, lo):
+            i = match.start()
             first = seg[i:]
             if first.count(" ") >= _MAX_AUTHOR_TOKENS:
                 continue
