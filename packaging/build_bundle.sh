@@ -16,7 +16,7 @@ rm -rf "$build" "$dist"
 "$venv/bin/python" -m pip install -q --upgrade pip
 # Install from a copy of the sources: building in the tree could ship stale build/lib files.
 mkdir -p "$build/src"
-for part in pyproject.toml README.md LICENSE triage_app resources; do
+for part in pyproject.toml README.md LICENSE COPYING triage_app resources; do
     if [ -e "$repo/$part" ]; then cp -r "$repo/$part" "$build/src/"; fi
 done
 find "$build/src" \( -name __pycache__ -o -name '*.egg-info' \) -prune -exec rm -rf {} +

@@ -23,7 +23,7 @@ REPO = Path(__file__).resolve().parents[2]
 PIP_CACHE = os.environ.get("PIP_CACHE_DIR") or str(
     Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "pip"
 )
-SOURCE_PARTS = ("pyproject.toml", "README.md", "LICENSE", "triage_app", "resources")
+SOURCE_PARTS = ("pyproject.toml", "README.md", "LICENSE", "COPYING", "triage_app", "resources")
 DEMO_SUMMARIES = [
     "abstracts-sample.txt: 10 new, 0 merged, 0 already known, 0 skipped",
     "feed-sample-a.txt: 6 new, 2 merged, 0 already known, 0 skipped",
