@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, Any
 
 from triage_app.core.paper_record import PaperRecord
 
@@ -18,6 +18,9 @@ class ExportFormat:
     description: str
     load: Callable[[], Writer]  # imported on use: each writer pulls in its own helpers
     newline: str | None = None  # passed to open(); CSV writes its own \r\n
+    # Writers that need facts about the whole library (BibTeX's stable citation keys) are
+    # built from it: `load_for_library(library)` is used instead of `load()` when set.
+    load_for_library: Callable[[Any], Writer] | None = None
 
 
 def _json() -> Writer:
@@ -26,6 +29,35 @@ def _json() -> Writer:
     return write_json
 
 
+def _csv() -> Writer:
+    from triage_app.core.csv_export import write_csv
+
+    return write_csv
+
+
+def _bibtex() -> Writer:
+    from triage_app.core.bibtex_export import write_bibtex
+
+    return write_bibtex
+
+
+def _bibtex_for(library: Any) -> Writer:
+    from triage_app.core.bibtex_export import bibtex_writer_for
+
+    return bibtex_writer_for(library)
+
+
+def _ris() -> Writer:
+    from triage_app.core.ris_export import write_ris
+
+    return write_ris
+
+
 FORMATS: dict[str, ExportFormat] = {
     "json": ExportFormat("json", ".json", "backup that triage-app imports back", _json),
+    "csv": ExportFormat("csv", ".csv", "spreadsheet, one row a paper; imports back", _csv,
+                        newline=""),
+    "bibtex": ExportFormat("bibtex", ".bib", "BibTeX/biblatex for LaTeX, JabRef, Zotero",
+                           _bibtex, load_for_library=_bibtex_for),
+    "ris": ExportFormat("ris", ".ris", "RIS for Zotero, EndNote, Rayyan, ASReview", _ris),
 }

@@ -142,8 +142,12 @@ def _sniff(source: OpenedSource) -> str:
     return "listing"
 
 
-def _text_lines(stream: IO[bytes], problems: list[tuple[int, str]]) -> Iterator[str]:
-    """Decoded lines, memory-bounded: a line longer than 1 MiB is cut and reported."""
+def _text_lines(stream: IO[bytes], problems: list[tuple[int, str]],
+                keep_ends: bool = False) -> Iterator[str]:
+    """Decoded lines, memory-bounded: a line longer than 1 MiB is cut and reported.
+
+    `keep_ends` keeps each line's terminator: a quoted CSV cell may hold a CR LF of its own.
+    """
     number = 0
     first = True
     while True:
@@ -164,7 +168,7 @@ def _text_lines(stream: IO[bytes], problems: list[tuple[int, str]]) -> Iterator[
             line = raw.decode("utf-8", "replace")
             _note_line_problem(problems, number,
                                "bytes that are not UTF-8 were replaced with \ufffd")
-        yield line.rstrip("\r\n")
+        yield line if keep_ends else line.rstrip("\r\n")
 
 
 def _note_line_problem(problems: list[tuple[int, str]], number: int, reason: str) -> None:
@@ -217,7 +221,8 @@ def import_source(
         report.already_imported = previous
     line_problems: list[tuple[int, str]] = []
     gap = _Gap()
-    lines = _bounded(_text_lines(source.stream, line_problems), source.stream, gap)
+    lines = _bounded(_text_lines(source.stream, line_problems, keep_ends=kind == "csv"),
+                     source.stream, gap)
     try:
         if kind == "json":
             from triage_app.core.json_backup import read_json_backup

@@ -417,6 +417,11 @@ def _chunks(items: list[int], size: int) -> Iterator[list[int]]:
         yield items[start : start + size]
 
 
+def _json_list(text: str | None) -> tuple[str, ...]:
+    # Most papers have no affiliations: skip the JSON parser for the empty list.
+    return () if not text or text == "[]" else tuple(json.loads(text))
+
+
 def _load_records(
     conn: Connection, ids: list[int], *, with_sources: bool
 ) -> dict[int, PaperRecord]:
@@ -428,7 +433,7 @@ def _load_records(
         f"SELECT pt.paper_id, t.name FROM paper_tag pt JOIN tag t ON t.id = pt.tag_id "
         f"WHERE pt.paper_id IN ({marks}) ORDER BY t.name COLLATE NOCASE",
         tuple(ids),
-    ):
+    ).fetchall():  # one call instead of one per row: exports stream 100k papers through here
         tags.setdefault(pid, []).append(name)
     sources: dict[int, list[SourceRecord]] = {}
     if with_sources:
@@ -436,7 +441,7 @@ def _load_records(
             f"SELECT paper_id, file_name, content_hash, line, imported_at FROM source "
             f"WHERE paper_id IN ({marks}) ORDER BY id",
             tuple(ids),
-        ):
+        ).fetchall():
             sources.setdefault(pid, []).append(SourceRecord(fname, chash, line, at))
     out: dict[int, PaperRecord] = {}
     for row in conn.exec_driver_sql(
@@ -444,14 +449,14 @@ def _load_records(
         f"score, has_code, abstract, status, starred, rating, note, created_at, updated_at, "
         f"decided_at, decisions_at FROM paper WHERE id IN ({marks})",
         tuple(ids),
-    ):
+    ).fetchall():
         pid = row[0]
         out[pid] = PaperRecord(
             id=pid,
             title=row[1],
-            authors=tuple(json.loads(row[2] or "[]")),
+            authors=_json_list(row[2]),
             et_al=bool(row[3]),
-            affiliations=tuple(json.loads(row[4] or "[]")),
+            affiliations=_json_list(row[4]),
             category=row[5],
             published=date.fromisoformat(row[6]) if row[6] else None,
             year_inferred=bool(row[7]),
