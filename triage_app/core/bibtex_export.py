@@ -1,7 +1,8 @@
 """The BibTeX export: one @misc entry a paper, with the decisions in JabRef's fields.
 
-Fields, in order: author, title, year, month, primaryClass, abstract, keywords, comment,
-ranking, relevance, triage. Conventions:
+Fields, in order (each only when it has a value): author (else key), title (else
+howpublished), year, month, primaryClass, abstract, keywords, comment, ranking, relevance,
+triage. Conventions:
 - `author`: `Family, Given` joined with ` and `, `and others` when the listing said et al.;
   a family name of several words is braced (`{van der Berg}, Jan`), an organisation is
   braced whole (`{OpenAI Team}`).
