@@ -1,0 +1,58 @@
+"""The "for you" order: papers like the starred ones rank above the rest (shared listings)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SEED_AS_OF
+from triage_app.core.decisions import DecisionPatch, mark
+from triage_app.core.importer import import_path
+from triage_app.core.recommend import rank_inbox
+from triage_app.core.search import search_ids
+from triage_app.core.store import Library
+
+SEED_FILES = ("002_e1e6b264440ae296.txt", "003_fa884e0c8d87af1f.txt", "004_b89f686bb3a49483.txt")
+
+
+@pytest.fixture
+def seeded(tmp_path: Path, shared_listings: Path):
+    library = Library.open(tmp_path / "lib")
+    for name in SEED_FILES:
+        import_path(library, shared_listings / name, as_of=SEED_AS_OF)
+    yield library
+    library.close()
+
+
+def auc(order: list[int], liked: set[int]) -> float:
+    """Share of (liked, other) pairs in which the liked paper ranks first."""
+    pos = {pid: i for i, pid in enumerate(order)}
+    others = [p for p in order if p not in liked]
+    pairs = [(pos[a] < pos[b]) for a in liked for b in others]
+    return sum(pairs) / len(pairs)
+
+
+def test_without_picks_the_inbox_follows_the_feed_score(seeded: Library) -> None:
+    ranked = rank_inbox(seeded)
+    assert len(ranked) == 64
+    assert [r.score for r in ranked[:4]] == [0.931, 0.923, 0.829, 0.823]
+    assert ranked[0].reasons == "by feed score (nothing starred or kept yet)"
+
+
+def test_papers_like_the_starred_ones_come_first(seeded: Library) -> None:
+    sae = search_ids(seeded, '"sparse autoencoders" OR SAE OR SAEs')
+    assert len(sae) == 9
+    starred, held_out = sae[:4], set(sae[4:])
+    mark(seeded, starred, DecisionPatch(starred=True))
+    dismissed = search_ids(seeded, "category:CY OR category:CR")
+    mark(seeded, dismissed, DecisionPatch(status="dismissed"))
+    ranked = rank_inbox(seeded)
+    order = [r.paper_id for r in ranked]
+    assert set(order) == set(seeded.all_ids()) - set(starred) - set(dismissed)
+    score = auc(order, held_out)
+    assert score >= 0.9, score
+    top = ranked[0]
+    assert top.paper_id in held_out
+    assert top.reasons.startswith("like your picks: ")
+    assert rank_inbox(seeded, limit=3) == ranked[:3]
