@@ -7,27 +7,13 @@ import json
 import sys
 
 from triage_app.cli.common import CommandError, open_library, run_command
-
-QUERY_HELP = """\
-query language:
-  words and "phrases"     in title, authors, abstract, note and tags (stemmed: autoencoders
-                          finds autoencoder); ranked by relevance (BM25F)
-  AND OR NOT ( ) -word    booleans (upper case); juxtaposition means AND
-  word* word~ word~2      prefix (3+ letters, not stemmed); typo-tolerant word
-  title: author: abstract: note:        one text field, e.g. author:barez title:(sae OR lora)
-  tag:NAME category:CL    exact tag / category (case-insensitive; tag:rl* for a prefix)
-  year:2024 year:>=2024 year:2023..2025 date:2025-05 date:>=2025-05-01
-  rating:>=4 rating:4..5 score:>=90     comparisons > >= < <= and ranges A..B
-  is:starred is:new is:kept is:dismissed is:rated is:unrated
-  has:code has:note has:tags has:rating
-field names are case-insensitive; an empty query or only filters lists by date, newest first.
-"""
+from triage_app.core.query_parser import QUERY_HELP
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "search", help="search papers (words, phrases, fields, filters)",
-        description="Search the library. " + QUERY_HELP.split("\n", 1)[0],
+        description="Search the library (the query language is below).",
         epilog=QUERY_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("query", nargs="*", metavar="QUERY", help="the query (words are joined)")
     p.add_argument("--limit", "-n", type=int, default=50, metavar="N",
