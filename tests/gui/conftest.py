@@ -46,7 +46,8 @@ class WindowFactory:
         self.opened: list[tuple[object, Library]] = []
         self.urls: list[str] = []
 
-    def open(self, *, actions=None):
+    def open(self, *, actions=None, focus: bool = True):
+        """A shown window on the folder; `focus`: wait until the list has the focus."""
         from triage_app.core.actions import ACTIONS
         from triage_app.gui.main_window import MainWindow
         from triage_app.gui.settings import open_qsettings
@@ -54,13 +55,16 @@ class WindowFactory:
         library = Library.open(self.folder)
         window = MainWindow(library, open_qsettings(self.settings),
                             actions=actions or ACTIONS, open_url=self.urls.append)
+        self.opened.append((window, library))
         window.show()
         self.qtbot.waitExposed(window)
-        window.raise_()
         window.activateWindow()
-        self.qtbot.waitUntil(lambda: QApplication.focusWidget() is window.list_view)
-        self.opened.append((window, library))
+        if focus:
+            self.qtbot.waitUntil(lambda: QApplication.focusWidget() is window.list_view)
         return window
+
+    def open_empty(self):
+        return self.open(focus=False)
 
     def close(self, window) -> None:
         for i, (w, library) in enumerate(self.opened):
@@ -72,6 +76,10 @@ class WindowFactory:
                 return
 
     def close_all(self) -> None:
+        for w, _library in self.opened:
+            # A cancelled index build leaks Whoosh file handles (ResourceWarning): let the
+            # background indexing finish before closing.
+            self.qtbot.waitUntil(lambda w=w: not w.index_lane.busy, timeout=20000)
         for w, library in self.opened:
             w.close()
             w.deleteLater()
@@ -92,8 +100,9 @@ def window(windows: WindowFactory):
 
 
 def settle(qtbot, window) -> None:
-    """Wait until both lanes ran everything and their results reached the UI."""
+    """Wait until every lane ran everything and the results reached the UI."""
     def idle() -> bool:
-        return not window.writer.busy and not window.search_lane.busy
+        return not (window.writer.busy or window.search_lane.busy or window.index_lane.busy
+                    or window.timers_pending())
 
-    qtbot.waitUntil(idle, timeout=10000)
+    qtbot.waitUntil(idle, timeout=20000)

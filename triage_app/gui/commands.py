@@ -115,6 +115,7 @@ class WindowCommands:
         def close_search(_job: Job) -> None:
             search.close()
 
+        self.w.index_lane.close()
         self.w.search_lane.submit(close_search)
         self.w.search_lane.close()
         self.w.controller.close()
@@ -539,6 +540,9 @@ class WindowCommands:
             self.w.statusBar().showMessage("Cancelling…")
 
     # ---------------------------------------------------------------- index
+    def sync_pending(self) -> bool:
+        return self._sync_timer.isActive()
+
     def sync_index(self) -> None:
         """Bring the search index up to date, on the search lane, after changes settle."""
         if self._closing or not self.w.search.available:
@@ -548,6 +552,11 @@ class WindowCommands:
         def run(job: Job) -> object:
             return search.sync(progress=job.progress, cancel=job.is_cancelled)
 
-        self._sync_job = self.w.search_lane.submit(run, key="sync", label="Indexing",
-                                                   on_done=lambda _r: None)
+        def failed(exc: BaseException) -> None:
+            if type(exc).__name__ != "IndexCancelled":  # cancelled at exit: resumes next time
+                self.w.statusBar().showMessage(f"The search index could not be updated: {exc}",
+                                               15000)
+
+        self._sync_job = self.w.index_lane.submit(run, key="sync", label="Indexing",
+                                                  on_done=lambda _r: None, on_error=failed)
 

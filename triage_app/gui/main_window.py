@@ -70,6 +70,9 @@ class MainWindow(QMainWindow):
         # ---- background lanes and services
         self.writer = Lane("writer", synchronous=synchronous, parent=self)
         self.search_lane = Lane("search", synchronous=synchronous, parent=self)
+        # Index writes get a lane of their own: indexing a big import takes minutes and must
+        # hold up neither decisions (writer lane) nor view loads (search lane).
+        self.index_lane = Lane("index", synchronous=synchronous, parent=self)
         self.search = SearchAdapter(library)
 
         # ---- widgets
@@ -178,6 +181,7 @@ class MainWindow(QMainWindow):
         self.controller.undone.connect(c.after_undo)
         self.writer.failed.connect(lambda m: self.statusBar().showMessage(m, 10000))
         self.search_lane.failed.connect(lambda m: self.statusBar().showMessage(m, 10000))
+        self.index_lane.failed.connect(lambda m: self.statusBar().showMessage(m, 10000))
         self.cancel_button.clicked.connect(c.cancel_work)
         self.empty_page.demoRequested.connect(c.load_demo)
         self.empty_page.importRequested.connect(c.import_files)
@@ -188,6 +192,10 @@ class MainWindow(QMainWindow):
 
     def schedule_counts(self) -> None:
         self._counts_timer.start()
+
+    def timers_pending(self) -> bool:
+        """Deferred work not yet queued (counts, index sync): tests wait for it."""
+        return self._counts_timer.isActive() or self.commands.sync_pending()
 
     def stop_timers(self) -> None:
         self._counts_timer.stop()

@@ -6,6 +6,7 @@ cheap enough for the UI thread (parsing a query; analysing one title or abstract
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 
 from triage_app.core.store import Library
@@ -34,6 +35,9 @@ class SearchAdapter:
     def __init__(self, library: Library) -> None:
         self.library = library
         self._service: object | None = None
+        # The index lane (sync) and the search lane (queries) both reach the service; the
+        # first build of the index must happen once, not twice side by side.
+        self._lock = threading.Lock()
 
     @property
     def available(self) -> bool:
@@ -42,9 +46,10 @@ class SearchAdapter:
     def _ensure(self) -> object:
         if _search is None:
             raise SearchUnavailable("search is not part of this build")
-        if self._service is None:
-            self._service = _search.SearchService(self.library, sync=False)
-        return self._service
+        with self._lock:
+            if self._service is None:
+                self._service = _search.SearchService(self.library, sync=False)
+            return self._service
 
     def ids(self, query: str, cancel: Callable[[], bool] | None = None) -> list[int]:
         """Every hit by relevance; raises QueryError, SearchCancelled or SearchTimeout."""
@@ -56,18 +61,23 @@ class SearchAdapter:
         """Bring the index up to date with the store (new imports, edited notes and tags)."""
         if _search is None:
             return None
-        if self._service is None:
-            from triage_app.core.search_index import sync_index
+        with self._lock:
+            if self._service is None:
+                # The first build (or a rebuild after a schema change) with progress and
+                # cancel; SearchService's own open() would do it without either.
+                from triage_app.core.search_index import sync_index
 
-            report = sync_index(self.library, progress=progress, cancel=cancel)
-            self._ensure()
-            return report
-        return self._service.sync(progress=progress, cancel=cancel)  # type: ignore[attr-defined]
+                report = sync_index(self.library, progress=progress, cancel=cancel)
+                self._service = _search.SearchService(self.library, sync=False)
+                return report
+            service = self._service
+        return service.sync(progress=progress, cancel=cancel)  # type: ignore[attr-defined]
 
     def close(self) -> None:
-        if self._service is not None:
-            self._service.close()  # type: ignore[attr-defined]
-            self._service = None
+        with self._lock:
+            if self._service is not None:
+                self._service.close()  # type: ignore[attr-defined]
+                self._service = None
 
     # ------------------------------------------------------- UI-thread helpers
     def validate(self, query: str) -> None:

@@ -1,0 +1,119 @@
+"""Import in the window: by key with progress and cancel, clipboard, drop; the first run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDropEvent, QGuiApplication
+
+from tests.gui.conftest import WindowFactory, settle
+from tests.gui.keys import press
+from tests.perf.corpus import write_listing
+from triage_app.core import importer
+
+pytestmark = pytest.mark.gui
+
+
+def test_import_by_key_shows_progress_then_the_report(qtbot, window, tmp_path,
+                                                      monkeypatch) -> None:
+    monkeypatch.setattr(importer, "BATCH_SIZE", 100)
+    listing = write_listing(tmp_path / "big.txt", 1500, seed=11)
+    window.commands.choose_files = lambda: [str(listing)]
+    seen: list[int] = []
+    window.progress.valueChanged.connect(seen.append)
+    press(qtbot, "Ctrl+I")
+    qtbot.waitUntil(window.progress.isVisible, timeout=5000)  # after half a second
+    assert window.cancel_button.isVisible()
+    settle(qtbot, window)
+    assert not window.progress.isVisible()
+    assert seen == sorted(seen) and len(seen) >= 5
+    assert seen[-1] == listing.stat().st_size
+    new = window.library.count() - 30
+    assert new == 1500
+    assert window.report_bar.isVisible()
+    assert window.report_bar.summary.text() == (
+        "Imported 1 file: 1500 new, 0 merged, 0 already known, 0 skipped")
+    assert window.model.rowCount() == 1530  # the Inbox was reloaded
+    assert window.sidebar.count_text("inbox") == "1530"
+
+
+def test_import_can_be_cancelled(qtbot, window, tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(importer, "BATCH_SIZE", 100)
+    listing = write_listing(tmp_path / "big.txt", 1500, seed=12)
+    window.commands.choose_files = lambda: [str(listing)]
+    press(qtbot, "Ctrl+I")
+    qtbot.waitUntil(window.cancel_button.isVisible, timeout=5000)
+    qtbot.mouseClick(window.cancel_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, window)
+    kept = window.library.count() - 30
+    assert 0 < kept < 1500 and kept % 100 == 0  # whole batches, committed before the cancel
+    assert window.report_bar.summary.text() == (
+        f"Imported 1 file: {kept} new, 0 merged, 0 already known, 0 skipped "
+        f"(cancelled: what was read is kept)")
+
+
+def test_import_problems_listed_in_details(qtbot, window, tmp_path) -> None:
+    bad = tmp_path / "binary.txt"
+    bad.write_bytes(b"\x00\x01\x02 not a listing")
+    window.commands.import_paths([bad])
+    settle(qtbot, window)
+    assert window.report_bar.summary.text() == (
+        "Imported 1 file: 0 new, 0 merged, 0 already known, 0 skipped; 1 refused")
+    assert window.report_bar.toggle.text() == "Details (1 problem)"
+    assert window.report_bar.details.toPlainText() == (
+        f"{bad}: refused: binary file (NUL bytes), not a text listing")
+
+
+def test_paste_a_listing_from_the_clipboard(qtbot, window, tmp_path) -> None:
+    listing = write_listing(tmp_path / "paste.txt", 5, seed=21)
+    QGuiApplication.clipboard().setText(listing.read_text(encoding="utf-8"))
+    press(qtbot, "Ctrl+V")
+    settle(qtbot, window)
+    assert window.library.count() == 35
+    assert window.report_bar.summary.text() == (
+        "Imported 1 file: 5 new, 0 merged, 0 already known, 0 skipped")
+
+
+def test_drop_files_on_the_window(qtbot, window, tmp_path) -> None:
+    listing = write_listing(tmp_path / "drop.txt", 4, seed=22)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(listing))])
+    event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime,
+                       Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    window.dropEvent(event)
+    settle(qtbot, window)
+    assert window.library.count() == 34
+
+
+def test_first_run_offers_the_demo(qtbot, tmp_path) -> None:
+    factory = WindowFactory(qtbot, tmp_path / "empty", tmp_path / "cfg" / "window.ini")
+    try:
+        window = factory.open_empty()
+        assert window.center.currentWidget() is window.empty_page
+        assert window.empty_page.demo.isVisible()
+        qtbot.mouseClick(window.empty_page.demo, Qt.MouseButton.LeftButton)
+        settle(qtbot, window)
+        assert window.center.currentIndex() == 0
+        from triage_app.core.demo import demo_listing_names
+
+        assert window.library.count() > 0
+        assert window.model.rowCount() == window.library.count("new")
+        assert len(window.report_bar.details.toPlainText().splitlines()) >= len(
+            demo_listing_names())
+        assert window.list_view.current_row() == 0
+    finally:
+        factory.close_all()
+
+
+def test_run_app_creates_a_missing_library(tmp_path: Path, monkeypatch) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from triage_app.gui.app import run_app
+
+    QTimer.singleShot(300, lambda: [w.close() for w in QApplication.topLevelWidgets()
+                                    if w.windowTitle().startswith("Triage")])
+    assert run_app(tmp_path / "new-lib") == 0
+    assert (tmp_path / "new-lib" / "library.sqlite").exists()
