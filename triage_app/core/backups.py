@@ -109,7 +109,10 @@ def backup_library(library: Library, *, reason: str = MANUAL) -> Path:
 # ----------------------------------------------------------------- rolling
 def keep_count(library: Library) -> int:
     """How many automatic backups of each kind to keep (library setting `backup.keep`)."""
-    raw = library.get_meta(KEEP_KEY)
+    try:
+        raw = library.get_meta(KEEP_KEY)
+    except LibraryError:  # a library of schema 1, backed up before its upgrade: no settings
+        raw = None
     try:
         value = int(raw) if raw is not None else DEFAULT_KEEP
     except ValueError:

@@ -142,6 +142,21 @@ def _sniff(source: OpenedSource) -> str:
     return "listing"
 
 
+def _check_listing_head(source: OpenedSource) -> None:
+    """The parser's own format check on the first lines, as it will see them."""
+    from triage_app.core.listing_parser import SNIFF_LINES, detect_format
+
+    head = source.stream.read(SNIFF_BYTES)
+    whole = source.stream.read(1) == b""
+    source.stream.seek(0)
+    lines = head.removeprefix(b"\xef\xbb\xbf").decode("utf-8", "replace").split("\n")
+    if not whole:
+        lines = lines[:-1]  # may be cut by the window
+    filled = [line for line in lines if line.strip()]
+    if whole or len(filled) >= SNIFF_LINES:
+        detect_format(filled[:SNIFF_LINES])
+
+
 def _text_lines(stream: IO[bytes], problems: list[tuple[int, str]],
                 keep_ends: bool = False) -> Iterator[str]:
     """Decoded lines, memory-bounded: a line longer than 1 MiB is cut and reported.
@@ -215,6 +230,12 @@ def import_source(
         report.refused = str(exc)
         return report
     if not source.content_hash:
+        if kind == "listing":
+            try:
+                _check_listing_head(source)  # before hashing: a 1 GB non-listing is refused now
+            except ListingError as exc:
+                report.refused = str(exc)
+                return report
         source.content_hash = _content_hash(source.stream)
     previous = _finished_batch(library, source.content_hash)
     if previous is not None:
@@ -265,7 +286,8 @@ def _bounded(lines: Iterable[str], stream: IO[bytes], gap: _Gap) -> Iterator[str
     bound, and no real listing or export has such a stretch."""
     for line in lines:
         if stream.tell() - gap.mark > MAX_GAP_BYTES:
-            raise ListingError(f"not a listing: {MAX_GAP_BYTES >> 20} MiB of text without an entry")
+            raise ListingError(
+                f"{MAX_GAP_BYTES >> 20} MiB of text without a paper entry (not a listing)")
         yield line
 
 

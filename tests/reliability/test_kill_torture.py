@@ -1,0 +1,20 @@
+"""kill -9 at random moments of real CLI imports and marks: nothing that returned is lost."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.reliability.torture_kit import run_torture
+
+
+def test_ten_kills_lose_nothing(tmp_path: Path) -> None:
+    log: list[str] = []
+    outcome = run_torture(tmp_path, kills=10, seed=3, papers=150, index_every=0,
+                          log=log.append)
+    assert outcome.problems == []
+    assert outcome.kills == 10
+    assert outcome.decisions_lost == 0
+    assert outcome.integrity_failures == 0
+    assert outcome.index_mismatches == 0
+    assert outcome.reimport_exact is True
+    assert outcome.papers == 300  # 150 + 150 distinct; the third file only repeats them
