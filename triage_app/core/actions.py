@@ -88,7 +88,7 @@ ACTIONS: tuple[Action, ...] = (
        ["Esc"], ("list", "search"), "clear", "Go"),
     _a("to_list", "Back to the list", "From the search field, go to the results.",
        ["Down", "Return", "Enter"], ("search",), "next", "Go"),
-    _a("leave_editor", "Back to the list", "Leave the note or tag field (the note is saved).",
+    _a("leave_editor", "Leave the note or tag field", "Back to the list (the note is saved).",
        ["Esc"], ("reader",), "back", "Go"),
     _a("view_inbox", "Inbox", "Show the papers still to triage.", ["Ctrl+1"], G, "inbox",
        "View"),

@@ -53,7 +53,7 @@ ICONS: dict[str, tuple[str, str | None]] = {
     "batch": ("mdi6.tray-arrow-down", None),
     "code": ("mdi6.code-braces", None),
     "cancel": ("mdi6.cancel", None),
-    "new": ("mdi6.circle-small", None),
+    "new": ("mdi6.circle-medium", None),
 }
 
 # Semantic colours, (on a light background, on a dark background): contrast >= 3:1 on both.

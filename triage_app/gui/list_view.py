@@ -9,6 +9,8 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidge
 
 from triage_app.gui.paper_table_model import COLUMNS, PaperTableModel
 
+COLUMNS_TITLE = next(i for i, c in enumerate(COLUMNS) if c.key == "title")
+
 
 class PaperListView(QTableView):
     def __init__(self, model: PaperTableModel, parent: QWidget | None = None) -> None:
@@ -30,10 +32,13 @@ class PaperListView(QTableView):
         header = self.horizontalHeader()
         header.setSectionsMovable(True)
         header.setHighlightSections(False)
-        header.setStretchLastSection(True)
+        header.setStretchLastSection(False)
         header.setSortIndicatorShown(True)
         for i, column in enumerate(COLUMNS):
             header.resizeSection(i, column.width)
+        # The title takes the room left: no horizontal scrolling to reach the tags.
+        header.setSectionResizeMode(COLUMNS_TITLE, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(24)
         self.setSortingEnabled(False)  # model.sort is wired by the window (sorting in SQL)
         header.setSectionsClickable(True)
 
@@ -78,5 +83,3 @@ class PaperListView(QTableView):
             return [model.paper_id(row)] if row >= 0 else []
         return [model.paper_id(r) for r in rows]
 
-
-COLUMNS_TITLE = next(i for i, c in enumerate(COLUMNS) if c.key == "title")
