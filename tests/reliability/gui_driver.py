@@ -5,6 +5,10 @@
 `python gui_driver.py import LIBRARY LISTING`: starts an import from the window, prints
 `importing` once its first batch is committed, then waits to be killed.
 `python gui_driver.py open LIBRARY`: prints `shown N` (N rows in the list) and quits (exit 0).
+`python gui_driver.py import-finish LIBRARY LISTING`: as `import`, then prints `imported N`
+(papers in the store) when the window's import is done, and quits.
+`python gui_driver.py notes LIBRARY K`: writes notes `gui note 1`..`K` into the first paper,
+each after the previous one is in the store; prints `notes done ID` and quits.
 """
 
 from __future__ import annotations
@@ -64,13 +68,30 @@ def main() -> int:
                     say(f"committed {state['pid']}")
             else:
                 QTest.keyClicks(window.detail.note, "x")  # still typing when the kill comes
-        elif mode == "import":
+        elif mode in ("import", "import-finish"):
             if "before" not in state:
                 state["before"] = query("SELECT count(*) FROM paper")
                 window.commands.import_paths([Path(sys.argv[3])])
             elif "said" not in state and query("SELECT count(*) FROM paper") > state["before"]:
                 state["said"] = True
                 say("importing")
+            elif "said" in state and mode == "import-finish" and not window.writer.busy:
+                say(f"imported {query('SELECT count(*) FROM paper')}")
+                app.quit()
+        elif mode == "notes":
+            if "pid" not in state:
+                state["pid"], state["k"] = window.model.paper_id(window.list_view.current_row()), 0
+            note = f"gui note {state['k']}"
+            if state["k"] == 0 or query("SELECT note FROM paper WHERE id = ?",
+                                        state["pid"]) == note:
+                if state["k"] == int(sys.argv[3]):
+                    say(f"notes done {state['pid']}")
+                    app.quit()
+                    return
+                state["k"] = int(state["k"]) + 1  # type: ignore[call-overload]
+                window.detail.note.setFocus()
+                window.detail.note.selectAll()
+                QTest.keyClicks(window.detail.note, f"gui note {state['k']}")
 
     timer = QTimer()
     timer.timeout.connect(tick)
