@@ -90,7 +90,7 @@ def open_source(path: str | Path) -> OpenedSource:
         return _hashed("<stdin>", spool)
     p = Path(path)
     try:
-        return _hashed(p.name, p.open("rb"))  # noqa: SIM115 - closed by the caller
+        return _hashed(p.name, p.open("rb"))
     except IsADirectoryError as exc:
         raise ListingError("is a folder, not a listing file") from exc
     except FileNotFoundError as exc:
@@ -239,7 +239,10 @@ def import_source(
         source.content_hash = _content_hash(source.stream)
     previous = _finished_batch(library, source.content_hash)
     if previous is not None:
+        # The same bytes were fully imported before: nothing to parse, nothing to change.
         report.already_imported = previous
+        report.known = _known_entries(library, source.content_hash)
+        return report
     line_problems: list[tuple[int, str]] = []
     gap = _Gap()
     lines = _bounded(_text_lines(source.stream, line_problems, keep_ends=kind == "csv"),
@@ -264,6 +267,13 @@ def import_source(
     except ImportCancelled:
         report.cancelled = True
     return report
+
+
+def _known_entries(library: Library, content_hash: str) -> int:
+    with library.read() as conn:
+        return int(conn.exec_driver_sql(
+            "SELECT count(*) FROM source WHERE content_hash = ?", (content_hash,)
+        ).scalar() or 0)
 
 
 def _finished_batch(library: Library, content_hash: str) -> str | None:
