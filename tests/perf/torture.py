@@ -22,7 +22,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kills", type=int, default=100)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--papers", type=int, default=300, help="papers per listing file")
+    parser.add_argument("--papers", type=int, default=200, help="papers per listing file")
     parser.add_argument("--index-every", type=int, default=10,
                         help="compare the healed index with a rebuild every N rounds")
     parser.add_argument("--workdir", type=Path, help="keep the run's files here")

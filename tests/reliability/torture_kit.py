@@ -53,6 +53,7 @@ class Outcome:
     index_mismatches: int = 0
     reimport_exact: bool = False
     papers: int = 0
+    files: int = 0  # listing files imported: the three first ones and those added on the way
     seconds: float = 0.0
     problems: list[str] = field(default_factory=list)
 
@@ -63,25 +64,29 @@ class Outcome:
             f"decisions checked: {self.decisions_checked}; decisions lost: "
             f"{self.decisions_lost}; integrity failures: {self.integrity_failures}; index "
             f"checks: {self.index_checks}, mismatches: {self.index_mismatches}; re-import "
-            f"exact: {self.reimport_exact} ({self.papers} papers); {self.seconds:.0f} s"
+            f"exact: {self.reimport_exact} ({self.papers} papers from {self.files} files); "
+            f"{self.seconds:.0f} s"
         )
 
 
 # ------------------------------------------------------------------ inputs
-def make_inputs(folder: Path, papers: int, seed: int) -> list[Path]:
+def write_entries(path: Path, entries: list) -> Path:
+    from tests.perf.corpus import render_scored
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(render_scored(e) for e in entries), encoding="utf-8")
+    return path
+
+
+def make_inputs(folder: Path, papers: int, seed: int) -> dict[Path, list]:
     """Three listings; the third repeats half of each of the others (merges on re-import)."""
-    from tests.perf.corpus import generate_entries, render_scored
+    from tests.perf.corpus import generate_entries
 
     first = list(generate_entries(papers, seed * 10 + 1))
     second = list(generate_entries(papers, seed * 10 + 2))
     third = first[papers // 2 :] + second[: papers // 2]
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for name, entries in (("a.txt", first), ("b.txt", second), ("c.txt", third)):
-        path = folder / name
-        path.write_text("".join(render_scored(e) for e in entries), encoding="utf-8")
-        paths.append(path)
-    return paths
+    return {write_entries(folder / name, entries): entries
+            for name, entries in (("a.txt", first), ("b.txt", second), ("c.txt", third))}
 
 
 def canonical_papers(db: Path, *, with_sources: bool = True) -> list[tuple]:
@@ -295,13 +300,34 @@ class Torture:
         shutil.rmtree(scratch, ignore_errors=True)
         return t_import, t_mark
 
+    def next_input(self) -> Path:
+        """A file the library has not finished: an unfinished one, or a new one whose half
+        repeats papers of an earlier file (so its import merges as well as inserts)."""
+        unfinished = [p for p in self.inputs if p not in self.finished]
+        if unfinished and self.rng.random() < 0.6:
+            return self.rng.choice(unfinished)
+        from tests.perf.corpus import generate_entries
+
+        k = len(self.inputs)
+        fresh = list(generate_entries(self.papers // 2, self.seed * 1000 + k))
+        earlier = list(self.inputs)[self.rng.randrange(k)]
+        repeated = self.rng.sample(self.inputs[earlier], k=self.papers // 2)
+        entries = fresh + repeated
+        self.rng.shuffle(entries)
+        path = write_entries(self.workdir / "inputs" / f"more-{k:03d}.txt", entries)
+        self.inputs[path] = entries
+        self.out.files = len(self.inputs)
+        return path
+
     def run(self) -> Outcome:
         started = time.monotonic()
-        inputs = make_inputs(self.workdir / "inputs", self.papers, self.seed)
-        reference = reference_papers(self.workdir, inputs)
-        words = [w for p in (reference[0], reference[-1]) for w in (p[0] or "").split()]
+        self.inputs = make_inputs(self.workdir / "inputs", self.papers, self.seed)
+        self.finished: set[Path] = set()
+        self.out.files = len(self.inputs)
+        titles = [e.title for entries in self.inputs.values() for e in entries[:2]]
+        words = [w for t in titles for w in (t or "").split()]
         self.queries += [w for w in words if w.isalpha() and len(w) >= 4][:3]
-        t_import, t_mark = self.calibrate(inputs)
+        t_import, t_mark = self.calibrate(list(self.inputs))
         self.log(f"calibration: import {t_import:.1f} s, mark {t_mark:.1f} s")
         shutil.rmtree(self.lib, ignore_errors=True)
         rounds = 0
@@ -311,11 +337,11 @@ class Torture:
             if ids and self.rng.random() < 0.5:
                 self.mark_round(ids, t_mark)
             else:
-                self.import_round(self.rng.choice(inputs), t_import)
+                self.import_round(self.next_input(), t_import)
             self.check_after_kill()
             if self.index_every and rounds % self.index_every == 0:
                 self.check_index()
-        self.finish(inputs, reference)
+        self.finish(list(self.inputs), reference_papers(self.workdir, list(self.inputs)))
         self.out.seconds = time.monotonic() - started
         return self.out
 
@@ -330,6 +356,7 @@ class Torture:
             self.out.problems.append(f"import {path.name} exit {proc.returncode}: {err[-500:]}")
         else:
             self.out.commands_returned += 1
+            self.finished.add(path)
 
     def mark_round(self, ids: list[int], t_mark: float) -> None:
         for _ in range(self.rng.randint(0, 2)):
