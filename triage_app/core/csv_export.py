@@ -91,8 +91,3 @@ def write_csv(papers: Iterable[PaperRecord], out: IO[str], *, excel: bool = Fals
         writer.writerow(paper_row(paper))
         count += 1
     return count
-
-
-def write_csv_excel(papers: Iterable[PaperRecord], out: IO[str]) -> int:
-    """The CSV export with a byte-order mark, which Excel needs to read UTF-8."""
-    return write_csv(papers, out, excel=True)

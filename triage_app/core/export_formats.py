@@ -21,6 +21,9 @@ class ExportFormat:
     # Writers that need facts about the whole library (BibTeX's stable citation keys) are
     # built from it: `load_for_library(library)` is used instead of `load()` when set.
     load_for_library: Callable[[Any], Writer] | None = None
+    # Bulk formats stream rows assembled by SQLite instead of PaperRecords (export_rows);
+    # `stream(library, ids_or_None, out, tick, excel=...)` is used when set.
+    stream: Callable[..., int] | None = None
 
 
 def _json() -> Writer:
@@ -33,6 +36,18 @@ def _csv() -> Writer:
     from triage_app.core.csv_export import write_csv
 
     return write_csv
+
+
+def _stream_json(*args: Any, **kw: Any) -> int:
+    from triage_app.core.export_rows import stream_json
+
+    return stream_json(*args, **kw)
+
+
+def _stream_csv(*args: Any, **kw: Any) -> int:
+    from triage_app.core.export_rows import stream_csv
+
+    return stream_csv(*args, **kw)
 
 
 def _bibtex() -> Writer:
@@ -54,9 +69,10 @@ def _ris() -> Writer:
 
 
 FORMATS: dict[str, ExportFormat] = {
-    "json": ExportFormat("json", ".json", "backup that triage-app imports back", _json),
+    "json": ExportFormat("json", ".json", "backup that triage-app imports back", _json,
+                         stream=_stream_json),
     "csv": ExportFormat("csv", ".csv", "spreadsheet, one row a paper; imports back", _csv,
-                        newline=""),
+                        newline="", stream=_stream_csv),
     "bibtex": ExportFormat("bibtex", ".bib", "BibTeX/biblatex for LaTeX, JabRef, Zotero",
                            _bibtex, load_for_library=_bibtex_for),
     "ris": ExportFormat("ris", ".ris", "RIS for Zotero, EndNote, Rayyan, ASReview", _ris),

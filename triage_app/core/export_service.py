@@ -52,42 +52,65 @@ def export_papers(
 
         ids = search_ids(library, query)
     total = len(ids) if ids is not None else library.count()
-    papers: Iterable[PaperRecord] = library.iter_papers(ids)
-    if progress is not None or cancel is not None:
-        papers = _watched(papers, total, progress, cancel)
-    if excel:
-        from triage_app.core.csv_export import write_csv_excel
+    tick = _ticker(total, progress, cancel)
+    if spec.stream is not None:
+        stream = spec.stream
+        options = {"excel": True} if excel else {}
 
-        writer = write_csv_excel
-    elif spec.load_for_library is not None:
-        writer = spec.load_for_library(library)
+        def write(out: IO[str]) -> int:
+            return stream(library, ids, out, tick, **options)
     else:
-        writer = spec.load()
+        if spec.load_for_library is not None:
+            writer = spec.load_for_library(library)
+        else:
+            writer = spec.load()
+        papers: Iterable[PaperRecord] = library.iter_papers(ids)
+        if tick is not None:
+            papers = _watched(papers, tick)
+
+        def write(out: IO[str]) -> int:
+            return writer(papers, out)
+    count = _write(destination, spec.newline, stdout, write)
+    if progress is not None:
+        progress(count, total)
+    return count
+
+
+def _write(destination: str | Path | None, newline: str | None, stdout: IO[str] | None,
+           write: Callable[[IO[str]], int]) -> int:
     if destination is None or str(destination) == "-":
         if stdout is None:
             raise ValueError("no destination")
-        return writer(papers, stdout)
+        return write(stdout)
     target = Path(destination)
     try:
-        with atomic_text_writer(target, newline=spec.newline) as fh:
-            return writer(papers, fh)
+        with atomic_text_writer(target, newline=newline) as fh:
+            return write(fh)
     except OSError as exc:
         raise ExportDestinationError(_explain(target, exc)) from exc
 
 
-def _watched(papers: Iterable[PaperRecord], total: int, progress: ProgressFn | None,
-             cancel: CancelFn | None) -> Iterator[PaperRecord]:
-    done = 0
-    for paper in papers:
+def _ticker(total: int, progress: ProgressFn | None,
+            cancel: CancelFn | None) -> Callable[[int], None] | None:
+    """`tick(done)` for the row streams: progress, and the cancel check that stops them."""
+    if progress is None and cancel is None:
+        return None
+
+    def tick(done: int) -> None:
+        if cancel is not None and cancel():
+            raise ExportCancelled(f"export cancelled after {done} of {total} papers")
+        if progress is not None and done:
+            progress(done, total)
+
+    return tick
+
+
+def _watched(papers: Iterable[PaperRecord], tick: Callable[[int], None]
+             ) -> Iterator[PaperRecord]:
+    for done, paper in enumerate(papers):
         if done % PROGRESS_EVERY == 0:
-            if cancel is not None and cancel():
-                raise ExportCancelled(f"export cancelled after {done} of {total} papers")
-            if progress is not None and done:
-                progress(done, total)
+            tick(done)
         yield paper
-        done += 1
-    if progress is not None:
-        progress(done, total)
 
 
 def _explain(target: Path, exc: OSError) -> str:
