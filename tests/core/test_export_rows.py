@@ -6,9 +6,11 @@ import io
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.test_support import seed_library
-from triage_app.core.csv_export import write_csv
+from triage_app.core.csv_export import csv_line, write_csv
 from triage_app.core.decisions import DecisionPatch, mark
 from triage_app.core.export_rows import stream_csv, stream_json
 from triage_app.core.export_service import ExportCancelled, export_papers
@@ -55,3 +57,21 @@ def test_stream_progress_and_cancel(decided, tmp_path: Path) -> None:
     with pytest.raises(ExportCancelled):
         export_papers(decided, "csv", target, cancel=lambda: True)
     assert target.read_text() == "previous"
+
+
+_cells = st.one_of(
+    st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40),
+    st.sampled_from(['"', ",", "\r\n", "\n", "\r", '""', " , ", "'", "a\"b", ""]),
+    st.integers(-10**6, 10**6),
+    st.floats(allow_nan=False, allow_infinity=False),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(_cells, min_size=2, max_size=8), min_size=1, max_size=5))
+def test_csv_line_is_exactly_the_csv_module(rows) -> None:
+    import csv
+
+    expected = io.StringIO(newline="")
+    csv.writer(expected, lineterminator="\r\n").writerows(rows)
+    assert "".join(csv_line(r) for r in rows) == expected.getvalue()

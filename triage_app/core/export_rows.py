@@ -9,7 +9,6 @@ and `csv_export.paper_row()` produce; tests compare the two paths.
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Callable, Iterator, Sequence
 from typing import IO, Any
@@ -104,7 +103,7 @@ def stream_json(library: Library, ids: Sequence[int] | None, out: IO[str],
 def stream_csv(library: Library, ids: Sequence[int] | None, out: IO[str],
                tick: Tick | None = None, *, excel: bool = False) -> int:
     """The CSV export (see csv_export for the cell encoding)."""
-    from triage_app.core.csv_export import BOM, CSV_COLUMNS, escape_item, neutralise
+    from triage_app.core.csv_export import BOM, CSV_COLUMNS, csv_line, escape_item, neutralise
 
     loads = json.loads
     tf = ("false", "true")
@@ -116,22 +115,21 @@ def stream_csv(library: Library, ids: Sequence[int] | None, out: IO[str],
 
     if excel:
         out.write(BOM)
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+    out.write(csv_line(CSV_COLUMNS))
     count = 0
-    batch: list[tuple[Any, ...]] = []
+    batch: list[str] = []
     for (pid, title, authors, et_al, affiliations, category, published, score, has_code,
          status, starred, rating, tags, note, abstract, sources) in _ticking(
             _rows(library, CSV_SQL_COLUMNS, ids), tick):
-        batch.append((
+        batch.append(csv_line((
             pid, neutralise(title or ""), joined(authors), tf[et_al], joined(affiliations),
             neutralise(category or ""), published or "", "" if score is None else score,
             tf[has_code], status, tf[starred], "" if rating is None else rating, joined(tags),
             neutralise(note or ""), neutralise(abstract or ""), joined(sources),
-        ))
+        )))
         if len(batch) >= 500:
-            writer.writerows(batch)
+            out.write("".join(batch))
             count += len(batch)
             batch.clear()
-    writer.writerows(batch)
+    out.write("".join(batch))
     return count + len(batch)
