@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication
 from tests.conftest import SEED_AS_OF
 from tests.perf.corpus import write_listing
 from triage_app.core.importer import import_path
+from triage_app.core.search_index import sync_index
 from triage_app.core.store import Library
 
 PAPERS = 30
@@ -26,6 +27,7 @@ def template_library(tmp_path_factory: pytest.TempPathFactory) -> Path:
         report = import_path(library, listing, as_of=SEED_AS_OF)
         assert report.refused is None and report.skipped == 0, report.summary()
         assert library.count() == PAPERS
+        sync_index(library)  # as a library in use has: windows open without a first build
     return root / "lib"
 
 

@@ -107,6 +107,7 @@ class WindowCommands:
         self.w.stop_timers()
         if self._sync_job is not None:
             self._sync_job.cancel()
+        self.w.search.cancel_sync()
         if self._work is not None:
             self._work.cancel()
         self.w.writer.close()
@@ -404,7 +405,7 @@ class WindowCommands:
         self.w.action_set.refresh_icons()
         self.w.sidebar.refresh_icons()
         self.w.detail.refresh_colours()
-        self.w.model.layoutChanged.emit()
+        self.w.model.restyle()
 
     # ---------------------------------------------------------------- imports
     def _ask_files(self) -> list[str]:

@@ -79,11 +79,24 @@ def has_icon(name: str) -> bool:
     return name in ICONS
 
 
+SIZES = (16, 24, 32)  # toolbar/menu/list sizes, and 2x for high-density screens
+
+
 @cache
 def _icon(name: str, dark: bool, text: str, disabled: str) -> QIcon:
+    """A pixmap icon rendered once from the font glyph.
+
+    qtawesome's own icon engine draws the glyph on every paint (a few hundred microseconds
+    each); a row of tool buttons repainted per key press made that the slowest part of it.
+    """
     spec, role = ICONS[name]
     color = COLOURS[role][1 if dark else 0] if role else text
-    return qta.icon(spec, color=color, color_disabled=disabled)
+    glyph = qta.icon(spec, color=color, color_disabled=disabled)
+    out = QIcon()
+    for size in SIZES:
+        for mode in (QIcon.Mode.Normal, QIcon.Mode.Disabled):
+            out.addPixmap(glyph.pixmap(size, size, mode), mode)
+    return out
 
 
 def icon(name: str) -> QIcon:

@@ -12,7 +12,13 @@ from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QFont, QGuiApplication, QPalette
 
 from triage_app.core.paper_record import DecisionState, PaperRecord
@@ -48,6 +54,17 @@ COLUMNS: tuple[Column, ...] = (
     Column("tags", "Tags", None, 160, "Tags"),
 )
 COL = {c.key: i for i, c in enumerate(COLUMNS)}
+_TITLE_COL = COL["title"]
+_DISPLAY = Qt.ItemDataRole.DisplayRole.value
+_DECORATION = Qt.ItemDataRole.DecorationRole.value
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole.value
+_FONT = Qt.ItemDataRole.FontRole.value
+_ALIGN = Qt.ItemDataRole.TextAlignmentRole.value
+_FOREGROUND = Qt.ItemDataRole.ForegroundRole.value
+_USER = Qt.ItemDataRole.UserRole.value
+_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_RIGHT = int((Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value)
+_ALIGNMENTS = tuple(_RIGHT if c.key in ("score", "rating", "date") else None for c in COLUMNS)
 _FIELD_COLUMNS = {"starred": ("star",), "rating": ("rating",), "tags": ("tags",),
                   "note": (), "status": tuple(c.key for c in COLUMNS)}
 
@@ -77,6 +94,10 @@ class PaperTableModel(QAbstractTableModel):
         self._ids: list[int] = []
         self._row_of: dict[int, int] | None = None
         self._cache: OrderedDict[int, PaperRecord] = OrderedDict()
+        self._cells: dict[int, tuple] = {}  # per-row display values, dropped with the record
+        self._dim = _dim_brush()
+        self._italic = QFont()
+        self._italic.setItalic(True)
         self.view_status: str | None = None
         self.new_count = 0  # papers of the view still new ("left in this view")
         self.fetches = 0  # block reads from the store (the benchmark and tests watch it)
@@ -90,6 +111,7 @@ class PaperTableModel(QAbstractTableModel):
         self._row_of = None
         self.view_status = view_status
         self._cache.clear()
+        self._cells.clear()
         self.endResetModel()
 
     @property
@@ -126,7 +148,8 @@ class PaperTableModel(QAbstractTableModel):
         for record in self.library.get_papers(want, with_sources=False):
             self._cache[record.id] = record
         while len(self._cache) > CACHE_ROWS:
-            self._cache.popitem(last=False)
+            old, _record = self._cache.popitem(last=False)
+            self._cells.pop(old, None)
 
     # ------------------------------------------------------------------ updates
     def apply_states(self, states: Iterable[DecisionState]) -> None:
@@ -139,6 +162,7 @@ class PaperTableModel(QAbstractTableModel):
             new = with_state(old, state)
             if new != old:
                 self._cache[state.paper_id] = new
+                self._cells.pop(state.paper_id, None)
                 self._emit_row(state.paper_id, _changed_fields(old, new))
 
     def refresh(self, paper_ids: Iterable[int]) -> None:
@@ -150,6 +174,7 @@ class PaperTableModel(QAbstractTableModel):
             old = self._cache.get(record.id)
             self._cache[record.id] = record
             if old != record:
+                self._cells.pop(record.id, None)
                 self._emit_row(record.id, ("status",) if old is None else
                                _changed_fields(old, record, content=True))
 
@@ -173,44 +198,65 @@ class PaperTableModel(QAbstractTableModel):
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
             return None
         column = COLUMNS[section]
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY:
             return column.header
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _TOOLTIP:
             return column.tip
-        if role == Qt.ItemDataRole.DecorationRole and column.key in ("status", "star"):
+        if role == _DECORATION and column.key in ("status", "star"):
             return icons.icon("keep" if column.key == "status" else "star_empty")
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return _FLAGS if index.row() >= 0 else Qt.ItemFlag.NoItemFlags
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not 0 <= index.row() < len(self._ids):
+    def data(self, index: Index, role: int = _DISPLAY) -> object:
+        # Called thousands of times a second while painting: plain int roles, and each
+        # row's cells computed once per record (see `_cells_of`).
+        row = index.row()
+        if not 0 <= row < len(self._ids):
             return None
-        record = self.record(index.row())
+        pid = self._ids[row]
+        cells = self._cells.get(pid)
+        if cells is None:
+            cells = self._cells_of(row, pid)
+            if cells is None:
+                return None
+        col = index.column()
+        if role == _DISPLAY:
+            return cells[0][col]
+        if role == _DECORATION:
+            return cells[1][col]
+        if role == _FOREGROUND:
+            return self._dim if cells[3] else None
+        if role == _FONT:
+            return self._italic if cells[2] and col == _TITLE_COL else None
+        if role == _ALIGN:
+            return _ALIGNMENTS[col]
+        if role == _TOOLTIP:
+            record = self._cache.get(pid)
+            return _tooltip(record, COLUMNS[col].key) if record is not None else None
+        if role == _USER:
+            return pid
+        return None
+
+    def _cells_of(self, row: int, pid: int) -> tuple | None:
+        record = self.record(row)
         if record is None:
             return None
-        key = COLUMNS[index.column()].key
-        if role == Qt.ItemDataRole.DisplayRole:
-            return _display(record, key)
-        if role == Qt.ItemDataRole.DecorationRole:
-            return _decoration(record, key)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return _tooltip(record, key)
-        if role == Qt.ItemDataRole.FontRole and key == "title" and not record.title:
-            font = QFont()
-            font.setItalic(True)
-            return font
-        if role == Qt.ItemDataRole.ForegroundRole and self._stale(record):
-            return QGuiApplication.palette().brush(QPalette.ColorGroup.Disabled,
-                                                   QPalette.ColorRole.Text)
-        if role == Qt.ItemDataRole.TextAlignmentRole and key in ("score", "rating", "date"):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.UserRole:
-            return record.id
-        return None
+        cells = (
+            tuple(_display(record, c.key) for c in COLUMNS),
+            tuple(_decoration(record, c.key) for c in COLUMNS),
+            not record.title,
+            self._stale(record),
+        )
+        self._cells[pid] = cells
+        return cells
+
+    def restyle(self) -> None:
+        """After a palette switch: icons and the dimmed colour are drawn anew."""
+        self._cells.clear()
+        self._dim = _dim_brush()
+        self.layoutChanged.emit()
 
     def _stale(self, record: PaperRecord) -> bool:
         """Decided away from this view's status: still shown, dimmed, until a reload."""
@@ -219,6 +265,10 @@ class PaperTableModel(QAbstractTableModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         name = COLUMNS[column].order if 0 <= column < len(COLUMNS) else None
         self.sortRequested.emit(name or "", order == Qt.SortOrder.DescendingOrder)
+
+
+def _dim_brush() -> object:
+    return QGuiApplication.palette().brush(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
 
 
 def _changed_fields(old: PaperRecord, new: PaperRecord, *, content: bool = False) -> list[str]:

@@ -6,6 +6,8 @@ cheap enough for the UI thread (parsing a query; analysing one title or abstract
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 from collections.abc import Callable
 
@@ -19,6 +21,11 @@ except ImportError:  # a build without the search engine: the field says so
 
 class SearchUnavailable(Exception):
     pass
+
+
+# Up to this many changed papers are indexed on the index lane's thread (a commit of a few
+# documents is quick); more, or a first build, go to a child process (see index_process).
+IN_PROCESS_MAX = 200
 
 
 def query_error_types() -> tuple[type[BaseException], ...]:
@@ -38,6 +45,8 @@ class SearchAdapter:
         # The index lane (sync) and the search lane (queries) both reach the service; the
         # first build of the index must happen once, not twice side by side.
         self._lock = threading.Lock()
+        self._child: subprocess.Popen[str] | None = None
+        self._cancelled = False
 
     @property
     def available(self) -> bool:
@@ -61,17 +70,58 @@ class SearchAdapter:
         """Bring the index up to date with the store (new imports, edited notes and tags)."""
         if _search is None:
             return None
-        with self._lock:
-            if self._service is None:
-                # The first build (or a rebuild after a schema change) with progress and
-                # cancel; SearchService's own open() would do it without either.
-                from triage_app.core.search_index import sync_index
+        self._cancelled = False
+        if not self._index_current() or self._pending() > IN_PROCESS_MAX:
+            indexed = self._sync_in_child(progress)
+            with self._lock:
+                if self._service is None and not self._cancelled:
+                    self._service = _search.SearchService(self.library, sync=False)
+            return indexed
+        return self._ensure().sync(progress=progress, cancel=cancel)  # type: ignore[attr-defined]
 
-                report = sync_index(self.library, progress=progress, cancel=cancel)
-                self._service = _search.SearchService(self.library, sync=False)
-                return report
-            service = self._service
-        return service.sync(progress=progress, cancel=cancel)  # type: ignore[attr-defined]
+    def _index_current(self) -> bool:
+        """An index of the current schema exists (so opening it will not rebuild it)."""
+        from triage_app.core.search_index import INDEX_SCHEMA_VERSION, VERSION_FILE
+
+        try:
+            stamp = (self.library.index_dir / VERSION_FILE).read_text(encoding="utf-8")
+        except OSError:
+            return False
+        return stamp.strip() == str(INDEX_SCHEMA_VERSION)
+
+    def _pending(self) -> int:
+        with self.library.read() as conn:
+            return int(conn.exec_driver_sql("SELECT count(*) FROM index_outbox").scalar() or 0)
+
+    def _sync_in_child(self, progress: Callable[[int, int], None] | None) -> int:
+        indexed = 0
+        with subprocess.Popen(
+            [sys.executable, "-m", "triage_app.gui.index_process", str(self.library.folder)],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        ) as child:
+            self._child = child
+            try:
+                assert child.stdout is not None and child.stderr is not None
+                for line in child.stdout:  # blocking reads release the GIL
+                    kind, *numbers = line.split()
+                    if kind == "progress" and progress is not None and len(numbers) == 2:
+                        progress(int(numbers[0]), int(numbers[1]))
+                    elif kind == "done" and numbers:
+                        indexed = int(numbers[0])
+                error = child.stderr.read()
+                code = child.wait()
+            finally:
+                self._child = None
+        if code != 0 and not self._cancelled:
+            raise RuntimeError(f"indexing failed: {error.strip().splitlines()[-1:] or code}")
+        return indexed
+
+    def cancel_sync(self) -> None:
+        """Stop a running child indexer at once (called from the UI thread at exit)."""
+        self._cancelled = True
+        child = self._child
+        if child is not None and child.poll() is None:
+            child.terminate()
 
     def close(self) -> None:
         with self._lock:
