@@ -246,3 +246,29 @@ def test_decisions_and_view_survive_restart(qtbot, windows) -> None:
     assert again.model.ids == [pid]
     paper = stored(again, pid)
     assert (paper.status, paper.rating) == ("kept", 2)
+
+
+def test_for_you_is_the_inbox_in_recommended_order(qtbot, window) -> None:
+    from triage_app.core.views import default_rank
+
+    press(qtbot, "Ctrl+2")
+    settle(qtbot, window)
+    assert window.loader.spec.kind == "for_you"
+    assert window.model.ids == list(default_rank(window.library))
+    assert sorted(window.model.ids) == sorted(window.library.list_ids(status="new"))
+
+
+def test_note_edits_merge_into_one_undo_step(qtbot, window) -> None:
+    pid = current_id(window)
+    press(qtbot, "n")
+    qtbot.keyClicks(window.detail.note, "first")
+    window.detail.flush_note()
+    qtbot.keyClicks(window.detail.note, " second")
+    press(qtbot, "Esc")
+    settle(qtbot, window)
+    assert stored(window, pid).note == "first second"
+    assert window.undo_stack.count() == 1
+    press(qtbot, "u")
+    settle(qtbot, window)
+    assert stored(window, pid).note == ""
+    assert window.detail.note.toPlainText() == ""

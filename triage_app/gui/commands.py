@@ -95,7 +95,8 @@ class WindowCommands:
     def start(self, spec: ViewSpec) -> None:
         self.refresh_patterns()
         self.w.sidebar.select_view(spec)
-        self.w.loader.load(spec, sync=True)
+        # The recommender can take seconds on a big Inbox: that one view loads in the background.
+        self.w.loader.load(spec, sync=spec.kind != "for_you")
         self.refresh_counts(sync=True)
         self.w.list_view.setFocus(Qt.FocusReason.OtherFocusReason)
         if self.w.search.available:

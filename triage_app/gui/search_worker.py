@@ -6,17 +6,25 @@ cheap enough for the UI thread (parsing a query; analysing one title or abstract
 
 from __future__ import annotations
 
+import importlib.util
 import subprocess
 import sys
 import threading
 from collections.abc import Callable
+from functools import cache
+from types import ModuleType
 
 from triage_app.core.store import Library
 
-try:
-    from triage_app.core import search as _search
-except ImportError:  # a build without the search engine: the field says so
-    _search = None  # type: ignore[assignment]
+
+@cache
+def _engine() -> ModuleType | None:
+    """`triage_app.core.search`, imported on first use: Whoosh costs ~0.3 s at start-up."""
+    try:
+        from triage_app.core import search
+    except ImportError:  # a build without the search engine: the field says so
+        return None
+    return search
 
 
 class SearchUnavailable(Exception):
@@ -29,11 +37,14 @@ IN_PROCESS_MAX = 200
 
 
 def query_error_types() -> tuple[type[BaseException], ...]:
-    return (_search.QueryError,) if _search is not None else ()
+    from triage_app.core.query_parser import QueryError
+
+    return (QueryError,)
 
 
 def cancelled_types() -> tuple[type[BaseException], ...]:
-    return (_search.SearchCancelled,) if _search is not None else ()
+    engine = _engine()
+    return (engine.SearchCancelled,) if engine is not None else ()
 
 
 class SearchAdapter:
@@ -50,14 +61,15 @@ class SearchAdapter:
 
     @property
     def available(self) -> bool:
-        return _search is not None
+        return importlib.util.find_spec("triage_app.core.search") is not None
 
     def _ensure(self) -> object:
-        if _search is None:
+        engine = _engine()
+        if engine is None:
             raise SearchUnavailable("search is not part of this build")
         with self._lock:
             if self._service is None:
-                self._service = _search.SearchService(self.library, sync=False)
+                self._service = engine.SearchService(self.library, sync=False)
             return self._service
 
     def ids(self, query: str, cancel: Callable[[], bool] | None = None) -> list[int]:
@@ -68,14 +80,15 @@ class SearchAdapter:
     def sync(self, progress: Callable[[int, int], None] | None = None,
              cancel: Callable[[], bool] | None = None) -> object:
         """Bring the index up to date with the store (new imports, edited notes and tags)."""
-        if _search is None:
+        engine = _engine()
+        if engine is None:
             return None
         self._cancelled = False
         if not self._index_current() or self._pending() > IN_PROCESS_MAX:
             indexed = self._sync_in_child(progress)
             with self._lock:
                 if self._service is None and not self._cancelled:
-                    self._service = _search.SearchService(self.library, sync=False)
+                    self._service = engine.SearchService(self.library, sync=False)
             return indexed
         return self._ensure().sync(progress=progress, cancel=cancel)  # type: ignore[attr-defined]
 
@@ -131,13 +144,16 @@ class SearchAdapter:
 
     # ------------------------------------------------------- UI-thread helpers
     def validate(self, query: str) -> None:
-        if _search is not None and query.strip():
-            _search.validate(query)
+        if query.strip():
+            from triage_app.core.query_parser import parse_query
+
+            parse_query(query)
 
     def spans(self, query: str, text: str, field: str) -> list[tuple[int, int]]:
-        if _search is None or not query.strip():
+        engine = _engine() if query.strip() else None
+        if engine is None:
             return []
         try:
-            return _search.highlight_spans(query, text, field)
+            return engine.highlight_spans(query, text, field)
         except (ValueError, LookupError):
             return []
