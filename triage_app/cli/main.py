@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "triage_app.cli.search_cmd",
     "triage_app.cli.backup_cmd",
     "triage_app.cli.demo_cmd",
+    "triage_app.cli.keys_cmd",
 )
 
 
