@@ -23,7 +23,7 @@ from triage_app.core.importer import MAX_PROBLEMS, import_source, open_bytes
 from triage_app.core.store import Library
 
 LONG = os.environ.get("TRIAGE_LONG") == "1"
-CASES = 10_000 if LONG else 150
+CASES = 10_000 if LONG else 300
 AS_OF = generate_entries.__kwdefaults__["as_of"]
 
 VALID = "".join(render_scored(e) for e in generate_entries(4, seed=31))
