@@ -68,10 +68,13 @@ def run_backup(args: argparse.Namespace) -> int:
             print(f"keeping the newest {args.keep} automatic backups of each kind")
             if args.output is None:
                 return 0
-        if args.output:
-            path = backups.backup_to(library, Path(args.output))
-        else:
-            path = backups.backup_library(library)
+        try:
+            if args.output:
+                path = backups.backup_to(library, Path(args.output))
+            else:
+                path = backups.backup_library(library)
+        except OSError as exc:
+            raise CommandError(f"the backup failed: {exc}") from exc
         papers = library.count()
     finally:
         library.close()
@@ -84,7 +87,11 @@ def run_restore(args: argparse.Namespace) -> int:
     from triage_app.core.backups import restore_from
 
     folder = resolve_library_dir(getattr(args, "library", None))
-    result = restore_from(folder, args.file)
+    try:
+        result = restore_from(folder, args.file)
+    except OSError as exc:
+        raise CommandError(f"the restore failed: {exc}. Run `triage-app backup --list` to see "
+                           f"what the backups folder holds.") from exc
     print(f"restored {result.papers} paper{'s' if result.papers != 1 else ''} from "
           f"{result.restored_from}")
     if result.previous is not None:
