@@ -79,9 +79,10 @@ class WindowFactory:
 
     def close_all(self) -> None:
         for w, _library in self.opened:
-            # A cancelled index build leaks Whoosh file handles (ResourceWarning): let the
-            # background indexing finish before closing.
-            self.qtbot.waitUntil(lambda w=w: not w.index_lane.busy, timeout=20000)
+            # An index sync in this process cancelled half-way leaks Whoosh file handles
+            # (ResourceWarning); one in the child indexer is simply stopped.
+            self.qtbot.waitUntil(lambda w=w: not w.index_lane.busy or w.search.in_child(),
+                                 timeout=20000)
         for w, library in self.opened:
             w.close()
             w.deleteLater()
@@ -101,10 +102,13 @@ def window(windows: WindowFactory):
     return windows.open()
 
 
-def settle(qtbot, window) -> None:
-    """Wait until every lane ran everything and the results reached the UI."""
+def settle(qtbot, window, *, index: bool = False) -> None:
+    """Wait until the lanes ran everything and the results reached the UI; `index`: the
+    search index has caught up too (it syncs a while after changes settle)."""
     def idle() -> bool:
-        return not (window.writer.busy or window.search_lane.busy or window.index_lane.busy
-                    or window.timers_pending())
+        busy = window.writer.busy or window.search_lane.busy or window.counts_pending()
+        if index:
+            busy = busy or window.index_lane.busy or window.timers_pending()
+        return not busy
 
     qtbot.waitUntil(idle, timeout=20000)

@@ -11,14 +11,14 @@ from PySide6.QtGui import QDropEvent, QGuiApplication
 from tests.gui.conftest import WindowFactory, settle
 from tests.gui.keys import press
 from tests.perf.corpus import write_listing
-from triage_app.core import importer
+from triage_app.gui.import_process import BATCH_ENV
 
 pytestmark = pytest.mark.gui
 
 
 def test_import_by_key_shows_progress_then_the_report(qtbot, window, tmp_path,
                                                       monkeypatch) -> None:
-    monkeypatch.setattr(importer, "BATCH_SIZE", 100)
+    monkeypatch.setenv(BATCH_ENV, "100")
     listing = write_listing(tmp_path / "big.txt", 1500, seed=11)
     window.commands.choose_files = lambda: [str(listing)]
     seen: list[int] = []
@@ -40,11 +40,12 @@ def test_import_by_key_shows_progress_then_the_report(qtbot, window, tmp_path,
 
 
 def test_import_can_be_cancelled(qtbot, window, tmp_path, monkeypatch) -> None:
-    monkeypatch.setattr(importer, "BATCH_SIZE", 100)
+    monkeypatch.setenv(BATCH_ENV, "100")
     listing = write_listing(tmp_path / "big.txt", 1500, seed=12)
     window.commands.choose_files = lambda: [str(listing)]
     press(qtbot, "Ctrl+I")
     qtbot.waitUntil(window.cancel_button.isVisible, timeout=5000)
+    qtbot.waitUntil(lambda: window.progress.value() > 0, timeout=10000)  # batches committed
     qtbot.mouseClick(window.cancel_button, Qt.MouseButton.LeftButton)
     settle(qtbot, window)
     kept = window.library.count() - 30

@@ -79,7 +79,7 @@ def has_icon(name: str) -> bool:
     return name in ICONS
 
 
-SIZES = (16, 24, 32)  # toolbar/menu/list sizes, and 2x for high-density screens
+SIZES = (16, 32)  # list/menu/button size, and 2x for high-density screens
 
 
 @cache

@@ -193,6 +193,9 @@ class MainWindow(QMainWindow):
     def schedule_counts(self) -> None:
         self._counts_timer.start()
 
+    def counts_pending(self) -> bool:
+        return self._counts_timer.isActive()
+
     def timers_pending(self) -> bool:
         """Deferred work not yet queued (counts, index sync): tests wait for it."""
         return self._counts_timer.isActive() or self.commands.sync_pending()

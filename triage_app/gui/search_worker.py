@@ -31,8 +31,9 @@ class SearchUnavailable(Exception):
     pass
 
 
-# Up to this many changed papers are indexed on the index lane's thread (a commit of a few
-# documents is quick); more, or a first build, go to a child process (see index_process).
+# Up to this many changed papers are indexed on the index lane's thread once the searcher is
+# open (a commit of a few documents is quick); more, or a first build, go to a child process
+# (see index_process).
 IN_PROCESS_MAX = 200
 
 
@@ -80,17 +81,21 @@ class SearchAdapter:
     def sync(self, progress: Callable[[int, int], None] | None = None,
              cancel: Callable[[], bool] | None = None) -> object:
         """Bring the index up to date with the store (new imports, edited notes and tags)."""
-        engine = _engine()
-        if engine is None:
+        if not self.available:
             return None
         self._cancelled = False
-        if not self._index_current() or self._pending() > IN_PROCESS_MAX:
-            indexed = self._sync_in_child(progress)
-            with self._lock:
-                if self._service is None and not self._cancelled:
-                    self._service = engine.SearchService(self.library, sync=False)
-            return indexed
-        return self._ensure().sync(progress=progress, cancel=cancel)  # type: ignore[attr-defined]
+        pending = self._pending()
+        current = self._index_current()
+        if pending == 0 and current:
+            return 0
+        with self._lock:
+            service = self._service
+        if service is None or pending > IN_PROCESS_MAX or not current:
+            # Before the first search the searcher is not loaded here (Whoosh needs ~400 MB
+            # for it at 100,000 papers), and a big batch would hold the GIL for seconds:
+            # both go to a child process. The next search opens the fresh index.
+            return self._sync_in_child(progress)
+        return service.sync(progress=progress, cancel=cancel)  # type: ignore[attr-defined]
 
     def _index_current(self) -> bool:
         """An index of the current schema exists (so opening it will not rebuild it)."""
@@ -128,6 +133,9 @@ class SearchAdapter:
         if code != 0 and not self._cancelled:
             raise RuntimeError(f"indexing failed: {error.strip().splitlines()[-1:] or code}")
         return indexed
+
+    def in_child(self) -> bool:
+        return self._child is not None
 
     def cancel_sync(self) -> None:
         """Stop a running child indexer at once (called from the UI thread at exit)."""
