@@ -272,3 +272,16 @@ def test_note_edits_merge_into_one_undo_step(qtbot, window) -> None:
     settle(qtbot, window)
     assert stored(window, pid).note == ""
     assert window.detail.note.toPlainText() == ""
+
+
+def test_search_finds_a_tag_added_a_moment_ago(qtbot, window) -> None:
+    pid = current_id(window)
+    press(qtbot, "t")
+    qtbot.keyClicks(window.detail.tag_input, "zebrafish")
+    press(qtbot, "Return")
+    settle(qtbot, window)
+    press(qtbot, "/")
+    qtbot.keyClicks(window.search_bar.edit, "zebrafish")
+    window.search_bar.commit()
+    settle(qtbot, window)
+    assert window.model.ids == [pid]

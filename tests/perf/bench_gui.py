@@ -88,7 +88,7 @@ def child(folder: Path, settings: Path, import_entries: int, out: Path) -> None:
     assert window.list_view.current_row() == 0 and window.detail.record is not None
 
     def settle() -> None:
-        while (window.writer.busy or window.search_lane.busy or window.timers_pending()):
+        while window.writer.busy or window.search_lane.busy or window.counts_pending():
             app.processEvents()
             time.sleep(0.001)
 

@@ -32,6 +32,9 @@ if TYPE_CHECKING:
 
 PROGRESS_DELAY_MS = 500
 INDEX_SYNC_DELAY_MS = 1500
+# Before the first search, a sync means a child process (~1 s of CPU): let edits gather.
+# A search syncs what is pending itself, so it never misses them.
+IDLE_SYNC_DELAY_MS = 30_000
 
 FilesChooser = Callable[[], list[str]]
 
@@ -231,7 +234,8 @@ class WindowCommands:
             self.show_current(reload=False)
         self.w.schedule_counts()
         if self.w.search.available:
-            self._sync_timer.start()
+            self._sync_timer.start(INDEX_SYNC_DELAY_MS if self.w.search.searcher_open()
+                                   else IDLE_SYNC_DELAY_MS)
 
     def after_undo(self, ids: tuple[int, ...]) -> None:
         """Undo and redo show the paper they changed, so the user sees what happened."""

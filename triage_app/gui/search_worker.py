@@ -73,9 +73,14 @@ class SearchAdapter:
                 self._service = engine.SearchService(self.library, sync=False)
             return self._service
 
+    def searcher_open(self) -> bool:
+        return self._service is not None
+
     def ids(self, query: str, cancel: Callable[[], bool] | None = None) -> list[int]:
         """Every hit by relevance; raises QueryError, SearchCancelled or SearchTimeout."""
         service = self._ensure()
+        if 0 < self._pending() <= IN_PROCESS_MAX:
+            service.sync()  # type: ignore[attr-defined] # edits not yet indexed: a few docs
         return service.search(query, limit=None, cancel=cancel).ids  # type: ignore[attr-defined]
 
     def sync(self, progress: Callable[[int, int], None] | None = None,
