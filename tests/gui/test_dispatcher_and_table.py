@@ -97,3 +97,17 @@ def test_model_fetches_lazily_in_blocks(window) -> None:
                      if model.headerData(i, Qt.Orientation.Horizontal) == "Title")
     record = model.record(0)
     assert model.data(model.index(0, title_col)) == (record.title or "")
+
+
+def test_appended_ids_insert_rows_without_a_reset(window, qtbot) -> None:
+    model = window.model
+    old = list(model.ids)
+    record = model.record(0)
+    with qtbot.waitSignal(model.rowsInserted) as inserted:
+        model.set_ids([*old, 10_001, 10_002], view_status=model.view_status, new_count=5)
+    assert inserted.args[1:] == [len(old), len(old) + 1]
+    assert model.cached(old[0]) == record  # the cache survived
+    assert model.row_of(10_002) == len(old) + 1 and model.new_count == 5
+    with qtbot.waitSignal(model.modelReset):
+        model.set_ids(old[1:], view_status=model.view_status)
+    assert model.row_of(old[1]) == 0

@@ -105,6 +105,19 @@ class PaperTableModel(QAbstractTableModel):
     # ------------------------------------------------------------------ content
     def set_ids(self, ids: Sequence[int], *, view_status: str | None = None,
                 new_count: int = 0) -> None:
+        ids = list(ids)
+        old = len(self._ids)
+        if (view_status == self.view_status and old and len(ids) > old
+                and ids[:old] == self._ids):
+            # Papers appended (an import into a view in id order): insert rows instead of a
+            # reset, which at 100,000 rows cost the view a relayout of 50-200 ms.
+            self.beginInsertRows(QModelIndex(), old, len(ids) - 1)
+            self._ids = ids
+            if self._row_of is not None:
+                self._row_of.update((pid, row) for row, pid in enumerate(ids[old:], old))
+            self.new_count = new_count
+            self.endInsertRows()
+            return
         self.beginResetModel()
         self._ids = list(ids)
         self.new_count = new_count
