@@ -13,7 +13,7 @@ from sqlalchemy import Connection
 
 from triage_app.core.models import STATUSES
 from triage_app.core.paper_record import Change, DecisionState
-from triage_app.core.store import Library, utc_now
+from triage_app.core.store import Library, load_tags, utc_now
 
 
 class _Unset:
@@ -91,13 +91,7 @@ def load_states(conn: Connection, ids: Sequence[int]) -> list[DecisionState]:
     for start in range(0, len(ids), 900):
         chunk = list(ids[start : start + 900])
         marks = ",".join("?" * len(chunk))
-        tags: dict[int, list[str]] = {}
-        for pid, name in conn.exec_driver_sql(
-            f"SELECT pt.paper_id, t.name FROM paper_tag pt JOIN tag t ON t.id = pt.tag_id "
-            f"WHERE pt.paper_id IN ({marks})",
-            tuple(chunk),
-        ):
-            tags.setdefault(pid, []).append(name)
+        tags = load_tags(conn, chunk)
         for pid, status, starred, rating, note, decided_at in conn.exec_driver_sql(
             f"SELECT id, status, starred, rating, note, decided_at FROM paper "
             f"WHERE id IN ({marks})",

@@ -426,11 +426,8 @@ def _json_list(text: str | None) -> tuple[str, ...]:
     return () if not text or text == "[]" else tuple(json.loads(text))
 
 
-def _load_records(
-    conn: Connection, ids: list[int], *, with_sources: bool
-) -> dict[int, PaperRecord]:
-    if not ids:
-        return {}
+def load_tags(conn: Connection, ids: Sequence[int]) -> dict[int, list[str]]:
+    """Tag names of at most 900 papers (SQLite's variable limit), sorted without case."""
     marks = ",".join("?" * len(ids))
     tags: dict[int, list[str]] = {}
     for pid, name in conn.exec_driver_sql(
@@ -439,6 +436,16 @@ def _load_records(
         tuple(ids),
     ).fetchall():  # one call instead of one per row: exports stream 100k papers through here
         tags.setdefault(pid, []).append(name)
+    return tags
+
+
+def _load_records(
+    conn: Connection, ids: list[int], *, with_sources: bool
+) -> dict[int, PaperRecord]:
+    if not ids:
+        return {}
+    marks = ",".join("?" * len(ids))
+    tags = load_tags(conn, ids)
     sources: dict[int, list[SourceRecord]] = {}
     if with_sources:
         for pid, fname, chash, line, at in conn.exec_driver_sql(
