@@ -27,7 +27,9 @@ def load_demo(library: Library) -> list[ImportReport]:
     folder = files("triage_app.resources").joinpath("demo")
     for name in demo_listing_names():
         with as_file(folder.joinpath(name)) as path:
-            reports.append(import_path(library, Path(path), as_of=DEMO_AS_OF))
+            report = import_path(library, Path(path), as_of=DEMO_AS_OF)
+        report.file = name  # the sample's name, not where the package happens to be installed
+        reports.append(report)
     return reports
 
 

@@ -12,6 +12,7 @@ from PySide6.QtGui import (
     QDesktopServices,
     QDragEnterEvent,
     QDropEvent,
+    QGuiApplication,
     QUndoStack,
 )
 from PySide6.QtWidgets import (
@@ -208,12 +209,24 @@ class MainWindow(QMainWindow):
     def _saved_view(self) -> ViewSpec:
         return ViewSpec.from_key(self.state.value("view", "inbox"))
 
+    def _fit_first_window(self) -> None:
+        """A first window of 1360x860, shrunk to fit (and centred on) a smaller screen."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            self.resize(1360, 860)
+            return
+        area = screen.availableGeometry()
+        width = min(1360, int(area.width() * 0.95))
+        height = min(860, int(area.height() * 0.92))
+        self.resize(width, height)
+        self.move(area.x() + (area.width() - width) // 2, area.y() + (area.height() - height) // 2)
+
     def _restore_state(self) -> None:
         geometry = self.state.value("geometry")
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
         else:
-            self.resize(1360, 860)
+            self._fit_first_window()
         for name, splitter in (("splitter", self.splitter), ("right_splitter", self.right)):
             saved = self.state.value(name)
             if isinstance(saved, QByteArray) and not saved.isEmpty():
