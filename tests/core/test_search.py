@@ -14,16 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SEED_AS_OF
+from tests.test_support import seed_library
 from triage_app.core.decisions import DecisionPatch, mark
-from triage_app.core.importer import import_path
 from triage_app.core.paper_record import PaperRecord
 from triage_app.core.search import QueryError, SearchService, search, search_ids
 from triage_app.core.search_index import sync_index
 from triage_app.core.store import Library
 
 TRANSFORM = r"\btransform(s|ed|ers?|ing|ations?|ative)?\b"  # what the stem `transform` covers
-SEED_FILES = ("002_e1e6b264440ae296.txt", "003_fa884e0c8d87af1f.txt", "004_b89f686bb3a49483.txt")
 
 
 def _decide(library: Library) -> None:
@@ -45,10 +43,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if not SHARED_LISTINGS.is_dir():
         pytest.skip("shared listings not found")
     folder = tmp_path_factory.mktemp("seed") / "lib"
-    library = Library.open(folder)
-    for name in SEED_FILES:
-        report = import_path(library, SHARED_LISTINGS / name, as_of=SEED_AS_OF)
-        assert report.refused is None and report.skipped == 0
+    library = seed_library(folder, SHARED_LISTINGS)
     _decide(library)
     sync_index(library)
     library.close()

@@ -8,14 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SEED_AS_OF
+from tests.test_support import seed_library
 from triage_app.core.decisions import DecisionPatch, mark, undo
 from triage_app.core.importer import import_path
 from triage_app.core.search import SearchCancelled, SearchService, highlight_spans, search_ids
 from triage_app.core.search_index import VERSION_FILE, SearchIndex, sync_index
 from triage_app.core.store import Library
-
-SEED_FILES = ("002_e1e6b264440ae296.txt", "003_fa884e0c8d87af1f.txt", "004_b89f686bb3a49483.txt")
 
 
 @pytest.fixture(scope="module")
@@ -25,9 +23,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if not SHARED_LISTINGS.is_dir():
         pytest.skip("shared listings not found")
     folder = tmp_path_factory.mktemp("seed") / "lib"
-    library = Library.open(folder)
-    for name in SEED_FILES:
-        import_path(library, SHARED_LISTINGS / name, as_of=SEED_AS_OF)
+    library = seed_library(folder, SHARED_LISTINGS)
     sync_index(library)
     library.close()
     return folder
