@@ -101,24 +101,21 @@ class MatchAll:
 Node = Text | Filter | And | Or | Not | MatchAll
 
 
-def is_text_only(node: Node) -> bool:
-    if isinstance(node, Text):
-        return True
-    if isinstance(node, Filter | MatchAll):
-        return False
+def _only(node: Node, leaf: type[Text] | type[Filter]) -> bool:
+    """Every leaf under `node` is of kind `leaf` (MatchAll counts as neither)."""
+    if isinstance(node, Text | Filter | MatchAll):
+        return isinstance(node, leaf)
     if isinstance(node, Not):
-        return is_text_only(node.child)
-    return all(is_text_only(c) for c in node.children)
+        return _only(node.child, leaf)
+    return all(_only(c, leaf) for c in node.children)
+
+
+def is_text_only(node: Node) -> bool:
+    return _only(node, Text)
 
 
 def is_filter_only(node: Node) -> bool:
-    if isinstance(node, Filter):
-        return True
-    if isinstance(node, Text | MatchAll):
-        return False
-    if isinstance(node, Not):
-        return is_filter_only(node.child)
-    return all(is_filter_only(c) for c in node.children)
+    return _only(node, Filter)
 
 
 def text_leaves(node: Node, *, positive: bool = True) -> list[Text]:
