@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import SEED_AS_OF
+import pytest
+
+from tests.conftest import SEED_AS_OF, SHARED_LISTINGS
 from triage_app.core.importer import import_path
 from triage_app.core.store import Library
 
@@ -18,3 +20,11 @@ def seed_library(folder: Path, shared_listings: Path) -> Library:
         report = import_path(library, shared_listings / name, as_of=SEED_AS_OF)
         assert report.refused is None and report.skipped == 0, report.summary()
     return library
+
+
+def seed_template(tmp_path_factory: pytest.TempPathFactory) -> Library:
+    """A seed library in a module-scoped folder, for a template fixture; skips without the
+    shared listings."""
+    if not SHARED_LISTINGS.is_dir():
+        pytest.skip("shared listings not found")
+    return seed_library(tmp_path_factory.mktemp("seed") / "lib", SHARED_LISTINGS)

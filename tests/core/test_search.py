@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_support import seed_library
+from tests.test_support import seed_template
 from triage_app.core.decisions import DecisionPatch, mark
 from triage_app.core.paper_record import PaperRecord
 from triage_app.core.search import QueryError, SearchService, search, search_ids
@@ -38,16 +38,11 @@ def _decide(library: Library) -> None:
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from tests.conftest import SHARED_LISTINGS
-
-    if not SHARED_LISTINGS.is_dir():
-        pytest.skip("shared listings not found")
-    folder = tmp_path_factory.mktemp("seed") / "lib"
-    library = seed_library(folder, SHARED_LISTINGS)
+    library = seed_template(tmp_path_factory)
     _decide(library)
     sync_index(library)
     library.close()
-    return folder
+    return library.folder
 
 
 _services: dict[int, SearchService] = {}  # one long-lived service per open test library

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_support import seed_library
+from tests.test_support import seed_template
 from triage_app.core.decisions import DecisionPatch, mark, undo
 from triage_app.core.importer import import_path
 from triage_app.core.search import SearchCancelled, SearchService, highlight_spans, search_ids
@@ -18,15 +18,10 @@ from triage_app.core.store import Library
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from tests.conftest import SHARED_LISTINGS
-
-    if not SHARED_LISTINGS.is_dir():
-        pytest.skip("shared listings not found")
-    folder = tmp_path_factory.mktemp("seed") / "lib"
-    library = seed_library(folder, SHARED_LISTINGS)
+    library = seed_template(tmp_path_factory)
     sync_index(library)
     library.close()
-    return folder
+    return library.folder
 
 
 @pytest.fixture

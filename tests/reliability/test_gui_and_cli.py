@@ -12,21 +12,20 @@ import pytest
 
 from tests.cli.run import REPO, triage
 from tests.perf.corpus import write_listing
-from tests.reliability.torture_kit import AS_OF, integrity_problems, read_states
-from triage_app.core.importer import import_path
-from triage_app.core.store import Library
+from tests.reliability.torture_kit import (
+    AS_OF,
+    drive_window,
+    generated_library,
+    integrity_problems,
+    read_states,
+)
 
 pytestmark = pytest.mark.gui
-DRIVER = Path(__file__).with_name("gui_driver.py")
 
 
 @pytest.fixture
 def library_dir(tmp_path: Path) -> Path:
-    folder = tmp_path / "lib"
-    with Library.open(folder) as library:
-        assert import_path(library, write_listing(tmp_path / "first.txt", 30, seed=51),
-                           as_of=AS_OF).new == 30
-    return folder
+    return generated_library(tmp_path, 30, seed=51)
 
 
 def _count(folder: Path) -> int:
@@ -37,14 +36,9 @@ def _count(folder: Path) -> int:
         conn.close()
 
 
-def _drive(*args: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, str(DRIVER), *args], cwd=REPO,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-
-
 def test_window_imports_while_the_cli_marks(library_dir: Path, tmp_path: Path) -> None:
     listing = write_listing(tmp_path / "big.txt", 2500, seed=52)
-    window = _drive("import-finish", str(library_dir), str(listing))
+    window = drive_window("import-finish", str(library_dir), str(listing))
     assert window.stdout is not None
     assert window.stdout.readline().strip() == "importing"
     for args in (("2", "--star"), ("3", "--rating", "2"), ("4", "--tag", "from the shell")):
@@ -66,7 +60,7 @@ def test_cli_imports_while_the_window_writes_notes(library_dir: Path, tmp_path: 
     deadline = time.monotonic() + 120
     while _count(library_dir) == 30 and cli.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
-    window = _drive("notes", str(library_dir), "4")
+    window = drive_window("notes", str(library_dir), "4")
     out, err = window.communicate(timeout=300)
     imported, import_err = cli.communicate(timeout=300)
     assert window.returncode == 0, err

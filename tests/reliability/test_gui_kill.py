@@ -7,18 +7,19 @@ import os
 import random
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from tests.cli.run import REPO, triage
+from tests.cli.run import triage
 from tests.perf.corpus import write_listing
 from tests.reliability.gui_driver import NOTE
 from tests.reliability.torture_kit import (
     AS_OF,
     canonical_papers,
+    drive_window,
+    generated_library,
     index_differences,
     integrity_problems,
     read_states,
@@ -28,25 +29,15 @@ from triage_app.core.importer import import_path
 from triage_app.core.store import Library
 
 pytestmark = pytest.mark.gui
-DRIVER = Path(__file__).with_name("gui_driver.py")
 
 
 @pytest.fixture
 def library_dir(tmp_path: Path) -> Path:
-    folder = tmp_path / "lib"
+    folder = generated_library(tmp_path, 30, seed=41)
     with Library.open(folder) as library:
-        report = import_path(library, write_listing(tmp_path / "first.txt", 30, seed=41),
-                             as_of=AS_OF)
-        assert report.new == 30
         mark(library, [2, 3], DecisionPatch(starred=True, add_tags=("before the kill",)))
         mark(library, [4], DecisionPatch(status="dismissed", note="decided earlier"))
     return folder
-
-
-def _drive(*args: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, str(DRIVER), *args], cwd=REPO,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
 
 
 def _kill_after(proc: subprocess.Popen, line: str, delay: float) -> str:
@@ -65,7 +56,7 @@ def _kill_after(proc: subprocess.Popen, line: str, delay: float) -> str:
 def _window_opens(folder: Path) -> None:
     """The window starts on the inbox: one row per paper still new."""
     inbox = sum(1 for s in read_states(folder / "library.sqlite").values() if s[0] == "new")
-    opened = _drive("open", str(folder))
+    opened = drive_window("open", str(folder))
     out, err = opened.communicate(timeout=120)
     assert opened.returncode == 0, err
     assert out.strip() == f"shown {inbox}", err
@@ -77,7 +68,7 @@ EARLIER = {2: ("kept", True, None, "", ("before the kill",)),
 
 
 def test_kill_while_typing_a_note(library_dir: Path) -> None:
-    said = _kill_after(_drive("note", str(library_dir)), "committed",
+    said = _kill_after(drive_window("note", str(library_dir)), "committed",
                        random.Random(5).uniform(0.1, 0.5))
     pid = int(said.split()[1])
 
@@ -91,7 +82,7 @@ def test_kill_while_typing_a_note(library_dir: Path) -> None:
 
 def test_kill_while_the_window_imports(library_dir: Path, tmp_path: Path) -> None:
     listing = write_listing(tmp_path / "big.txt", 3000, seed=42)
-    _kill_after(_drive("import", str(library_dir), str(listing)), "importing", 0.0)
+    _kill_after(drive_window("import", str(library_dir), str(listing)), "importing", 0.0)
 
     db = library_dir / "library.sqlite"
     assert integrity_problems(db) == []

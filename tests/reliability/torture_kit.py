@@ -136,6 +136,30 @@ def start(cmd: list[str]) -> subprocess.Popen:
                             stderr=subprocess.PIPE, start_new_session=True)
 
 
+GUI_DRIVER = Path(__file__).with_name("gui_driver.py")
+
+
+def drive_window(*args: str) -> subprocess.Popen:
+    """The real window run by gui_driver.py (text output, in a session of its own)."""
+    return subprocess.Popen([sys.executable, str(GUI_DRIVER), *args], cwd=REPO,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+
+
+def generated_library(tmp_path: Path, papers: int, seed: int) -> Path:
+    """`tmp_path/lib` holding `papers` generated papers, imported through the real path."""
+    from tests.perf.corpus import write_listing
+    from triage_app.core.importer import import_path
+    from triage_app.core.store import Library
+
+    folder = tmp_path / "lib"
+    with Library.open(folder) as library:
+        report = import_path(library, write_listing(tmp_path / "first.txt", papers, seed=seed),
+                             as_of=AS_OF)
+        assert report.new == papers
+    return folder
+
+
 def run_or_kill(cmd: list[str], delay: float | None) -> tuple[bool, subprocess.Popen, bytes]:
     """Run `cmd`; kill -9 it after `delay` s unless it returned. (killed?, process, stderr)"""
     proc = start(cmd)
