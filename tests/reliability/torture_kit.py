@@ -233,8 +233,12 @@ def apply_patch(state: State, patch: object, pid: int) -> State:
 
 
 def read_states(db: Path) -> dict[int, State]:
+    """Every paper's decisions; {} for a file a kill left before the schema's transaction
+    (SQLite creates the file on connect, the tables come in one commit after)."""
     conn = sqlite3.connect(db)
     try:
+        if conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0:
+            return {}
         tags: dict[int, list[str]] = {}
         for pid, name in conn.execute(
             "SELECT pt.paper_id, t.name FROM paper_tag pt JOIN tag t ON t.id = pt.tag_id"
