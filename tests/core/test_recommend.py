@@ -56,3 +56,23 @@ def test_papers_like_the_starred_ones_come_first(seeded: Library) -> None:
     assert top.paper_id in held_out
     assert top.reasons.startswith("like your picks: ")
     assert rank_inbox(seeded, limit=3) == ranked[:3]
+
+
+def test_explanations_name_the_rank_and_the_words() -> None:
+    from triage_app.core.recommend import Ranked, explain
+    from triage_app.core.views import Ranking
+
+    ranking = Ranking([
+        Ranked(7, 0.9, ("diffusion", "reward"), ("survey",)),
+        Ranked(3, 0.8, ("diffusion",), (), 0.93),
+        Ranked(5, 0.5),
+    ])
+    assert ranking.ids == [7, 3, 5]
+    assert ranking.explain(7) == "For you #1 · up: diffusion, reward · down: survey"
+    assert ranking.explain(3) == "For you #2 · up: diffusion · feed score 93"
+    assert ranking.explain(5) == "For you #3 · nothing stands out"
+    assert ranking.explain(4) is None
+    assert explain(1, Ranked(9, 0.93, by_feed_only=True)) == (
+        "For you #1 · by feed score (nothing starred or kept yet)")
+    assert Ranked(3, 0.8, ("diffusion",), ("survey", "benchmark"), 0.93).reasons == (
+        "like your picks: diffusion; unlike: survey, benchmark; feed score 93")

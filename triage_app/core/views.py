@@ -7,10 +7,13 @@ cheap to build off the UI thread and to hand to the paper list.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from triage_app.core.store import Library
+
+if TYPE_CHECKING:
+    from triage_app.core.recommend import Ranked
 
 VIEW_KINDS = ("inbox", "for_you", "starred", "kept", "dismissed", "all", "tag", "category",
               "batch")
@@ -69,6 +72,30 @@ class ViewSpec:
             return cls()
 
 
+class Ranking:
+    """The "For you" order with each paper's reasons, looked up by paper id.
+
+    Built off the UI thread with the order itself; the one-line explanation of a paper is
+    formatted only when asked for (the reader, a tooltip), not for all 100,000."""
+
+    def __init__(self, ranked: Sequence[Ranked]) -> None:
+        self.ranked = ranked
+        self._position = {r.paper_id: i for i, r in enumerate(ranked)}
+
+    @property
+    def ids(self) -> list[int]:
+        return [r.paper_id for r in self.ranked]
+
+    def explain(self, paper_id: int) -> str | None:
+        """`For you #3 · up: diffusion, reward · down: survey`; None when not ranked."""
+        i = self._position.get(paper_id)
+        if i is None:
+            return None
+        from triage_app.core.recommend import explain
+
+        return explain(i + 1, self.ranked[i])
+
+
 @dataclass(frozen=True)
 class ViewResult:
     """What the list shows: ids in order and how many of them are still new."""
@@ -79,19 +106,27 @@ class ViewResult:
     new_count: int
     order: str | None
     descending: bool
+    ranking: Ranking | None = field(default=None, compare=False)  # For you: why each paper
 
 
 SearchFn = Callable[[str], Sequence[int]]  # query -> ids by relevance (may raise QueryError)
-RankFn = Callable[[Library], Sequence[int]]
+RankFn = Callable[[Library], Ranking | Sequence[int]]
 
 
 def default_rank(library: Library) -> list[int]:
     """The "For you" order: the recommender's if present, else the feed score."""
+    ranking = rank_with_reasons(library)
+    return ranking if isinstance(ranking, list) else ranking.ids
+
+
+def rank_with_reasons(library: Library) -> Ranking | list[int]:
+    """The "For you" order with its reasons; only ids (by feed score) without the
+    recommender's libraries (numpy, scipy)."""
     try:
         from triage_app.core.recommend import rank_inbox
     except ModuleNotFoundError:
         return library.list_ids(status="new", order="score", descending=True)
-    return [r.paper_id for r in rank_inbox(library)]
+    return Ranking(rank_inbox(library))
 
 
 def load_view(
@@ -102,11 +137,15 @@ def load_view(
     order: str | None = None,
     descending: bool = False,
     search: SearchFn | None = None,
-    rank: RankFn = default_rank,
+    rank: RankFn = rank_with_reasons,
 ) -> ViewResult:
-    """The ids of `spec` (narrowed to the hits of `query`), sorted in SQL when `order`."""
+    """The ids of `spec` (narrowed to the hits of `query`), sorted in SQL when `order`.
+
+    The For you view carries its ranking (the reasons) when it ranked: not when sorted by a
+    column, which would cost a ranking (seconds at 100,000 papers) for an order not shown."""
     filters = spec.filters()
     query = query.strip()
+    ranking: Ranking | None = None
     if query and search is not None:
         hits = list(search(query))
         hit_set = set(hits)
@@ -116,19 +155,25 @@ def load_view(
         elif spec.kind == "all":
             ids = hits
         else:
-            in_view = set(_natural_ids(library, spec, rank))
+            natural, ranking = _natural_ids(library, spec, rank)
+            in_view = set(natural)
             ids = [i for i in hits if i in in_view]
     elif order:
         ids = library.list_ids(**filters, order=order, descending=descending)
     else:
-        ids = _natural_ids(library, spec, rank)
-    return ViewResult(spec, query, ids, count_new(library, spec, ids), order, descending)
+        ids, ranking = _natural_ids(library, spec, rank)
+    return ViewResult(spec, query, ids, count_new(library, spec, ids), order, descending,
+                      ranking)
 
 
-def _natural_ids(library: Library, spec: ViewSpec, rank: RankFn) -> list[int]:
+def _natural_ids(library: Library, spec: ViewSpec,
+                 rank: RankFn) -> tuple[list[int], Ranking | None]:
     if spec.kind == "for_you":
-        return list(rank(library))
-    return library.list_ids(**spec.filters())
+        ranked = rank(library)
+        if isinstance(ranked, Ranking):
+            return ranked.ids, ranked
+        return list(ranked), None
+    return library.list_ids(**spec.filters()), None
 
 
 def count_new(library: Library, spec: ViewSpec, ids: Sequence[int]) -> int:

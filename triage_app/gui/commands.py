@@ -150,15 +150,16 @@ class WindowCommands:
         if pid is None:
             detail.show_paper(None)
             return
+        reason = self.w.model.explanation(pid)
         cached = self.w.model.cached(pid)
         if not reload and cached is not None and detail.record is not None \
                 and detail.record.id == pid:
-            detail.show_paper(with_state(detail.record, state_of(cached)))
+            detail.show_paper(with_state(detail.record, state_of(cached)), reason=reason)
             return
         record = self.library.get_paper(pid)
         if record is not None and cached is not None and self.w.controller.in_flight():
             record = with_state(record, state_of(cached))  # a write is still on its way
-        detail.show_paper(record)
+        detail.show_paper(record, reason=reason)
 
     def focus_list(self) -> None:
         self.w.list_view.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -282,6 +283,8 @@ class WindowCommands:
         row = self.w.model.row_of(keep) if keep is not None else None
         if self.w.model.rowCount():
             view.go_to_row(row if row is not None else 0)
+            pid = self.current_id()  # the row may not have changed, its reason may have
+            self.w.detail.set_reason(self.w.model.explanation(pid) if pid is not None else None)
         else:
             self.w.detail.show_paper(None)
         self.refresh_patterns()

@@ -96,6 +96,10 @@ class DetailPane(QWidget):
         self.authors = plain_label()
         self.affiliations = plain_label()
         self.meta = plain_label()
+        self.reason = plain_label()  # For you: why the paper ranks where it does
+        self.reason.setToolTip("Why the For you order puts this paper here: the words that "
+                               "pushed it up and down")
+        self.reason.hide()
         self.decision = plain_label()
         self.tags = plain_label()
         self.tag_input = TagInput()
@@ -127,6 +131,7 @@ class DetailPane(QWidget):
         layout.addWidget(self.authors)
         layout.addWidget(self.affiliations)
         layout.addWidget(self.meta)
+        layout.addWidget(self.reason)
         layout.addLayout(buttons)
         layout.addWidget(self.decision)
         layout.addWidget(self.tags)
@@ -143,12 +148,14 @@ class DetailPane(QWidget):
         self.show_paper(None)
 
     # ---------------------------------------------------------------- showing
-    def show_paper(self, record: PaperRecord | None) -> None:
-        """Show `record` (None: nothing selected). A pending note is saved first."""
+    def show_paper(self, record: PaperRecord | None, *, reason: str | None = None) -> None:
+        """Show `record` (None: nothing selected) and, in the For you view, `reason`: why it
+        ranks there. A pending note is saved first."""
         if record is None or self._note_owner != record.id:
             self.flush_note()
         same = record is not None and self.record is not None and record.id == self.record.id
         self.record = record
+        self.set_reason(reason if record is not None else None)
         if record is None:
             self._show_empty()
             return
@@ -172,6 +179,10 @@ class DetailPane(QWidget):
             self.note.blockSignals(False)
         self._note_owner = record.id
         self.sources.setText(_sources_line(record))
+
+    def set_reason(self, reason: str | None) -> None:
+        self.reason.setText(reason or "")
+        self.reason.setVisible(bool(reason))
 
     def _show_empty(self) -> None:
         self.title.set_text("")

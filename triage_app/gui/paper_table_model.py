@@ -23,6 +23,7 @@ from PySide6.QtGui import QFont, QGuiApplication, QPalette
 
 from triage_app.core.paper_record import DecisionState, PaperRecord
 from triage_app.core.store import Library
+from triage_app.core.views import Ranking
 from triage_app.gui import icons
 
 BLOCK = 128
@@ -100,12 +101,14 @@ class PaperTableModel(QAbstractTableModel):
         self._italic.setItalic(True)
         self.view_status: str | None = None
         self.new_count = 0  # papers of the view still new ("left in this view")
+        self.ranking: Ranking | None = None  # the For you view: why each paper ranks where
         self.fetches = 0  # block reads from the store (the benchmark and tests watch it)
 
     # ------------------------------------------------------------------ content
     def set_ids(self, ids: Sequence[int], *, view_status: str | None = None,
-                new_count: int = 0) -> None:
+                new_count: int = 0, ranking: Ranking | None = None) -> None:
         ids = list(ids)
+        self.ranking = ranking
         old = len(self._ids)
         if (view_status == self.view_status and old and len(ids) > old
                 and ids[:old] == self._ids):
@@ -153,6 +156,10 @@ class PaperTableModel(QAbstractTableModel):
 
     def cached(self, paper_id: int) -> PaperRecord | None:
         return self._cache.get(paper_id)
+
+    def explanation(self, paper_id: int) -> str | None:
+        """Why the For you view ranks this paper where it does (None in other views)."""
+        return self.ranking.explain(paper_id) if self.ranking is not None else None
 
     def _fetch_block(self, row: int) -> None:
         start = row - row % BLOCK
@@ -247,7 +254,9 @@ class PaperTableModel(QAbstractTableModel):
             return _ALIGNMENTS[col]
         if role == _TOOLTIP:
             record = self._cache.get(pid)
-            return _tooltip(record, COLUMNS[col].key) if record is not None else None
+            tip = _tooltip(record, COLUMNS[col].key) if record is not None else None
+            why = self.explanation(pid)
+            return tip if why is None else (why if tip is None else f"{tip}\n{why}")
         if role == _USER:
             return pid
         return None

@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 
 from triage_app.core.store import Library
-from triage_app.core.views import ViewResult, ViewSpec, load_view
+from triage_app.core.views import Ranking, ViewResult, ViewSpec, load_view
 from triage_app.gui.paper_table_model import PaperTableModel
 from triage_app.gui.search_worker import SearchAdapter, cancelled_types, query_error_types
 from triage_app.gui.workers import Job, Lane
@@ -29,6 +29,8 @@ class ViewLoader(QObject):
         self.descending = False
         self.loading = False
         self._job: Job | None = None
+        # The last For you ranking: a sort by column keeps showing its reasons.
+        self._ranking: Ranking | None = None
 
     def load(self, spec: ViewSpec | None = None, *, query: str | None = None,
              keep: int | None = None, sync: bool = False) -> None:
@@ -62,8 +64,12 @@ class ViewLoader(QObject):
     def _apply(self, result: ViewResult, keep: int | None) -> None:
         self.loading = False
         self._job = None
+        # Kept while For you shows (~30 MB at 100,000 papers), dropped when another view does.
+        self._ranking = (result.ranking or self._ranking) if result.spec.kind == "for_you" \
+            else None
+        ranking = self._ranking
         self.model.set_ids(result.ids, view_status=result.spec.status,
-                           new_count=result.new_count)
+                           new_count=result.new_count, ranking=ranking)
         self.loaded.emit(result, keep)
 
     def _error(self, exc: BaseException) -> None:
