@@ -35,8 +35,9 @@ def key_event(key: str, *, autorepeat: bool = False) -> QKeyEvent:
 
 
 def press(qtbot, key: str, widget=None) -> None:
-    """A real key click on `widget` (default: the widget with the keyboard focus)."""
-    target = widget or QApplication.focusWidget()
+    """A real key click on `widget` (default: where the keyboard sends it, an open popup
+    such as a completion list, else the widget with the keyboard focus)."""
+    target = widget or QApplication.activePopupWidget() or QApplication.focusWidget()
     assert target is not None, "nothing has the keyboard focus"
     qt_key, mods, _text = parse(key)
     if len(key) == 1:

@@ -1,13 +1,15 @@
 """The small tag field: completion over the library's tags; Enter applies, Esc cancels.
 
-`name` adds a tag, `-name` removes one, several are separated by commas.
+`name` adds a tag, `-name` removes one, several are separated by commas. Completion works on
+the tag being typed (after the last comma), whatever its case, and keeps the ones before it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import QStringListModel, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QStringListModel, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QCompleter, QLineEdit, QWidget
 
 from triage_app.core.decisions import clean_tag
@@ -28,6 +30,29 @@ def parse_tags(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(dict.fromkeys(add)), tuple(dict.fromkeys(remove))
 
 
+def split_last(text: str) -> tuple[str, str]:
+    """(everything up to the tag being typed, that tag): `a, -b` -> (`a, -`, `b`)."""
+    head, comma, last = text.rpartition(",")
+    tag = last.lstrip()
+    if tag.startswith("-"):
+        tag = tag[1:].lstrip()
+    return head + comma + last[: len(last) - len(tag)], tag
+
+
+class TagCompleter(QCompleter):
+    """Completes the last tag of the field and keeps the text before it.
+
+    QLineEdit hands the completer its whole text: `splitPath` picks the tag being typed as
+    what the tags are matched against, `pathFromIndex` puts the chosen tag back after the
+    rest."""
+
+    def splitPath(self, path: str) -> list[str]:
+        return [split_last(path)[1]]
+
+    def pathFromIndex(self, index: QModelIndex | QPersistentModelIndex) -> str:
+        return split_last(self.completionPrefix())[0] + str(index.data())
+
+
 class TagInput(QLineEdit):
     """Hidden until asked for; emits `applied(add, remove)` or `cancelled()`."""
 
@@ -39,7 +64,7 @@ class TagInput(QLineEdit):
         self.setPlaceholderText("tag, another tag, -remove this one   (Enter applies, Esc cancels)")
         self.setClearButtonEnabled(True)
         self._tags = QStringListModel(self)
-        completer = QCompleter(self._tags, self)
+        completer = TagCompleter(self._tags, self)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
@@ -59,6 +84,15 @@ class TagInput(QLineEdit):
         self.clear()
         self.hide()
         self.cancelled.emit()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        popup = self.completer().popup()
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and popup.isVisible() \
+                and not popup.currentIndex().isValid():
+            popup.hide()  # no completion chosen: Enter applies what was typed
+            self._apply()
+            return
+        super().keyPressEvent(event)
 
     def _apply(self) -> None:
         if self.completer().popup().isVisible():
