@@ -11,7 +11,7 @@ import pytest
 
 from tests.cli.run import triage
 from tests.test_support import seed_library
-from triage_app.core import backups
+from triage_app.core import backups, models
 from triage_app.core.decisions import DecisionPatch, mark
 from triage_app.core.store import Library, LibraryBusyError, LibraryError
 
@@ -81,7 +81,7 @@ def test_restore_brings_back_every_paper_and_keeps_what_it_replaced(
 
     result = backups.restore_from(folder, copy)
 
-    assert (result.papers, result.schema_version) == (64, 2)
+    assert (result.papers, result.schema_version) == (64, models.SCHEMA_VERSION)
     with Library.open(folder) as restored:
         assert _snapshot(restored) == before
     assert result.previous is not None and result.previous.parent == folder / "backups"

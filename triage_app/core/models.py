@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Column, ForeignKey, Index, Integer, String
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 STATUSES = ("new", "kept", "dismissed")
 
 
@@ -17,6 +17,8 @@ class Paper(SQLModel, table=True):
         Index("ix_paper_status", "status"),
         Index("ix_paper_published", "published"),
         Index("ix_paper_starred", "starred"),
+        # What changed since a moment: how search's filter arrays catch up in milliseconds.
+        Index("ix_paper_updated_at", "updated_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

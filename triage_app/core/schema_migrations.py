@@ -2,7 +2,7 @@
 
 The version lives in SQLite's `PRAGMA user_version`. Version 1 was the first release's
 schema (papers, tags, sources); version 2 added import batches, the index outbox, library
-settings and the time a paper was decided.
+settings and the time a paper was decided; version 3 an index on `updated_at`.
 """
 
 from __future__ import annotations
@@ -56,7 +56,11 @@ def _v1_to_v2(conn: Connection) -> None:
     conn.exec_driver_sql("INSERT OR IGNORE INTO index_outbox(paper_id) SELECT id FROM paper")
 
 
-UPGRADES: dict[int, Callable[[Connection], None]] = {1: _v1_to_v2}
+def _v2_to_v3(conn: Connection) -> None:
+    conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS ix_paper_updated_at ON paper (updated_at)")
+
+
+UPGRADES: dict[int, Callable[[Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3}
 
 
 def schema_version(library: Library) -> int:
