@@ -1,10 +1,11 @@
 """Searching a library: the public API used by the CLI and (through SearchService) the GUI.
 
-A query's top-level conjunction is split: positive text parts run in Whoosh (ranked by
-BM25F), filters run in SQLite, anything mixed (`word OR is:starred`) is evaluated as id sets.
-Text hits are enumerated once (that is the exact count), intersected with the SQL filter in
-SQLite, then either ranked by Whoosh restricted to the survivors or ordered in SQL. Queries
-without positive text are answered by SQLite alone, sorted by date unless told otherwise.
+A query's top-level conjunction is split: positive text parts are scored by BM25F over the
+Whoosh index read as arrays (`postings`, `text_scores`), filters are answered by the store's
+columns held as arrays (`facets`), and anything mixed (`word OR is:starred`) becomes a mask
+over paper ids. Every match is known, so totals are exact; the page is the best `limit` of
+them by score, or ordered by date, score or rating. A search checks its cancel token between
+posting lists, so a newer search supersedes a running one within milliseconds.
 
 Highlighting is per shown paper: `highlight_spans(query, text, field)` analyses one field's
 text (a few hundred words, well under a millisecond) and returns character spans of matched
@@ -13,7 +14,7 @@ words, so a GUI showing one paper at a time pays for one paper, not for the whol
 
 from __future__ import annotations
 
-import json
+import functools
 import threading
 import time
 from collections.abc import Callable
@@ -21,15 +22,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+import numpy as np
 from whoosh import query as wq
-from whoosh.collectors import (
-    Collector,
-    FilterCollector,
-    TopCollector,
-    UnlimitedCollector,
-    WrappingCollector,
-)
 
+from triage_app.core.facets import Facets
+from triage_app.core.postings import IndexArrays, PostingCache
 from triage_app.core.query_parser import (
     And,
     MatchAll,
@@ -41,9 +38,10 @@ from triage_app.core.query_parser import (
     parse_query,
 )
 from triage_app.core.search_highlight import Highlighter
-from triage_app.core.search_index import SearchIndex, SyncReport
-from triage_app.core.search_plan import ORDER_SQL, SORTS, filter_sql, text_query
+from triage_app.core.search_index import TEXT_FIELDS, SearchIndex, SyncReport
+from triage_app.core.search_plan import SORTS, text_query
 from triage_app.core.store import Library
+from triage_app.core.text_scores import Hits, evaluate, top
 
 __all__ = [
     "QueryError",
@@ -56,9 +54,6 @@ __all__ = [
     "search_ids",
     "similar",
 ]
-
-CHECK_EVERY = 1024  # documents between two cancel/time checks
-
 
 class SearchCancelled(Exception):
     """A newer search superseded this one, or its cancel token fired."""
@@ -79,22 +74,6 @@ class SearchResult:
     elapsed_ms: float = 0.0
 
 
-class _CancelCollector(WrappingCollector):
-    """Wraps a collector; checks a cancel callback every CHECK_EVERY candidate documents."""
-
-    def __init__(self, child: Collector, check: Callable[[], None]) -> None:
-        super().__init__(child)
-        self.check = check
-        self.n = 0
-
-    def matches(self) -> Any:
-        for docnum in self.child.matches():
-            self.n += 1
-            if self.n % CHECK_EVERY == 0:
-                self.check()
-            yield docnum
-
-
 class SearchService:
     """Searches one open library: a long-lived searcher, safe to call from a worker thread.
 
@@ -109,6 +88,9 @@ class SearchService:
         self.library = library
         self.index = SearchIndex(library)
         self.time_limit = time_limit
+        self._postings = PostingCache(TEXT_FIELDS)
+        self._arrays: IndexArrays | None = None
+        self._facets: Facets | None = None
         self._generation = 0
         self._gen_lock = threading.Lock()
         self._run_lock = threading.Lock()
@@ -120,6 +102,22 @@ class SearchService:
         self.cancel()
         with self._run_lock:
             self.index.close()
+            if self._facets is not None:
+                self._facets.close()
+
+    def arrays(self, searcher: Any) -> IndexArrays:
+        """The searcher's postings and columns as arrays (rebuilt when the searcher is new)."""
+        if self._arrays is None or self._arrays.searcher is not searcher:
+            self._arrays = IndexArrays(searcher, self._postings)
+        return self._arrays
+
+    def facets(self) -> Facets:
+        """The store's filter columns as arrays, caught up with the store's latest commit."""
+        if self._facets is None:
+            self._facets = Facets(self.library.db_path)
+        else:
+            self._facets.refresh()
+        return self._facets
 
     def __enter__(self) -> SearchService:
         return self
@@ -193,13 +191,12 @@ class SearchService:
 
 
 class _Run:
-    """One query execution against the service's current searcher."""
+    """One query execution against the service's current searcher, arrays and facets."""
 
     def __init__(self, service: SearchService, node: Node, check: Callable[[], None]) -> None:
-        self.service = service
-        self.library = service.library
-        self.index = service.index
         self.searcher = service.index.searcher()
+        self.arrays = service.arrays(self.searcher)
+        self.facets = service.facets()
         self.node = node
         self.check = check
 
@@ -210,107 +207,51 @@ class _Run:
         filters = [c for c in conj if is_filter_only(c)]
         rest = [c for c in conj if not (is_filter_only(c) or (is_text_only(c) and
                                                               not isinstance(c, Not)))]
-        params: list[Any] = []
-        where = [filter_sql(f, params) for f in filters]
-        include: set[int] | None = None
-        exclude: set[int] = set()
+        mask: np.ndarray | None = self.facets.mask(And(tuple(filters))) if filters else None
         for c in rest:
-            if isinstance(c, Not):
-                exclude |= self.id_set(c.child)
-            else:
-                found = self.id_set(c)
-                include = found if include is None else include & found
+            found = self.node_mask(c)
+            mask = found if mask is None else mask & found
+        end = None if limit is None else offset + limit
         if not texts:
             used = "date" if sort == "relevance" else sort
-            return (*self._sql_page(where, params, include, exclude, used, limit, offset), used)
+            ids = np.flatnonzero(self.facets.present if mask is None else mask)
+            return self.facets.order(ids, used)[offset:end].tolist(), len(ids), used
 
         q = text_query(And(tuple(texts)) if len(texts) > 1 else texts[0], self.searcher)
-        docs = self.matching_docs(q)
-        pids = self.index.pid_array(self.searcher)
-        doc_of = {pids[d]: d for d in docs}
-        allowed = set(doc_of)
-        if include is not None:
-            allowed &= include
-        allowed -= exclude
-        if where:
-            allowed = self._sql_filter(allowed, where, params)
-        total = len(allowed)
+        hits = evaluate(q, self.arrays, self.check)
+        pids = self.arrays.pids[hits.docs]
+        if mask is not None:
+            keep = _lookup(mask, pids)
+            hits, pids = Hits(hits.docs[keep], hits.scores[keep]), pids[keep]
+        self.check()
         if sort != "relevance":
-            ids, _ = self._sql_page([], [], allowed, set(), sort, limit, offset, total=total)
-            return ids, total, sort
-        keep = None if total == len(doc_of) else {doc_of[p] for p in allowed}
-        ranked = self.ranked_docs(q, keep, None if limit is None else offset + limit)
-        page = ranked[offset:] if limit is None else ranked[offset : offset + limit]
-        return [pids[d] for d in page], total, "relevance"
+            return self.facets.order(pids, sort)[offset:end].tolist(), len(pids), sort
+        return pids[top(hits, end)][offset:].tolist(), len(pids), "relevance"
 
-    # ---------------------------------------------------------------- Whoosh
-    def matching_docs(self, q: wq.Query) -> list[int]:
-        docs: list[int] = []
-        for n, docnum in enumerate(self.searcher.docs_for_query(q)):
-            if n % CHECK_EVERY == 0:
-                self.check()
-            docs.append(docnum)
-        return docs
-
-    def ranked_docs(self, q: wq.Query, keep: set[int] | None, top: int | None) -> list[int]:
-        inner: Collector = UnlimitedCollector() if top is None else TopCollector(limit=top)
-        collector: Collector = _CancelCollector(inner, self.check)
-        if keep is not None:
-            collector = FilterCollector(collector, allow=keep)
-        self.searcher.search_with_collector(q, collector)
-        return [docnum for _, docnum in collector.results().top_n]
-
-    # ------------------------------------------------------------------- SQL
-    def id_set(self, node: Node) -> set[int]:
-        """All paper ids matching any subtree (used for mixed text/filter booleans)."""
+    def node_mask(self, node: Node) -> np.ndarray:
+        """Bool array over paper ids for any subtree (mixed text and filter booleans)."""
         self.check()
         if is_filter_only(node) or isinstance(node, MatchAll):
-            params: list[Any] = []
-            sql = f"SELECT p.id FROM paper p WHERE {filter_sql(node, params)}"
-            with self.library.read() as conn:
-                return {r[0] for r in conn.exec_driver_sql(sql, tuple(params))}
+            return self.facets.mask(node)
         if isinstance(node, Not):
-            return self.id_set(MatchAll()) - self.id_set(node.child)
+            return ~self.node_mask(node.child) & self.facets.present
         if is_text_only(node):
-            pids = self.index.pid_array(self.searcher)
-            return {pids[d] for d in self.matching_docs(text_query(node, self.searcher))}
-        sets = [self.id_set(c) for c in node.children]  # type: ignore[union-attr]
-        if isinstance(node, And):
-            return set.intersection(*sets)
-        return set.union(*sets)
+            hits = evaluate(text_query(node, self.searcher), self.arrays, self.check)
+            out = np.zeros(len(self.facets.present), dtype=bool)
+            pids = self.arrays.pids[hits.docs]
+            out[pids[pids < len(out)]] = True
+            return out
+        masks = [self.node_mask(c) for c in node.children]  # type: ignore[union-attr]
+        combine = np.logical_and if isinstance(node, And) else np.logical_or
+        return functools.reduce(combine, masks)
 
-    def _sql_filter(self, ids: set[int], where: list[str], params: list[Any]) -> set[int]:
-        if not ids:
-            return ids
-        sql = (f"SELECT p.id FROM paper p WHERE p.id IN (SELECT value FROM json_each(?)) "
-               f"AND {' AND '.join(where)}")
-        with self.library.read() as conn:
-            rows = conn.exec_driver_sql(sql, (json.dumps(sorted(ids)), *params))
-            return {r[0] for r in rows}
 
-    def _sql_page(self, where: list[str], params: list[Any], include: set[int] | None,
-                  exclude: set[int], sort: str, limit: int | None, offset: int,
-                  total: int | None = None) -> tuple[list[int], int]:
-        clauses, args = list(where), list(params)
-        if include is not None:
-            clauses.append("p.id IN (SELECT value FROM json_each(?))")
-            args.append(json.dumps(sorted(include)))
-        if exclude:
-            clauses.append("p.id NOT IN (SELECT value FROM json_each(?))")
-            args.append(json.dumps(sorted(exclude)))
-        cond = f" WHERE {' AND '.join(clauses)}" if clauses else ""
-        with self.library.read() as conn:
-            if total is None:
-                total = int(conn.exec_driver_sql(
-                    f"SELECT count(*) FROM paper p{cond}", tuple(args)).scalar() or 0)
-            sql = f"SELECT p.id FROM paper p{cond} ORDER BY {ORDER_SQL[sort]}"
-            page_args = list(args)
-            if limit is not None or offset:
-                sql += " LIMIT ? OFFSET ?"
-                page_args += [-1 if limit is None else limit, offset]
-            self.check()
-            ids = [r[0] for r in conn.exec_driver_sql(sql, tuple(page_args))]
-        return ids, total
+def _lookup(mask: np.ndarray, pids: np.ndarray) -> np.ndarray:
+    """mask[pids], False for ids past its end (indexed before the facets saw them)."""
+    inside = pids < len(mask)
+    out = np.zeros(len(pids), dtype=bool)
+    out[inside] = mask[pids[inside]]
+    return out
 
 
 # ------------------------------------------------------------ module API

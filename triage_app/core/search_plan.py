@@ -62,8 +62,9 @@ def _leaf(node: Text, field: str, searcher: Any) -> wq.Query | None:
     if not terms:
         return None  # a stop word
     if node.kind == "fuzzy" and len(terms) == 1:
-        return wq.FuzzyTerm(field, terms[0], maxdist=fuzzy_distance(terms[0], node.maxdist),
-                            prefixlength=1)
+        fuzzy = wq.FuzzyTerm(field, terms[0], maxdist=fuzzy_distance(terms[0], node.maxdist),
+                             prefixlength=1)
+        return _any_of(field, [t for _, t in fuzzy.expanded_terms(searcher.reader())])
     if len(terms) == 1:
         return wq.Term(field, terms[0])
     return wq.Phrase(field, terms)
@@ -80,7 +81,15 @@ def _prefix(field: str, prefix: str, searcher: Any) -> wq.Query | None:
     if not candidates:
         return None
     candidates.sort(key=lambda c: (-c[0], c[1]))
-    terms = [wq.Term(field, t) for _, t in candidates[:PREFIX_TERMS]]
+    return _any_of(field, [t for _, t in candidates[:PREFIX_TERMS]])
+
+
+def _any_of(field: str, words: list[str | bytes]) -> wq.Query | None:
+    """One scored Term per expansion of a prefix or a typo (each its own BM25F weight)."""
+    terms = [wq.Term(field, w.decode("utf-8") if isinstance(w, bytes) else w)
+             for w in sorted(set(words))]
+    if not terms:
+        return None
     return terms[0] if len(terms) == 1 else wq.Or(terms)
 
 
