@@ -193,13 +193,20 @@ class SearchIndex:
             return self._searcher
 
     def refresh(self) -> None:
-        """Pick up commits made by another SearchIndex or process."""
+        """Pick up commits made by this or another SearchIndex or process.
+
+        A new searcher, never `Searcher.refresh()`: whoosh-reloaded 2.7.5 reuses the reader
+        of a segment that only gained deletions together with its old deletion list, so a
+        paper's old text went on matching after its note changed. Opening one costs ~10 ms.
+        """
         with self._lock:
-            if self._searcher is not None:
-                fresh = self._searcher.refresh()
-                if fresh is not self._searcher:
-                    self._searcher = fresh
-                    self._pid_map = None
+            if self._searcher is None or self._ix is None:
+                return
+            if self._ix.latest_generation() == self._searcher.reader().generation():
+                return
+            old, self._searcher = self._searcher, self._ix.searcher()
+            self._pid_map = None
+            old.close()
 
     def pid_array(self, searcher: Searcher) -> list[int]:
         """docnum -> paper id for `searcher` (deleted documents keep their slot), cached."""
