@@ -70,9 +70,11 @@ class _Segment:
 class PostingCache:
     """Per-segment arrays shared by every searcher of one index (thread-safe)."""
 
-    def __init__(self, fields: tuple[str, ...], budget: int = CACHE_BYTES) -> None:
+    def __init__(self, fields: tuple[str, ...], budget: int = CACHE_BYTES,
+                 min_postings: int = CACHE_MIN_POSTINGS) -> None:
         self.fields = fields
         self.budget = budget
+        self.min_postings = min_postings
         self._segments: dict[str, _Segment] = {}
         self._postings: OrderedDict[tuple[str, str, str], tuple[np.ndarray, np.ndarray]] = (
             OrderedDict())
@@ -106,7 +108,7 @@ class PostingCache:
                 self._postings.move_to_end(ck)
                 return hit
         entry = _read_postings(reader, field, btext, check, positions)
-        if len(entry.ids) >= CACHE_MIN_POSTINGS and entry.nbytes <= self.budget:
+        if len(entry.ids) >= self.min_postings and entry.nbytes <= self.budget:
             with self._lock:
                 old = self._postings.pop(ck, None)
                 if old is not None:
