@@ -154,6 +154,7 @@ class IndexArrays:
         self.live = _concat(live, bool)
         self.doc_count_all = int(searcher.doc_count_all())
         self.avg_length = {f: (searcher.avg_field_length(f) or 1.0) for f in cache.fields}
+        self.field_total = {f: float(searcher.field_length(f)) for f in cache.fields}
 
     def term(self, field: str, text: str, check: Callable[[], None], *,
              positions: bool = False) -> TermPostings:

@@ -39,6 +39,7 @@ from triage_app.core.query_parser import (
 )
 from triage_app.core.search_highlight import Highlighter
 from triage_app.core.search_index import TEXT_FIELDS, SearchIndex, SyncReport
+from triage_app.core.search_overlay import Overlay, OverlayDoc, evaluate_overlay, merge
 from triage_app.core.search_plan import SORTS, text_query
 from triage_app.core.store import Library
 from triage_app.core.text_scores import Hits, evaluate, top
@@ -91,6 +92,7 @@ class SearchService:
         self._postings = PostingCache(TEXT_FIELDS)
         self._arrays: IndexArrays | None = None
         self._facets: Facets | None = None
+        self._overlay: Overlay | None = None
         self._generation = 0
         self._gen_lock = threading.Lock()
         self._run_lock = threading.Lock()
@@ -110,6 +112,12 @@ class SearchService:
         if self._arrays is None or self._arrays.searcher is not searcher:
             self._arrays = IndexArrays(searcher, self._postings)
         return self._arrays
+
+    def overlay(self) -> list[OverlayDoc] | None:
+        """Papers edited since the index's last commit (None: too many, the index waits)."""
+        if self._overlay is None:
+            self._overlay = Overlay(self.library, self.index.searcher().schema)
+        return self._overlay.current()
 
     def facets(self) -> Facets:
         """The store's filter columns as arrays, caught up with the store's latest commit."""
@@ -197,6 +205,7 @@ class _Run:
         self.searcher = service.index.searcher()
         self.arrays = service.arrays(self.searcher)
         self.facets = service.facets()
+        self.overlay = service.overlay()
         self.node = node
         self.check = check
 
@@ -218,8 +227,7 @@ class _Run:
             return self.facets.order(ids, used)[offset:end].tolist(), len(ids), used
 
         q = text_query(And(tuple(texts)) if len(texts) > 1 else texts[0], self.searcher)
-        hits = evaluate(q, self.arrays, self.check)
-        pids = self.arrays.pids[hits.docs]
+        pids, hits = self.text_hits(q)
         if mask is not None:
             keep = _lookup(mask, pids)
             hits, pids = Hits(hits.docs[keep], hits.scores[keep]), pids[keep]
@@ -227,6 +235,19 @@ class _Run:
         if sort != "relevance":
             return self.facets.order(pids, sort)[offset:end].tolist(), len(pids), sort
         return pids[top(hits, end)][offset:].tolist(), len(pids), "relevance"
+
+    def text_hits(self, q: wq.Query) -> tuple[np.ndarray, Hits]:
+        """Paper ids and hits of a text query: the index's, with papers edited since its
+        last commit taken from the store instead (`search_overlay`)."""
+        hits = evaluate(q, self.arrays, self.check)
+        pids = self.arrays.pids[hits.docs]
+        if self.overlay is None:
+            return pids, hits
+        queued = {doc.pid for doc in self.overlay}
+        found = evaluate_overlay(q, self.overlay, self.arrays)
+        pids, scores, docs = merge(pids, hits.scores, hits.docs, found, queued,
+                                   self.arrays.doc_count_all)
+        return pids, Hits(docs, scores)
 
     def node_mask(self, node: Node) -> np.ndarray:
         """Bool array over paper ids for any subtree (mixed text and filter booleans)."""
@@ -236,9 +257,8 @@ class _Run:
         if isinstance(node, Not):
             return ~self.node_mask(node.child) & self.facets.present
         if is_text_only(node):
-            hits = evaluate(text_query(node, self.searcher), self.arrays, self.check)
+            pids, _ = self.text_hits(text_query(node, self.searcher))
             out = np.zeros(len(self.facets.present), dtype=bool)
-            pids = self.arrays.pids[hits.docs]
             out[pids[pids < len(out)]] = True
             return out
         masks = [self.node_mask(c) for c in node.children]  # type: ignore[union-attr]

@@ -1,0 +1,68 @@
+"""An edit is searchable the moment its transaction commits, before any index commit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.perf.corpus import write_listing
+from triage_app.core import search_overlay
+from triage_app.core.decisions import DecisionPatch, mark
+from triage_app.core.importer import import_path
+from triage_app.core.search import SearchService
+from triage_app.core.store import Library
+
+
+@pytest.fixture
+def service(tmp_path: Path):
+    with Library.open(tmp_path / "lib") as library:
+        import_path(library, write_listing(tmp_path / "a.txt", 400, seed=12))
+        with SearchService(library) as service:
+            yield library, service
+
+
+def test_a_new_note_is_found_before_the_index_commits(service) -> None:
+    library, svc = service
+    mark(library, [5], DecisionPatch(note="zebrafish assay in the lab", add_tags=("Wet lab",)))
+    assert svc.index.pending() == 1  # nothing synced: the index has not seen it
+    assert svc.search("zebrafish").ids == [5]
+    assert svc.search('note:"zebrafish assay"').ids == [5]
+    assert svc.search('"assay zebrafish"').ids == []
+    assert svc.search("wet").ids == [5]
+    assert svc.search("zebrafish -lab").ids == []
+    assert svc.search("zebrafish OR nonexistentword").total == 1
+
+
+def test_an_old_note_stops_matching_before_the_index_commits(service) -> None:
+    library, svc = service
+    mark(library, [5], DecisionPatch(note="zebrafish assay"))
+    svc.sync()
+    assert svc.search("zebrafish").ids == [5]
+    mark(library, [5], DecisionPatch(note="nothing aquatic"))
+    assert svc.search("zebrafish").ids == []
+    assert svc.search("aquatic").ids == [5]
+
+
+def test_an_edited_paper_ranks_as_it_will_once_indexed(service) -> None:
+    library, svc = service
+    word = "learning"
+    before = svc.search(word, limit=None)
+    target = before.ids[len(before.ids) // 2]
+    mark(library, [target], DecisionPatch(note=f"{word} {word} {word} matters here"))
+    live = svc.search(word, limit=None)
+    svc.sync()
+    indexed = svc.search(word, limit=None)
+    assert live.total == indexed.total == before.total
+    # The same place, give or take the paper's own effect on the word's document frequency.
+    assert abs(live.ids.index(target) - indexed.ids.index(target)) <= 1
+    assert live.ids.index(target) < before.ids.index(target)
+
+
+def test_a_bulk_change_waits_for_the_index(service, monkeypatch: pytest.MonkeyPatch) -> None:
+    library, svc = service
+    monkeypatch.setattr(search_overlay, "MAX_OVERLAY", 3)
+    mark(library, [1, 2, 3, 4], DecisionPatch(note="zebrafish"))
+    assert svc.search("zebrafish").ids == []  # four queued: searched once indexed
+    svc.sync()
+    assert sorted(svc.search("zebrafish").ids) == [1, 2, 3, 4]
