@@ -77,10 +77,11 @@ class SearchAdapter:
         return self._service is not None
 
     def ids(self, query: str, cancel: Callable[[], bool] | None = None) -> list[int]:
-        """Every hit by relevance; raises QueryError, SearchCancelled or SearchTimeout."""
+        """Every hit by relevance; raises QueryError, SearchCancelled or SearchTimeout.
+
+        Edits the index has not committed yet are searched from the store (see
+        core.search_overlay): no index commit on this lane before a search."""
         service = self._ensure()
-        if 0 < self._pending() <= IN_PROCESS_MAX:
-            service.sync()  # type: ignore[attr-defined] # edits not yet indexed: a few docs
         return service.search(query, limit=None, cancel=cancel).ids  # type: ignore[attr-defined]
 
     def sync(self, progress: Callable[[int, int], None] | None = None,
@@ -96,9 +97,9 @@ class SearchAdapter:
         with self._lock:
             service = self._service
         if service is None or pending > IN_PROCESS_MAX or not current:
-            # Before the first search the searcher is not loaded here (Whoosh needs ~400 MB
-            # for it at 100,000 papers), and a big batch would hold the GIL for seconds:
-            # both go to a child process. The next search opens the fresh index.
+            # Before the first search the searcher is not loaded here, and a big batch
+            # would hold the GIL for seconds: both go to a child process. The next search
+            # opens the fresh index.
             return self._sync_in_child(progress)
         return service.sync(progress=progress, cancel=cancel)  # type: ignore[attr-defined]
 
