@@ -107,6 +107,14 @@ class SearchService:
             if self._facets is not None:
                 self._facets.close()
 
+    def warm(self) -> None:
+        """Read what every search needs (the index's per-document columns, the store's
+        filter columns: ~1 s at 100,000 papers) so the first search is as quick as the next."""
+        with self._run_lock:
+            self.index.refresh()
+            self.arrays(self.index.searcher())
+            self.facets()
+
     def arrays(self, searcher: Any) -> IndexArrays:
         """The searcher's postings and columns as arrays (rebuilt when the searcher is new)."""
         if self._arrays is None or self._arrays.searcher is not searcher:

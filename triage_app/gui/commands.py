@@ -553,6 +553,10 @@ class WindowCommands:
                 self.w.statusBar().showMessage(f"The search index could not be updated: {exc}",
                                                15000)
 
+        def done(_result: object) -> None:
+            if not self._closing and not self.w.search.searcher_open():
+                self.w.search_lane.submit(lambda _job: search.prepare(), key="prepare")
+
         self._sync_job = self.w.index_lane.submit(run, key="sync", label="Indexing",
-                                                  on_done=lambda _r: None, on_error=failed)
+                                                  on_done=done, on_error=failed)
 

@@ -73,6 +73,12 @@ class SearchAdapter:
                 self._service = engine.SearchService(self.library, sync=False)
             return self._service
 
+    def prepare(self) -> None:
+        """Open the service and warm it (on the search lane, once the index is current), so
+        the first search of the session does not pay for loading."""
+        if self.available and self._index_current() and not self._pending():
+            self._ensure().warm()  # type: ignore[attr-defined]
+
     def searcher_open(self) -> bool:
         return self._service is not None
 
