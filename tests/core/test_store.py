@@ -34,17 +34,38 @@ def test_not_sqlite_file_is_refused_and_left_untouched(tmp_path: Path) -> None:
     assert db.read_bytes() == before
 
 
-def test_foreign_sqlite_file_is_refused(tmp_path: Path) -> None:
+def _sqlite_file(tmp_path: Path, *statements: str) -> Path:
+    """A library folder whose store is an SQLite file made by `statements`."""
     import sqlite3
 
     folder = tmp_path / "lib"
     folder.mkdir()
     con = sqlite3.connect(folder / "library.sqlite")
-    con.execute("CREATE TABLE other(x)")
+    for sql in statements:
+        con.execute(sql)
     con.commit()
     con.close()
+    return folder
+
+
+def test_foreign_sqlite_file_is_refused(tmp_path: Path) -> None:
+    folder = _sqlite_file(tmp_path, "CREATE TABLE other(x)")
     with pytest.raises(LibraryError, match="not a triage-app library"):
         Library.open(folder)
+
+
+def test_a_first_start_killed_before_its_schema_commit_starts_afresh(tmp_path: Path) -> None:
+    # What a kill between SQLite creating the file (WAL set on connect) and the schema's one
+    # transaction leaves: a valid database with no tables. Nothing was ever stored in it.
+    from tests.perf.corpus import write_listing
+    from triage_app.core.decisions import DecisionPatch, mark
+    from triage_app.core.importer import import_path
+
+    folder = _sqlite_file(tmp_path, "PRAGMA journal_mode = WAL")
+    with Library.open(folder) as library:
+        assert import_path(library, write_listing(tmp_path / "a.txt", 5, seed=2)).new == 5
+        mark(library, [2], DecisionPatch(rating=4))
+        assert [(p.id, p.rating) for p in library.get_papers([1, 2])] == [(1, None), (2, 4)]
 
 
 def test_newer_schema_is_refused(tmp_path: Path) -> None:

@@ -77,26 +77,6 @@ def test_a_file_that_is_not_sqlite_is_refused_and_left_alone(tmp_path: Path) -> 
     assert sorted(p.name for p in folder.iterdir()) == ["library.lock", "library.sqlite"]
 
 
-def test_a_first_start_killed_before_its_schema_commit_starts_afresh(tmp_path: Path) -> None:
-    # What a kill between SQLite creating the file (WAL set on connect) and the schema's one
-    # transaction leaves: a valid database with no tables. Nothing was ever stored in it.
-    folder = tmp_path / "lib"
-    folder.mkdir()
-    conn = sqlite3.connect(folder / "library.sqlite")
-    conn.execute("PRAGMA journal_mode = WAL")
-    conn.close()
-    with Library.open(folder) as library:
-        from triage_app.core.importer import import_path
-
-        assert import_path(library, write_listing(tmp_path / "a.txt", 5, seed=2)).new == 5
-        mark(library, [2], DecisionPatch(rating=4))
-    conn = sqlite3.connect(folder / "library.sqlite")
-    assert conn.execute("SELECT id, rating FROM paper WHERE rating IS NOT NULL").fetchall() == [
-        (2, 4)
-    ]
-    conn.close()
-
-
 def test_a_damaged_store_is_reported_never_rewritten(small: Path) -> None:
     db = small / "library.sqlite"
     conn = sqlite3.connect(db)
