@@ -13,7 +13,7 @@ from sqlalchemy import Connection
 
 from triage_app.core.models import STATUSES
 from triage_app.core.paper_record import Change, DecisionState
-from triage_app.core.store import Library, load_tags, utc_now
+from triage_app.core.store import Library, load_tags
 
 
 class _Unset:
@@ -150,20 +150,18 @@ def mark(
     library: Library, ids: Sequence[int], patch: DecisionPatch, *, label: str = "Mark"
 ) -> Change:
     """Apply `patch` to every paper in `ids` as one transaction (one undo step)."""
-    now = utc_now()
     with library.write() as txn:
         before = load_states(txn.conn, ids)
-        after = [patch.apply_to(s, now) for s in before]
-        txn.touch(write_states(txn.conn, after, before, now))
+        after = [patch.apply_to(s, txn.now) for s in before]
+        txn.touch(write_states(txn.conn, after, before, txn.now))
     return Change(label=label, before=tuple(before), after=tuple(after))
 
 
 def apply_states(library: Library, states: Sequence[DecisionState]) -> None:
     """Write back whole decision states (undo writes `before`, redo writes `after`)."""
-    now = utc_now()
     with library.write() as txn:
         current = load_states(txn.conn, [s.paper_id for s in states])
-        txn.touch(write_states(txn.conn, states, current, now))
+        txn.touch(write_states(txn.conn, states, current, txn.now))
 
 
 def undo(library: Library, change: Change) -> None:

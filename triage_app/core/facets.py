@@ -22,9 +22,10 @@ import numpy as np
 from triage_app.core.query_parser import And, Filter, MatchAll, Node, Not, Or
 
 STATUS_CODES = {"new": 0, "kept": 1, "dismissed": 2}
-# Rows stamped up to this long before the newest seen are read again on refresh: a writer
-# takes its timestamp before it waits (up to the busy timeout) for the write lock.
-CLOCK_MARGIN = "30 seconds"
+# Writers stamp `updated_at` once they hold the write lock (store.WriteTxn), so stamps rise
+# in commit order; rows stamped this long before the newest seen are read again on refresh
+# all the same, for a clock stepped back a little.
+CLOCK_MARGIN = "2 seconds"
 COLUMNS = ("id, status, starred, rating, published, score, category, has_code, note != '', "
            "abstract != '', coalesce(title, '') != '', updated_at")
 

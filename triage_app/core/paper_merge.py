@@ -110,7 +110,7 @@ def merge_items(txn: WriteTxn, items: Sequence[Any], merger: _Merger, batch_id: 
     updates: dict[int, dict[str, Any]] = {}
     sources: list[tuple[Any, ...]] = []
     restored: list[tuple[int, Any]] = []
-    now = merger.now
+    now = txn.now  # not the import's start: stamps must rise in commit order
     for item, row, line in prepared:
         pid = by_title.get(row["title_key"] or "") or by_abstract.get(row["abstract_key"] or "")
         if pid is not None:

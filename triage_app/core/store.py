@@ -406,11 +406,15 @@ def _order_clause(order: str, descending: bool) -> str:
 
 
 class WriteTxn:
-    """Handed to code inside `Library.write()`: the connection plus the changed-ids set."""
+    """Handed to code inside `Library.write()`: the connection plus the changed-ids set.
+
+    `now` is taken once the write lock is held, so the stamps of successive transactions
+    rise in commit order (search's filter arrays read "changed since" by them)."""
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
         self.changed: set[int] = set()
+        self.now = utc_now()
 
     def touch(self, ids: Iterable[int]) -> None:
         self.changed.update(ids)
