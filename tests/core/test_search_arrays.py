@@ -228,3 +228,21 @@ def test_a_changed_note_stops_matching_in_a_long_lived_service(tmp_path: Path) -
             assert service.search("zebrafish").ids == []
             assert service.search("note:aquatic").ids == [3]
             assert service.search("note:aquatic OR note:assay").total == 1
+
+
+def test_prewarm_reads_the_frequent_words_and_answers_the_same(tmp_path: Path) -> None:
+    with Library.open(tmp_path / "lib") as library:
+        import_path(library, write_listing(tmp_path / "a.txt", 600, seed=6))
+        with SearchService(library) as cold:
+            expected = {q: cold.search(q, limit=None).ids
+                        for q in ("model", '"language models"', "learn* data")}
+        with SearchService(library) as service:
+            service._postings.min_postings = 50  # 600 papers: frequent words are short
+            assert service._postings.cached_bytes == 0
+            read = service.prewarm(words=20)
+            assert read == 40  # 20 words of abstracts and 20 of titles, all under budget
+            cached = {k[1:] for k, e in service._postings._postings.items()
+                      if e.positions is not None}
+            assert ("abstract", "model") in cached
+            assert {q: service.search(q, limit=None).ids for q in expected} == expected
+            assert service.prewarm(stop=lambda: True) == 0

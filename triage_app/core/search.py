@@ -56,6 +56,9 @@ __all__ = [
     "similar",
 ]
 
+PREWARM_WORDS = 400  # most frequent words of abstracts and of titles, read ahead
+
+
 class SearchCancelled(Exception):
     """A newer search superseded this one, or its cancel token fired."""
 
@@ -93,6 +96,7 @@ class SearchService:
         self._arrays: IndexArrays | None = None
         self._facets: Facets | None = None
         self._overlay: Overlay | None = None
+        self._closed = False
         self._generation = 0
         self._gen_lock = threading.Lock()
         self._run_lock = threading.Lock()
@@ -101,11 +105,38 @@ class SearchService:
             self.sync()
 
     def close(self) -> None:
+        self._closed = True
         self.cancel()
         with self._run_lock:
             self.index.close()
             if self._facets is not None:
                 self._facets.close()
+
+    def prewarm(self, *, stop: Callable[[], bool] | None = None, share: float = 0.75,
+                words: int = PREWARM_WORDS) -> int:
+        """Read the most frequent words' postings, with positions, into the cache, one word
+        at a time between searches, until `share` of its budget is used: a first search on
+        a common word, or a phrase of common words, then pays no cold read (~1 µs a
+        posting, ~100 ms for a word in most abstracts). Returns how many words it read."""
+        with self._run_lock:
+            self.index.refresh()
+            reader = self.index.searcher().reader()
+            frequent = [(weight, field, text.decode("utf-8"))
+                        for field in ("abstract", "title")
+                        for weight, text in reader.most_frequent_terms(field, number=words)]
+        frequent.sort(reverse=True)
+        done = 0
+        for _, field, text in frequent:
+            if self._closed or (stop is not None and stop()) or (
+                    self._postings.cached_bytes > share * self._postings.budget):
+                break
+            with self._run_lock:
+                if self._closed:
+                    break
+                self.arrays(self.index.searcher()).term(field, text, lambda: None,
+                                                        positions=True)
+            done += 1
+        return done
 
     def warm(self) -> None:
         """Read what every search needs (the index's per-document columns, the store's

@@ -77,7 +77,12 @@ class SearchAdapter:
         """Open the service and warm it (on the search lane, once the index is current), so
         the first search of the session does not pay for loading."""
         if self.available and self._index_current() and not self._pending():
-            self._ensure().warm()  # type: ignore[attr-defined]
+            service = self._ensure()
+            service.warm()  # type: ignore[attr-defined]
+            # The frequent words' postings next, on a thread of their own: a word at a time
+            # under the service's lock, so a search waits for one word's read at most.
+            threading.Thread(target=service.prewarm, name="triage-prewarm",  # type: ignore
+                             daemon=True).start()
 
     def searcher_open(self) -> bool:
         return self._service is not None
