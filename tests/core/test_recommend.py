@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import SEED_AS_OF
 from triage_app.core.decisions import DecisionPatch, mark
@@ -76,3 +78,37 @@ def test_explanations_name_the_rank_and_the_words() -> None:
         "For you #1 · by feed score (nothing starred or kept yet)")
     assert Ranked(3, 0.8, ("diffusion",), ("survey", "benchmark"), 0.93).reasons == (
         "like your picks: diffusion; unlike: survey, benchmark; feed score 93")
+
+
+def _reasons_by_sorting(x, w, names):
+    """The plain definition: sort each row's (contribution, column) pairs."""
+    ups, downs = {}, {}
+    for k in range(x.shape[0]):
+        cols = x.indices[x.indptr[k]:x.indptr[k + 1]]
+        vals = x.data[x.indptr[k]:x.indptr[k + 1]]
+        contrib = sorted(zip((vals * w[cols]).tolist(), cols.tolist(), strict=True),
+                         reverse=True)
+        up = [names[j] for c, j in contrib[:3] if c > 0.002]
+        down = [names[j] for c, j in reversed(contrib[-2:]) if c < -0.002]
+        if up:
+            ups[k] = up
+        if down:
+            downs[k] = down
+    return ups, downs
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(1, 12), st.integers(1, 9), st.integers(0, 10**6))
+def test_reasons_for_all_rows_at_once_are_the_sorted_definition(rows, cols, seed) -> None:
+    import numpy as np
+    from scipy import sparse
+
+    from triage_app.core.recommend import _reasons
+
+    rng = np.random.default_rng(seed)
+    # Few distinct values, so ties between columns happen and their order is checked.
+    dense = rng.choice([0.0, 0.0, 0.1, 0.2, 0.5], size=(rows, cols))
+    x = sparse.csr_matrix(dense)
+    w = rng.choice([-0.05, -0.01, 0.0, 0.01, 0.05, 0.3], size=cols)
+    names = [f"w{j}" for j in range(cols)]
+    assert _reasons(x, w, names) == _reasons_by_sorting(x, w, names)
