@@ -39,6 +39,56 @@ def test_import_by_key_shows_progress_then_the_report(qtbot, window, tmp_path,
     assert window.sidebar.count_text("inbox") == "1530"
 
 
+def test_an_import_appends_to_the_inbox_and_keeps_the_rows_shown(qtbot, window,
+                                                                 tmp_path) -> None:
+    dismissed = window.model.paper_id(0)
+    press(qtbot, "x")  # stays in the Inbox, dimmed, until a refresh
+    settle(qtbot, window)
+    current = window.model.paper_id(1)
+    assert window.list_view.current_row() == 1
+    shown = list(window.model.ids)
+    resets: list[bool] = []
+    window.model.modelReset.connect(lambda: resets.append(True))
+    listing = write_listing(tmp_path / "more.txt", 4, seed=23)
+    window.commands.choose_files = lambda: [str(listing)]
+    press(qtbot, "Ctrl+I")
+    settle(qtbot, window)
+    new = sorted(set(window.library.list_ids(status="new")) - set(shown))
+    assert len(new) == 4 and min(new) > max(shown)
+    assert window.model.ids == shown + new
+    assert resets == []  # rows inserted: no relayout of the whole list
+    assert (window.list_view.current_row(), window.detail.record.id) == (1, current)
+    assert window.counts_label.text().startswith("Inbox 33 · 33 left in this view · ")
+    press(qtbot, "F5")
+    settle(qtbot, window)
+    assert window.model.ids == [pid for pid in shown if pid != dismissed] + new
+
+
+def test_an_import_into_a_sorted_view_reloads_it(qtbot, window, tmp_path) -> None:
+    window.list_view.horizontalHeader().setSortIndicator(7, Qt.SortOrder.DescendingOrder)
+    settle(qtbot, window)
+    assert window.loader.order == "score"
+    listing = write_listing(tmp_path / "more.txt", 4, seed=23)
+    window.commands.import_paths([listing])
+    settle(qtbot, window)
+    assert window.model.ids == window.library.list_ids(status="new", order="score",
+                                                       descending=True)
+
+
+@pytest.mark.parametrize(("shown", "ids", "expected"), [
+    ([1, 2, 3], [1, 2, 3, 7, 5], [1, 2, 3, 7, 5]),
+    ([1, 2, 3], [1, 3, 7], [1, 2, 3, 7]),  # 2 was decided: it stays until a refresh
+    ([1, 2, 3], [2, 3], [1, 2, 3]),
+    ([1, 2, 3], [1, 7, 3], None),  # a new paper among the ones shown: reload
+    ([1, 2, 3], [2, 1, 7], None),  # another order: reload
+    ([], [4, 5], [4, 5]),
+])
+def test_appended(shown, ids, expected) -> None:
+    from triage_app.gui.view_loader import appended
+
+    assert appended(shown, ids) == expected
+
+
 def test_import_can_be_cancelled(qtbot, window, tmp_path, monkeypatch) -> None:
     monkeypatch.setenv(BATCH_ENV, "100")
     listing = write_listing(tmp_path / "big.txt", 1500, seed=12)

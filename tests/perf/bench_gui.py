@@ -67,6 +67,7 @@ def child(folder: Path, settings: Path, import_entries: int, out: Path) -> None:
 
     app = QApplication(sys.argv[:1])
     from triage_app.core.store import Library
+    from triage_app.gui.app import freeze_startup_heap
     from triage_app.gui.main_window import MainWindow
     from triage_app.gui.settings import open_qsettings
     from triage_app.gui.theme import apply_theme
@@ -76,6 +77,7 @@ def child(folder: Path, settings: Path, import_entries: int, out: Path) -> None:
     window = MainWindow(library, open_qsettings(settings))
     window.resize(1360, 860)
     window.show()
+    freeze_startup_heap()  # as run_app does
     window.activateWindow()
     app.processEvents()
     window.list_view.viewport().repaint()

@@ -76,24 +76,24 @@ class Ranking:
     """The "For you" order with each paper's reasons, looked up by paper id.
 
     Built off the UI thread with the order itself; the one-line explanation of a paper is
-    formatted only when asked for (the reader, a tooltip), not for all 100,000."""
+    formatted only when asked for (the reader, a tooltip), not for all 100,000. The reasons
+    are held as plain tuples, which the garbage collector stops tracking, rather than 100,000
+    `Ranked` objects that every full collection would walk (~50 ms while holding the GIL)."""
 
     def __init__(self, ranked: Sequence[Ranked]) -> None:
-        self.ranked = ranked
-        self._position = {r.paper_id: i for i, r in enumerate(ranked)}
-
-    @property
-    def ids(self) -> list[int]:
-        return [r.paper_id for r in self.ranked]
+        self.ids = [r.paper_id for r in ranked]
+        self._position = {pid: i for i, pid in enumerate(self.ids)}
+        self._why = [(r.up, r.down, r.feed, r.by_feed_only) for r in ranked]
 
     def explain(self, paper_id: int) -> str | None:
         """`For you #3 · up: diffusion, reward · down: survey`; None when not ranked."""
         i = self._position.get(paper_id)
         if i is None:
             return None
-        from triage_app.core.recommend import explain
+        from triage_app.core.recommend import Ranked, explain
 
-        return explain(i + 1, self.ranked[i])
+        up, down, feed, by_feed_only = self._why[i]
+        return explain(i + 1, Ranked(paper_id, 0.0, up, down, feed, by_feed_only))
 
 
 @dataclass(frozen=True)
@@ -171,7 +171,7 @@ def _natural_ids(library: Library, spec: ViewSpec,
     if spec.kind == "for_you":
         ranked = rank(library)
         if isinstance(ranked, Ranking):
-            return ranked.ids, ranked
+            return list(ranked.ids), ranked
         return list(ranked), None
     return library.list_ids(**spec.filters()), None
 

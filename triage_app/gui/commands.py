@@ -468,7 +468,7 @@ class WindowCommands:
     def _imported(self, reports: list[ImportReport]) -> None:
         self._work_done()
         self.w.report_bar.show_reports(reports)
-        self.w.loader.load(keep=self.current_id())
+        self.w.loader.load(keep=self.current_id(), append=True)
         self.refresh_counts()
         if self.w.search.available:
             self._sync_timer.start(50)
