@@ -60,7 +60,8 @@ def rss_mb() -> float:
     return 0.0
 
 
-def child(folder: Path, settings: Path, import_entries: int, out: Path) -> None:
+def child(folder: Path, settings: Path, import_entries: int, out: Path,
+          startup_only: bool = False) -> None:
     from PySide6.QtCore import QElapsedTimer, QTimer
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
@@ -88,6 +89,10 @@ def child(folder: Path, settings: Path, import_entries: int, out: Path) -> None:
         "rows_in_inbox": window.model.rowCount(),
     }
     assert window.list_view.current_row() == 0 and window.detail.record is not None
+    if startup_only:
+        figures["rss_mb_peak"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        out.write_text(json.dumps(figures, indent=1))
+        os._exit(0)  # the lanes' threads may still be warming up: not part of start-up
 
     def settle() -> None:
         while window.writer.busy or window.search_lane.busy or window.counts_pending():
@@ -195,12 +200,14 @@ def main() -> int:
                         "triage-bench-gui-100k")
     parser.add_argument("--import-entries", type=int, default=20_000)
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--startup-only", action="store_true",
+                        help="measure the start-up (window shown and usable) and stop")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--settings", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(args.child, args.settings, args.import_entries, args.out)
+        child(args.child, args.settings, args.import_entries, args.out, args.startup_only)
         return 0
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     build(args.cache, args.papers)
@@ -211,7 +218,8 @@ def main() -> int:
         env = dict(os.environ, XDG_CONFIG_HOME=str(Path(tmp) / "config"))
         subprocess.run([sys.executable, __file__, "--child", str(work), "--settings",
                         str(Path(tmp) / "window.ini"), "--out", str(out),
-                        "--import-entries", str(args.import_entries)], check=True, env=env)
+                        "--import-entries", str(args.import_entries),
+                        *(["--startup-only"] if args.startup_only else [])], check=True, env=env)
         figures = json.loads(out.read_text())
     for name, value in figures.items():
         print(f"{name:28} {value:,.1f}" if isinstance(value, float) else f"{name:28} {value}")
