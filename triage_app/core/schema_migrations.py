@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from sqlalchemy import Connection
-from sqlmodel import SQLModel
 
 from triage_app.core import models
 from triage_app.core.store import Library, LibraryError
@@ -51,7 +50,7 @@ def _v1_to_v2(conn: Connection) -> None:
     conn.exec_driver_sql(
         "ALTER TABLE source ADD COLUMN batch_id INTEGER REFERENCES import_batch(id)"
     )
-    SQLModel.metadata.create_all(conn, checkfirst=True)
+    models.metadata.create_all(conn, checkfirst=True)
     # The index was built by the old version: queue every paper to be indexed again.
     conn.exec_driver_sql("INSERT OR IGNORE INTO index_outbox(paper_id) SELECT id FROM paper")
 
@@ -90,7 +89,7 @@ def upgrade_to_current(library: Library) -> None:
                 f"left untouched. Choose another folder with --library."
             )
         with library._write_engine.begin() as conn:
-            SQLModel.metadata.create_all(conn)
+            models.metadata.create_all(conn)
             conn.exec_driver_sql(f"PRAGMA user_version = {current}")
         return
     from triage_app.core.backups import backup_library
