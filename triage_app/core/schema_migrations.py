@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from sqlalchemy import Connection
+from sqlmodel import SQLModel
 
 from triage_app.core import models
 from triage_app.core.store import Library, LibraryError
@@ -50,7 +51,7 @@ def _v1_to_v2(conn: Connection) -> None:
     conn.exec_driver_sql(
         "ALTER TABLE source ADD COLUMN batch_id INTEGER REFERENCES import_batch(id)"
     )
-    models.metadata.create_all(conn, checkfirst=True)
+    SQLModel.metadata.create_all(conn, checkfirst=True)
     # The index was built by the old version: queue every paper to be indexed again.
     conn.exec_driver_sql("INSERT OR IGNORE INTO index_outbox(paper_id) SELECT id FROM paper")
 
@@ -89,7 +90,7 @@ def upgrade_to_current(library: Library) -> None:
                 f"left untouched. Choose another folder with --library."
             )
         with library._write_engine.begin() as conn:
-            models.metadata.create_all(conn)
+            SQLModel.metadata.create_all(conn)
             conn.exec_driver_sql(f"PRAGMA user_version = {current}")
         return
     from triage_app.core.backups import backup_library

@@ -29,13 +29,13 @@ from triage_app.core.paper_record import PaperRecord, SourceRecord
 # gives a clear "busy" message (exit status 2) instead of a wait without end.
 BUSY_TIMEOUT_MS = 5000
 
-paper_t = models.paper
-tag_t = models.tag
-paper_tag_t = models.paper_tag
-source_t = models.source
-batch_t = models.import_batch
-outbox_t = models.index_outbox
-meta_t = models.meta
+paper_t = models.Paper.__table__
+tag_t = models.Tag.__table__
+paper_tag_t = models.PaperTag.__table__
+source_t = models.Source.__table__
+batch_t = models.ImportBatch.__table__
+outbox_t = models.IndexOutbox.__table__
+meta_t = models.Meta.__table__
 
 
 class LibraryError(Exception):
