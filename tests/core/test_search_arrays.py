@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from whoosh.formats import Positions
 
+from tests.core.filter_sql import ORDER_SQL, filter_sql
 from tests.perf.corpus import write_listing
 from triage_app.core.decisions import DecisionPatch, mark
 from triage_app.core.facets import Facets
@@ -20,7 +21,7 @@ from triage_app.core.postings import IndexArrays, PostingCache, _decode_position
 from triage_app.core.query_parser import parse_query
 from triage_app.core.search import SearchService
 from triage_app.core.search_index import TEXT_FIELDS, SearchIndex
-from triage_app.core.search_plan import filter_sql, text_query
+from triage_app.core.search_plan import text_query
 from triage_app.core.store import Library
 from triage_app.core.text_scores import evaluate, top
 
@@ -169,8 +170,6 @@ def test_filter_arrays_match_the_sql(decided: Library, query: str) -> None:
 
 @pytest.mark.parametrize("sort", ["date", "score", "rating"])
 def test_orders_match_the_sql(decided: Library, sort: str) -> None:
-    from triage_app.core.search_plan import ORDER_SQL
-
     conn = sqlite3.connect(decided.db_path)
     try:
         expected = [r[0] for r in conn.execute(f"SELECT p.id FROM paper p ORDER BY "
