@@ -228,13 +228,18 @@ class SearchService:
             terms = searcher.key_terms_from_text("abstract", text, numterms=25)
             if not terms:
                 return []
-            top = max(w for _, w in terms)
-            q = wq.Or([wq.Term(f, t, boost=w / top) for t, w in terms
+            strongest = max(w for _, w in terms)
+            q = wq.Or([wq.Term(f, t, boost=w / strongest) for t, w in terms
                        for f in ("title", "abstract")])
-            mask = {d for d in [searcher.document_number(pid=paper_id)] if d is not None}
-            hits = searcher.search(q, limit=limit, mask=mask or None)
-            pids = self.index.pid_array(searcher)
-            return [(pids[h.docnum], float(h.score)) for h in hits]
+            # Scored over the arrays like any search: Whoosh's own top-N misses documents on
+            # an index of several segments.
+            arrays = self.arrays(searcher)
+            hits = evaluate(q, arrays, lambda: None)
+            others = arrays.pids[hits.docs] != paper_id
+            hits = Hits(hits.docs[others], hits.scores[others])
+            best = top(hits, limit)
+            return [(int(arrays.pids[d]), float(score))
+                    for d, score in zip(hits.docs[best], hits.scores[best], strict=True)]
 
 
 class _Run:

@@ -136,7 +136,6 @@ class SearchIndex:
         self._ix: Any = None
         self._searcher: Searcher | None = None
         self._lock = threading.RLock()
-        self._pid_map: tuple[Searcher, list[int]] | None = None
 
     # ------------------------------------------------------------- opening
     def open(self, *, progress: ProgressFn | None = None,
@@ -182,7 +181,6 @@ class SearchIndex:
         if self._searcher is not None:
             self._searcher.close()
         self._searcher = None
-        self._pid_map = None
 
     def searcher(self) -> Searcher:
         """The current searcher (long-lived; refreshed by `refresh()` and `sync()`)."""
@@ -205,19 +203,7 @@ class SearchIndex:
             if self._ix.latest_generation() == self._searcher.reader().generation():
                 return
             old, self._searcher = self._searcher, self._ix.searcher()
-            self._pid_map = None
             old.close()
-
-    def pid_array(self, searcher: Searcher) -> list[int]:
-        """docnum -> paper id for `searcher` (deleted documents keep their slot), cached."""
-        with self._lock:
-            cached = self._pid_map
-            if cached is not None and cached[0] is searcher:
-                return cached[1]
-        pids = list(searcher.reader().column_reader("pid"))
-        with self._lock:
-            self._pid_map = (searcher, pids)
-        return pids
 
     # ------------------------------------------------------------- syncing
     def pending(self) -> int:
