@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from math import log
 from typing import Any
 
 import numpy as np
@@ -23,7 +22,7 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 from triage_app.core.postings import IndexArrays
 from triage_app.core.search_index import ROW_SQL, TEXT_FIELDS
 from triage_app.core.store import Library
-from triage_app.core.text_scores import K1, B
+from triage_app.core.text_scores import bm25
 
 MAX_OVERLAY = 500  # queued papers searched this way; more means a bulk job: the index waits
 
@@ -97,15 +96,13 @@ def evaluate_overlay(q: wq.Query, docs: list[OverlayDoc],
             return {}
         n = arrays.doc_count_all + len(docs)
         df = arrays.doc_frequency(q.fieldname, q.text) + len(having)
-        idf = log(n / (df + 1)) + 1
         total = arrays.field_total[q.fieldname] + sum(d.fields[q.fieldname].length
                                                       for d in docs)
         avg = total / n or 1.0
         out = {}
         for doc, field in having:
             weight = field.terms[q.text][0]
-            norm = K1 * ((1 - B) + B * field.length / avg)
-            out[doc.pid] = idf * (weight * (K1 + 1)) / (weight + norm) * q.boost
+            out[doc.pid] = bm25(weight, field.length, n, df, avg) * q.boost
         return out
     if isinstance(q, wq.Or):
         out: dict[int, float] = {}

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from math import log
+from typing import Any
 
 import numpy as np
 from whoosh import query as wq
@@ -70,6 +71,13 @@ def top(hits: Hits, n: int | None) -> np.ndarray:
     return chosen if n is None else chosen[:n]
 
 
+def bm25(weight: Any, length: Any, docs: int, df: int, avg_length: float) -> Any:
+    """Whoosh's BM25F for a term's weight in a field of `length` words, per document
+    (numbers or arrays), with the collection's document count and the term's frequency."""
+    idf = log(docs / (df + 1)) + 1
+    return idf * (weight * (K1 + 1)) / (weight + K1 * ((1 - B) + B * length / avg_length))
+
+
 # ------------------------------------------------------------------ leaves
 def _term(q: wq.Term, arrays: IndexArrays, check: Callable[[], None], *,
           positions: bool = False) -> Hits:
@@ -77,11 +85,9 @@ def _term(q: wq.Term, arrays: IndexArrays, check: Callable[[], None], *,
     if not len(postings.docs):
         return EMPTY
     df = arrays.doc_frequency(q.fieldname, q.text)
-    idf = log(arrays.doc_count_all / (df + 1)) + 1
     tf = postings.weights.astype(np.float64)
     fl = arrays.lengths[q.fieldname][postings.docs].astype(np.float64)
-    norm = K1 * ((1 - B) + B * fl / arrays.avg_length[q.fieldname])
-    scores = idf * (tf * (K1 + 1)) / (tf + norm)
+    scores = bm25(tf, fl, arrays.doc_count_all, df, arrays.avg_length[q.fieldname])
     if q.boost != 1.0:
         scores *= q.boost
     return Hits(postings.docs, scores)
