@@ -17,7 +17,12 @@ from tests.perf.corpus import write_listing
 from triage_app.core.decisions import DecisionPatch, mark
 from triage_app.core.facets import Facets
 from triage_app.core.importer import import_path
-from triage_app.core.postings import IndexArrays, PostingCache, _decode_positions
+from triage_app.core.postings import (
+    IndexArrays,
+    PostingCache,
+    _decode_positions,
+    _numeric_column,
+)
 from triage_app.core.query_parser import parse_query
 from triage_app.core.search import SearchService
 from triage_app.core.search_index import TEXT_FIELDS, SearchIndex
@@ -101,6 +106,27 @@ def test_a_second_read_comes_from_the_cache_and_gives_the_same(library) -> None:
     again = IndexArrays(searcher, cache).term("abstract", "model", NO_CHECK)
     assert again.docs.tolist() == first.docs.tolist()
     assert again.weights.tolist() == first.weights.tolist()
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.integers(-(2**31), 2**31 - 1), min_size=1, max_size=40),
+       st.lists(st.integers(0, 2**62), min_size=1, max_size=40))
+def test_integer_columns_read_whole_equal_whooshs_values(signed: list[int],
+                                                         unsigned: list[int]) -> None:
+    from whoosh.fields import NUMERIC, Schema
+    from whoosh.filedb.filestore import RamStorage
+
+    schema = Schema(a=NUMERIC(int, bits=32, signed=True, sortable=True),
+                    b=NUMERIC(int, bits=64, signed=False, sortable=True))
+    index = RamStorage().create_index(schema)
+    with index.writer() as writer:
+        for a, b in zip(signed, unsigned, strict=False):
+            writer.add_document(a=a, b=b)
+    reader = index.reader()
+    count = reader.doc_count_all()
+    for field in ("a", "b"):
+        assert _numeric_column(reader, field, count).tolist() == list(
+            reader.column_reader(field))
 
 
 @settings(max_examples=200, deadline=None)
