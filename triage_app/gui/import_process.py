@@ -88,6 +88,9 @@ def main(argv: list[str]) -> int:
 
 if __name__ == "__main__":
     signal.signal(signal.SIGTERM, _stop)
+    from triage_app.gui.background_priority import lower_priority
+
+    lower_priority()
     raise SystemExit(main(sys.argv[1:]))
 
 

@@ -26,4 +26,7 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
+    from triage_app.gui.background_priority import lower_priority
+
+    lower_priority()
     raise SystemExit(main(sys.argv[1:]))
