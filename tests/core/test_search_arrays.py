@@ -206,6 +206,25 @@ def test_orders_match_the_sql(decided: Library, sort: str) -> None:
     assert facets.order(np.flatnonzero(facets.present), sort).tolist() == expected
 
 
+def test_facets_read_in_small_chunks_equal_one_read(decided: Library, monkeypatch) -> None:
+    from triage_app.core import facets as facets_module
+
+    whole = Facets(decided.db_path)
+    monkeypatch.setattr(facets_module, "CHUNK_ROWS", 7)
+    chunked = Facets(decided.db_path)
+    try:
+        size = len(whole.present)  # the chunked arrays grew in steps: maybe longer
+        assert not chunked.present[size:].any()
+        for name in ("present", "status", "starred", "rating", "published", "score",
+                     "category", "has_code", "has_note", "has_abstract", "has_title"):
+            assert np.array_equal(getattr(chunked, name)[:size], getattr(whole, name),
+                                  equal_nan=name in ("rating", "score")), name
+        assert chunked._newest == whole._newest and chunked._categories == whole._categories
+    finally:
+        whole.close()
+        chunked.close()
+
+
 _FACETS: dict[Path, Facets] = {}
 
 
@@ -271,3 +290,31 @@ def test_prewarm_reads_the_frequent_words_and_answers_the_same(tmp_path: Path) -
             assert ("abstract", "model") in cached
             assert {q: service.search(q, limit=None).ids for q in expected} == expected
             assert service.prewarm(stop=lambda: True) == 0
+
+
+def test_prewarm_waits_while_held_and_goes_on_when_released(tmp_path: Path) -> None:
+    import threading
+
+    with Library.open(tmp_path / "lib") as library:
+        import_path(library, write_listing(tmp_path / "a.txt", 300, seed=6))
+        with SearchService(library) as service:
+            service._postings.min_postings = 20
+            released = threading.Event()
+            held_calls = []
+
+            def hold() -> bool:
+                held_calls.append(1)
+                return not released.is_set()
+
+            read: list[int] = []
+            worker = threading.Thread(target=lambda: read.append(
+                service.prewarm(words=10, hold=hold)))
+            worker.start()
+            try:
+                worker.join(0.5)
+                assert worker.is_alive() and service._postings.cached_bytes == 0
+                assert len(held_calls) >= 2  # it keeps asking, without reading meanwhile
+            finally:
+                released.set()
+                worker.join(10)
+            assert read == [20] and service._postings.cached_bytes > 0
