@@ -21,3 +21,21 @@ def test_the_search_service_is_warm_before_the_first_query(qtbot, windows) -> No
     service = window.search._service
     assert service._facets is not None and service._arrays is not None
     assert int(service._facets.present.sum()) == window.library.count()
+
+
+def test_no_warm_up_nor_index_build_beside_an_import(qtbot, windows) -> None:
+    """While an import runs (here: its job is simply marked running), the index waits and
+    the search is not warmed; both happen once it has ended."""
+    window = windows.open()
+    settle(qtbot, window, index=True)
+    window.search.close()  # as before the first warm-up
+    commands = window.commands
+    commands._work = object()  # what _follow records for a running import
+    assert commands.heavy_work()
+    commands.sync_index()
+    assert not window.index_lane.busy and commands.sync_pending()  # asked again later
+    window.search.prepare(commands.heavy_work)
+    assert not window.search.searcher_open()
+    commands._work = None
+    qtbot.waitUntil(window.search.searcher_open, timeout=20000)
+    settle(qtbot, window, index=True)

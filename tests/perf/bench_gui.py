@@ -68,17 +68,18 @@ def child(folder: Path, settings: Path, import_entries: int, out: Path,
 
     app = QApplication(sys.argv[:1])
     from triage_app.core.store import Library
-    from triage_app.gui.app import freeze_startup_heap
+    from triage_app.gui.latency import freeze_heap, prefer_ui_thread
     from triage_app.gui.main_window import MainWindow
     from triage_app.gui.settings import open_qsettings
     from triage_app.gui.theme import apply_theme
 
+    prefer_ui_thread()  # as run_app does
     apply_theme(app, "light")
     library = Library.open(folder)
     window = MainWindow(library, open_qsettings(settings))
     window.resize(1360, 860)
     window.show()
-    freeze_startup_heap()  # as run_app does
+    freeze_heap()  # as run_app does
     window.activateWindow()
     app.processEvents()
     window.list_view.viewport().repaint()

@@ -57,6 +57,7 @@ __all__ = [
 ]
 
 PREWARM_WORDS = 400  # most frequent words of abstracts and of titles, read ahead
+HOLD_POLL_S = 0.1
 
 
 class SearchCancelled(Exception):
@@ -113,11 +114,14 @@ class SearchService:
                 self._facets.close()
 
     def prewarm(self, *, stop: Callable[[], bool] | None = None, share: float = 0.75,
-                words: int = PREWARM_WORDS) -> int:
+                words: int = PREWARM_WORDS, hold: Callable[[], bool] | None = None) -> int:
         """Read the most frequent words' postings, with positions, into the cache, one word
         at a time between searches, until `share` of its budget is used: a first search on
         a common word, or a phrase of common words, then pays no cold read (~1 µs a
-        posting, ~100 ms for a word in most abstracts). Returns how many words it read."""
+        posting, ~100 ms for a word in most abstracts). Returns how many words it read.
+
+        While `hold()` is true it waits between words: the caller's heavier work (an import
+        beside a window) goes first instead of sharing the CPU and the GIL with it."""
         with self._run_lock:
             self.index.refresh()
             reader = self.index.searcher().reader()
@@ -127,6 +131,9 @@ class SearchService:
         frequent.sort(reverse=True)
         done = 0
         for _, field, text in frequent:
+            while hold is not None and hold() and not self._closed and not (
+                    stop is not None and stop()):
+                time.sleep(HOLD_POLL_S)
             if self._closed or (stop is not None and stop()) or (
                     self._postings.cached_bytes > share * self._postings.budget):
                 break

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from triage_app.core.actions import ACTIONS, KeymapError, load_actions
 from triage_app.core.store import Library, LibraryError
+from triage_app.gui.latency import freeze_heap, prefer_ui_thread
 
 THEME_ENV = "TRIAGE_APP_THEME"  # light, dark or system: overrides the saved preference
 
@@ -21,6 +22,7 @@ def run_app(library_dir: Path) -> int:
     from triage_app.gui.settings import Preferences, open_qsettings
     from triage_app.gui.theme import apply_theme
 
+    prefer_ui_thread()
     QCoreApplication.setOrganizationName("triage-app")
     QCoreApplication.setApplicationName("triage-app")
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -42,26 +44,12 @@ def run_app(library_dir: Path) -> int:
         print(f"triage-app: {exc}", file=sys.stderr)
     window = MainWindow(library, qsettings, actions=actions, keymap_error=keymap_error)
     window.show()
-    freeze_startup_heap()
+    freeze_heap()  # what start-up loaded lives as long as the window
     _start_daily_backup(library)
     try:
         return int(app.exec())
     finally:
         library.close()
-
-
-def freeze_startup_heap() -> None:
-    """Leave what start-up loaded out of the garbage collector's full passes.
-
-    Qt, SQLAlchemy, pydantic and the window leave ~120,000 objects the collector tracks; a
-    full pass over them took 55 ms on an idle core and 100-600 ms while an import's child
-    process shared the two cores, on whichever thread allocated, holding the GIL and so the
-    UI thread. Those objects (modules, classes, functions) live as long as the process:
-    `gc.freeze` moves them to a generation that passes skip. Reference counting still frees
-    any of them that is dropped; only a reference cycle among them would stay."""
-    import gc
-
-    gc.freeze()
 
 
 def _start_daily_backup(library: Library) -> None:

@@ -536,12 +536,22 @@ class WindowCommands:
             self.w.statusBar().showMessage("Cancelling…")
 
     # ---------------------------------------------------------------- index
+    def heavy_work(self) -> bool:
+        """An import, export or index build is running (read from the prewarm thread too):
+        background warm-ups of the search wait for it to end."""
+        return self._work is not None or self.w.search.in_child()
+
     def sync_pending(self) -> bool:
         return self._sync_timer.isActive()
 
     def sync_index(self) -> None:
         """Bring the search index up to date, on the search lane, after changes settle."""
         if self._closing or not self.w.search.available:
+            return
+        if self._work is not None:
+            # An import is writing (or an export reading): indexing beside it would put a
+            # second child process on the CPU the window needs. Its end starts a sync.
+            self._sync_timer.start(INDEX_SYNC_DELAY_MS)
             return
         search = self.w.search
 
@@ -554,8 +564,11 @@ class WindowCommands:
                                                15000)
 
         def done(_result: object) -> None:
-            if not self._closing and not self.w.search.searcher_open():
-                self.w.search_lane.submit(lambda _job: search.prepare(), key="prepare")
+            # Warm the service for the index as it now is (the first time, or after an
+            # import's new segment); cheap when it is warm already.
+            if not self._closing:
+                hold = self.heavy_work
+                self.w.search_lane.submit(lambda _job: search.prepare(hold), key="prepare")
 
         self._sync_job = self.w.index_lane.submit(run, key="sync", label="Indexing",
                                                   on_done=done, on_error=failed)

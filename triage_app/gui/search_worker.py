@@ -15,6 +15,7 @@ from functools import cache
 from types import ModuleType
 
 from triage_app.core.store import Library
+from triage_app.gui.latency import freeze_heap
 
 
 @cache
@@ -59,6 +60,7 @@ class SearchAdapter:
         self._lock = threading.Lock()
         self._child: subprocess.Popen[str] | None = None
         self._cancelled = False
+        self._prewarm: threading.Thread | None = None
 
     @property
     def available(self) -> bool:
@@ -73,16 +75,28 @@ class SearchAdapter:
                 self._service = engine.SearchService(self.library, sync=False)
             return self._service
 
-    def prepare(self) -> None:
+    def prepare(self, hold: Callable[[], bool] = lambda: False) -> None:
         """Open the service and warm it (on the search lane, once the index is current), so
-        the first search of the session does not pay for loading."""
-        if self.available and self._index_current() and not self._pending():
-            service = self._ensure()
-            service.warm()  # type: ignore[attr-defined]
+        the first search of the session does not pay for loading.
+
+        `hold()` is true while the window runs heavier work (an import, an index build in a
+        child process). Warming then waits for the next call (each index sync ends with
+        one), and the read-ahead of frequent words pauses: beside such work it only made
+        the window's threads wait for the CPU and the GIL (stalls of 60-400 ms measured)."""
+        if not self.available or hold() or not self._index_current() or self._pending():
+            return
+        first = self._service is None
+        service = self._ensure()
+        service.warm()  # type: ignore[attr-defined]
+        if first:
+            freeze_heap()  # the engine's modules and tables now live as long as the window
+        if self._prewarm is None or not self._prewarm.is_alive():
             # The frequent words' postings next, on a thread of their own: a word at a time
             # under the service's lock, so a search waits for one word's read at most.
-            threading.Thread(target=service.prewarm, name="triage-prewarm",  # type: ignore
-                             daemon=True).start()
+            self._prewarm = threading.Thread(
+                target=service.prewarm, kwargs={"hold": hold},  # type: ignore[attr-defined]
+                name="triage-prewarm", daemon=True)
+            self._prewarm.start()
 
     def searcher_open(self) -> bool:
         return self._service is not None
