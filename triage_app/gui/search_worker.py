@@ -28,6 +28,13 @@ def _engine() -> ModuleType | None:
     return search
 
 
+@cache
+def _freeze_engine_once() -> None:
+    """The engine's modules and tables, loaded by the first warm-up, live as long as the
+    process: out of the collector's full passes with what start-up loaded."""
+    freeze_heap()
+
+
 class SearchUnavailable(Exception):
     pass
 
@@ -85,11 +92,9 @@ class SearchAdapter:
         the window's threads wait for the CPU and the GIL (stalls of 60-400 ms measured)."""
         if not self.available or hold() or not self._index_current() or self._pending():
             return
-        first = self._service is None
         service = self._ensure()
         service.warm()  # type: ignore[attr-defined]
-        if first:
-            freeze_heap()  # the engine's modules and tables now live as long as the window
+        _freeze_engine_once()
         if self._prewarm is None or not self._prewarm.is_alive():
             # The frequent words' postings next, on a thread of their own: a word at a time
             # under the service's lock, so a search waits for one word's read at most.
