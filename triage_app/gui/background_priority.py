@@ -1,10 +1,10 @@
 """The window's child processes (import, indexing) run at a lower CPU priority.
 
-Why: on a machine with few cores the child and the window's process compete for the same
-CPUs, and the scheduler then leaves the window's threads waiting for tens of milliseconds
-(measured: 40-70 ms stalls of the UI thread while an index child ran, with nothing else
-running in the window's process). A niced child takes the CPU the window leaves idle, which
-is nearly all of it, so the work itself is hardly slower.
+Why: their work is bulk work the user can wait a moment longer for, while the window must
+answer a key at once; where the cores are shared, the window's threads should get the CPU
+first. A safeguard rather than a measured gain here: this machine's scheduler already let a
+waking UI thread in within ~5 ms beside two busy processes at normal priority. A niced child
+still takes all the CPU the window leaves idle, so the work itself is hardly slower.
 """
 
 from __future__ import annotations

@@ -550,7 +550,8 @@ class WindowCommands:
             return
         if self._work is not None:
             # An import is writing (or an export reading): indexing beside it would put a
-            # second child process on the CPU the window needs. Its end starts a sync.
+            # second child process on the CPU the window needs. Asked again in a moment (an
+            # import's end also starts a sync).
             self._sync_timer.start(INDEX_SYNC_DELAY_MS)
             return
         search = self.w.search
