@@ -129,13 +129,15 @@ class SearchService:
                         for field in ("abstract", "title")
                         for weight, text in reader.most_frequent_terms(field, number=words)]
         frequent.sort(reverse=True)
+
+        def ended() -> bool:
+            return self._closed or (stop is not None and stop())
+
         done = 0
         for _, field, text in frequent:
-            while hold is not None and hold() and not self._closed and not (
-                    stop is not None and stop()):
+            while hold is not None and hold() and not ended():
                 time.sleep(HOLD_POLL_S)
-            if self._closed or (stop is not None and stop()) or (
-                    self._postings.cached_bytes > share * self._postings.budget):
+            if ended() or self._postings.cached_bytes > share * self._postings.budget:
                 break
             with self._run_lock:
                 if self._closed:
