@@ -3,6 +3,10 @@ first query of a session is answered as quickly as the next."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from tests.gui.conftest import settle
@@ -39,3 +43,31 @@ def test_no_warm_up_nor_index_build_beside_an_import(qtbot, windows) -> None:
     commands._work = None
     qtbot.waitUntil(window.search.searcher_open, timeout=20000)
     settle(qtbot, window, index=True)
+
+
+SYNC_WITHOUT_THE_ENGINE = """
+import sys
+from triage_app.core.decisions import DecisionPatch, mark
+from triage_app.core.store import Library
+from triage_app.gui.search_worker import IN_PROCESS_MAX, SearchAdapter
+
+library = Library.open(sys.argv[1])
+adapter = SearchAdapter(library)
+assert adapter.sync() == 0  # the index is current and nothing is pending
+ids = library.all_ids()
+mark(library, ids, DecisionPatch(add_tags=("fresh",)))
+assert len(ids) <= IN_PROCESS_MAX  # the searcher is not open: the child indexes them
+indexed = adapter.sync()
+print(indexed, "whoosh" in sys.modules)
+"""
+
+
+def test_an_index_sync_does_not_load_the_search_engine_into_the_window(library_dir: Path) -> None:
+    """Before each sync the window checks that the index is current; importing Whoosh for
+    that (~0.3 s of Python holding the GIL beside the window) stalled the UI thread for
+    130 ms after a 20,000-paper import (tests/perf/bench_gui.py)."""
+    done = subprocess.run([sys.executable, "-c", SYNC_WITHOUT_THE_ENGINE, str(library_dir)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    indexed, loaded = done.stdout.split()
+    assert int(indexed) > 0 and loaded == "False"

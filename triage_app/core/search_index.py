@@ -28,10 +28,14 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.searching import Searcher
 from whoosh.support.charset import accent_map
 
+from triage_app.core.index_stamp import (
+    INDEX_SCHEMA_VERSION,
+    VERSION_FILE,
+    stamped_version,
+    write_stamp,
+)
 from triage_app.core.store import Library
 
-INDEX_SCHEMA_VERSION = 1
-VERSION_FILE = "triage-index-version"
 BATCH = 5000  # papers per index commit when draining a large outbox
 MP_MIN_PAPERS = 20_000  # below this a second process costs more than it saves
 TEXT_FIELDS = ("title", "authors", "abstract", "note", "tags")
@@ -149,10 +153,8 @@ class SearchIndex:
 
     def _open_existing(self) -> str:
         """'' when the index opened and looks like this store's; else why it must be rebuilt."""
-        version_file = self.dir / VERSION_FILE
-        try:
-            version = version_file.read_text(encoding="utf-8").strip()
-        except OSError:
+        version = stamped_version(self.dir)
+        if version is None:
             return "missing"
         if version != str(INDEX_SCHEMA_VERSION):
             return f"index schema version {version!r}, expected {INDEX_SCHEMA_VERSION}"
@@ -330,7 +332,7 @@ class SearchIndex:
                 raise
             writer.commit()
             ix.close()
-            (fresh / VERSION_FILE).write_text(f"{INDEX_SCHEMA_VERSION}\n", encoding="utf-8")
+            write_stamp(fresh)
             old = self.dir.with_name(self.dir.name + ".old")
             shutil.rmtree(old, ignore_errors=True)
             if self.dir.exists():

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from functools import cache
 from types import ModuleType
 
+from triage_app.core.index_stamp import is_current
 from triage_app.core.store import Library
 from triage_app.gui.latency import freeze_heap
 
@@ -135,13 +136,7 @@ class SearchAdapter:
 
     def _index_current(self) -> bool:
         """An index of the current schema exists (so opening it will not rebuild it)."""
-        from triage_app.core.search_index import INDEX_SCHEMA_VERSION, VERSION_FILE
-
-        try:
-            stamp = (self.library.index_dir / VERSION_FILE).read_text(encoding="utf-8")
-        except OSError:
-            return False
-        return stamp.strip() == str(INDEX_SCHEMA_VERSION)
+        return is_current(self.library.index_dir)
 
     def _pending(self) -> int:
         with self.library.read() as conn:
