@@ -143,6 +143,7 @@ def child(folder: Path, settings: Path, import_entries: int, out: Path,
         from tests.perf.corpus import write_listing
 
         listing = write_listing(folder.parent / "import.txt", import_entries, seed=99)
+        papers_before = library.count()
         gaps: list[float] = []
         clock = QElapsedTimer()
         clock.start()
@@ -168,6 +169,9 @@ def child(folder: Path, settings: Path, import_entries: int, out: Path,
                 keys_during.append((time.perf_counter() - t) * 1000)
             time.sleep(0.001)
         import_s = time.perf_counter() - start
+        # A failed import (say, a broken install) would otherwise pass as a fast one.
+        added = library.count() - papers_before
+        assert added >= import_entries // 2, f"the import added {added} papers: it failed"
         import_gaps = list(gaps)
         gaps.clear()
         # the index catches up on its own lane afterwards: measure stalls while it runs
