@@ -345,40 +345,64 @@ class Library:
         tag: str | None = None,
         category: str | None = None,
         batch_id: int | None = None,
+        after_id: int | None = None,
         order: str = "id",
         descending: bool = False,
         limit: int | None = None,
     ) -> list[int]:
-        """Ids of papers matching simple filters, sorted in SQL (the GUI list's backbone)."""
-        where, params = [], {}
-        if status:
-            where.append("p.status = :status")
-            params["status"] = status
-        if starred is not None:
-            where.append("p.starred = :starred")
-            params["starred"] = int(starred)
-        if tag:
-            where.append(
-                "p.id IN (SELECT pt.paper_id FROM paper_tag pt JOIN tag t ON t.id = pt.tag_id "
-                "WHERE t.name = :tag COLLATE NOCASE)"
-            )
-            params["tag"] = tag
-        if category:
-            where.append("p.category = :category")
-            params["category"] = category
-        if batch_id is not None:
-            where.append("p.id IN (SELECT paper_id FROM source WHERE batch_id = :batch)")
-            params["batch"] = batch_id
-        sql = "SELECT p.id FROM paper p"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += f" ORDER BY {_order_clause(order, descending)}"
+        """Ids of papers matching simple filters, sorted in SQL (the GUI list's backbone).
+
+        Read on the DB-API cursor: SQLAlchemy's row handling doubled the cost (33 vs 67 ms
+        for 100,000 ids), Python time that holds the GIL beside the window."""
+        where, params = _id_filters(status=status, starred=starred, tag=tag,
+                                    category=category, batch_id=batch_id, after_id=after_id)
+        sql = f"SELECT p.id FROM paper p{where} ORDER BY {_order_clause(order, descending)}"
         if limit is not None:
             sql += " LIMIT :limit"
             params["limit"] = limit
         with self.read() as conn:
-            return [r[0] for r in conn.execute(text(sql), params)]
+            cursor = conn.connection.driver_connection.execute(sql, params)
+            return [pid for (pid,) in cursor]
 
+    def count_ids(self, *, status: str | None = None, starred: bool | None = None,
+                  tag: str | None = None, category: str | None = None,
+                  batch_id: int | None = None, after_id: int | None = None) -> int:
+        """How many ids `list_ids` would return for the same filters."""
+        where, params = _id_filters(status=status, starred=starred, tag=tag,
+                                    category=category, batch_id=batch_id, after_id=after_id)
+        with self.read() as conn:
+            return int(conn.exec_driver_sql(f"SELECT count(*) FROM paper p{where}",
+                                            params).scalar() or 0)
+
+
+def _id_filters(*, status: str | None, starred: bool | None, tag: str | None,
+                category: str | None, batch_id: int | None,
+                after_id: int | None) -> tuple[str, dict[str, object]]:
+    """The WHERE clause (with its leading space, or '') and parameters of an id listing."""
+    where: list[str] = []
+    params: dict[str, object] = {}
+    if status:
+        where.append("p.status = :status")
+        params["status"] = status
+    if starred is not None:
+        where.append("p.starred = :starred")
+        params["starred"] = int(starred)
+    if tag:
+        where.append(
+            "p.id IN (SELECT pt.paper_id FROM paper_tag pt JOIN tag t ON t.id = pt.tag_id "
+            "WHERE t.name = :tag COLLATE NOCASE)"
+        )
+        params["tag"] = tag
+    if category:
+        where.append("p.category = :category")
+        params["category"] = category
+    if batch_id is not None:
+        where.append("p.id IN (SELECT paper_id FROM source WHERE batch_id = :batch)")
+        params["batch"] = batch_id
+    if after_id is not None:
+        where.append("p.id > :after")
+        params["after"] = after_id
+    return (" WHERE " + " AND ".join(where) if where else ""), params
 
 ORDERS = {
     "id": "p.id",
