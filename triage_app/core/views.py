@@ -166,6 +166,26 @@ def load_view(
                       ranking)
 
 
+def load_newer(library: Library, spec: ViewSpec, shown: Sequence[int], *,
+               query: str = "", order: str | None = None,
+               descending: bool = False) -> ViewResult | None:
+    """`shown` followed by the view's papers with higher ids (those an import just added),
+    when the view lists in id order; else None (load the view whole).
+
+    After an import the list keeps its rows and appends the new papers: reading only those
+    spares reading the whole view again (100,000 ids) in the seconds the window is busiest."""
+    if query.strip() or spec.kind == "for_you" or order not in (None, "id") or descending:
+        return None
+    filters = spec.filters()
+    after = max(shown) if shown else None
+    ids = [*shown, *library.list_ids(**filters, after_id=after)]
+    if spec.status not in (None, "new"):
+        new_count = 0
+    else:
+        new_count = library.count_ids(**(filters | {"status": "new"}))
+    return ViewResult(spec, query, ids, new_count, order, descending)
+
+
 def _natural_ids(library: Library, spec: ViewSpec,
                  rank: RankFn) -> tuple[list[int], Ranking | None]:
     if spec.kind == "for_you":

@@ -8,7 +8,7 @@ from dataclasses import replace
 from PySide6.QtCore import QObject, Signal
 
 from triage_app.core.store import Library
-from triage_app.core.views import Ranking, ViewResult, ViewSpec, load_view
+from triage_app.core.views import Ranking, ViewResult, ViewSpec, load_newer, load_view
 from triage_app.gui.paper_table_model import PaperTableModel
 from triage_app.gui.search_worker import SearchAdapter, cancelled_types, query_error_types
 from triage_app.gui.workers import Job, Lane
@@ -43,7 +43,8 @@ class ViewLoader(QObject):
         `append` (after an import): when the view's order puts every new paper after the
         ones shown, they are appended and the rows shown stay, decided ones dimmed until a
         refresh, as always. At 100,000 rows that spares the list a reset (relayout and
-        re-reading the rows in sight, 60-90 ms of the UI thread) and the reader its place."""
+        re-reading the rows in sight, 60-90 ms of the UI thread) and the reader its place.
+        In id order only the new papers are read (`load_newer`)."""
         if spec is not None:
             self.spec = spec
         if query is not None:
@@ -59,7 +60,12 @@ class ViewLoader(QObject):
             return load_view(library, spec, query=text, order=order, descending=desc,
                              search=lambda q: search.ids(q, cancel=job.is_cancelled))
 
-        def run_with_rows(job: Job) -> tuple[ViewResult, dict[int, int]]:
+        def run_with_rows(job: Job) -> tuple[ViewResult, dict[int, int] | None]:
+            if shown is not None:
+                newer = load_newer(library, spec, shown, query=text, order=order,
+                                   descending=desc)
+                if newer is not None:
+                    return newer, None  # the model extends its id -> row map by the new rows
             result = run(job)
             if shown is not None:
                 ids = appended(shown, result.ids)
