@@ -111,3 +111,19 @@ def test_appended_ids_insert_rows_without_a_reset(window, qtbot) -> None:
     with qtbot.waitSignal(model.modelReset):
         model.set_ids(old[1:], view_status=model.view_status)
     assert model.row_of(old[1]) == 0
+
+
+@pytest.mark.parametrize("built", [True, False], ids=["map built", "map not built yet"])
+def test_appended_rows_may_come_with_the_map_of_the_new_rows_only(window, built: bool) -> None:
+    """The view loader maps only the papers an import appended (off the UI thread)."""
+    model = window.model
+    old = list(model.ids)
+    model.set_ids(old, view_status="reset")  # a reset: the map is built when first needed
+    model.set_ids(old, view_status=model.view_status)
+    if built:
+        assert model.row_of(old[-1]) == len(old) - 1
+    new = {10_001: len(old), 10_002: len(old) + 1}
+    model.set_ids([*old, *new], view_status=model.view_status, row_of=new)
+    assert [model.row_of(pid) for pid in [*old, *new]] == list(range(len(old) + 2))
+    model.set_ids([10_002, *old], view_status=model.view_status, row_of={10_002: 0})
+    assert [model.row_of(pid) for pid in [10_002, *old]] == list(range(len(old) + 1))

@@ -109,7 +109,8 @@ class PaperTableModel(QAbstractTableModel):
                 new_count: int = 0, ranking: Ranking | None = None,
                 row_of: dict[int, int] | None = None) -> None:
         """Show `ids`; `row_of` (paper id -> row), when given, was built off the UI thread
-        (15-30 ms at 100,000 rows), else it is built when first needed."""
+        (15-30 ms at 100,000 rows), else it is built when first needed. When `ids` appends
+        to the rows shown, `row_of` may cover only the appended rows."""
         ids = list(ids)
         self.ranking = ranking
         old = len(self._ids)
@@ -119,17 +120,18 @@ class PaperTableModel(QAbstractTableModel):
             # reset, which at 100,000 rows cost the view a relayout of 50-200 ms.
             self.beginInsertRows(QModelIndex(), old, len(ids) - 1)
             self._ids = ids
-            if row_of is not None:
+            if self._row_of is not None:
+                self._row_of.update(row_of if row_of is not None else
+                                    ((pid, row) for row, pid in enumerate(ids[old:], old)))
+            elif row_of is not None and len(row_of) == len(ids):
                 self._row_of = row_of
-            elif self._row_of is not None:
-                self._row_of.update((pid, row) for row, pid in enumerate(ids[old:], old))
             self.new_count = new_count
             self.endInsertRows()
             return
         self.beginResetModel()
         self._ids = ids
         self.new_count = new_count
-        self._row_of = row_of
+        self._row_of = row_of if row_of is not None and len(row_of) == len(ids) else None
         self.view_status = view_status
         self._cache.clear()
         self._cells.clear()

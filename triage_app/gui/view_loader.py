@@ -4,6 +4,7 @@ UI thread; a newer request supersedes an older one, whose result is dropped."""
 from __future__ import annotations
 
 from dataclasses import replace
+from itertools import count
 
 from PySide6.QtCore import QObject, Signal
 
@@ -64,8 +65,8 @@ class ViewLoader(QObject):
             if shown is not None:
                 newer = load_newer(library, spec, shown, query=text, order=order,
                                    descending=desc)
-                if newer is not None:
-                    return newer, None  # the model extends its id -> row map by the new rows
+                if newer is not None:  # the rows of the new papers, for the model's map
+                    return newer, dict(zip(newer.ids[len(shown):], count(len(shown))))
             result = run(job)
             if shown is not None:
                 ids = appended(shown, result.ids)
