@@ -127,3 +127,20 @@ def test_appended_rows_may_come_with_the_map_of_the_new_rows_only(window, built:
     assert [model.row_of(pid) for pid in [*old, *new]] == list(range(len(old) + 2))
     model.set_ids([10_002, *old], view_status=model.view_status, row_of={10_002: 0})
     assert [model.row_of(pid) for pid in [10_002, *old]] == list(range(len(old) + 1))
+
+
+def test_the_id_to_row_map_comes_from_the_loaders_thread(window, qtbot) -> None:
+    """Loaded on the UI thread at start, the list gets its id -> row map from the view
+    lane; until then a lookup scans the ids, and a map for rows no longer shown is refused."""
+    model = window.model
+    qtbot.waitUntil(lambda: not model.needs_row_map())
+    ids = list(model.ids)
+    assert [model.row_of(pid) for pid in ids] == list(range(len(ids)))
+    model.set_ids(ids[::-1], view_status=model.view_status)  # a reset drops the map
+    assert model.needs_row_map()
+    assert model.row_of(ids[0]) == len(ids) - 1 and model.row_of(10**9) is None
+    model.adopt_row_map(ids, dict(zip(ids, range(len(ids)), strict=True)))  # for other rows
+    assert model.needs_row_map() and model.row_of(ids[0]) == len(ids) - 1
+    model.adopt_row_map(model.ids, dict(zip(model.ids, range(len(ids)), strict=True)))
+    assert not model.needs_row_map() and model.row_of(ids[0]) == len(ids) - 1
+    assert model.rows_of([ids[0], 10**9]) == [len(ids) - 1, None]

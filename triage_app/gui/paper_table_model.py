@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from itertools import count
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -28,6 +29,7 @@ from triage_app.gui import icons
 
 BLOCK = 128
 CACHE_ROWS = 4096
+MAP_AFTER_LOOKUPS = 16  # more lookups than this at once are cheaper through an id -> row map
 PLACEHOLDER_WORDS = 12
 
 Index = QModelIndex | QPersistentModelIndex
@@ -145,9 +147,32 @@ class PaperTableModel(QAbstractTableModel):
         return self._ids[row]
 
     def row_of(self, paper_id: int) -> int | None:
-        if self._row_of is None:
-            self._row_of = {pid: row for row, pid in enumerate(self._ids)}
-        return self._row_of.get(paper_id)
+        """The row showing `paper_id`. Until the loader's thread delivers the id -> row map,
+        one lookup scans the ids (under 1 ms at 100,000 rows): building the map here held
+        the UI thread for 20-40 ms."""
+        if self._row_of is not None:
+            return self._row_of.get(paper_id)
+        try:
+            return self._ids.index(paper_id)
+        except ValueError:
+            return None
+
+    def rows_of(self, paper_ids: Sequence[int]) -> list[int | None]:
+        """Rows of many papers (a bulk decision)."""
+        self._expect_lookups(len(paper_ids))
+        return [self.row_of(pid) for pid in paper_ids]
+
+    def _expect_lookups(self, n: int) -> None:
+        if self._row_of is None and n > MAP_AFTER_LOOKUPS:
+            self._row_of = dict(zip(self._ids, count()))
+
+    def needs_row_map(self) -> bool:
+        return self._row_of is None and len(self._ids) > MAP_AFTER_LOOKUPS
+
+    def adopt_row_map(self, ids: list[int], rows: dict[int, int]) -> None:
+        """Take a map built off the UI thread for `ids` if they are still the rows shown."""
+        if ids is self._ids and self._row_of is None:
+            self._row_of = rows
 
     def record(self, row: int) -> PaperRecord | None:
         if not 0 <= row < len(self._ids):
@@ -181,6 +206,8 @@ class PaperTableModel(QAbstractTableModel):
     # ------------------------------------------------------------------ updates
     def apply_states(self, states: Iterable[DecisionState]) -> None:
         """Show decisions at once (before the write commits); only cached rows change."""
+        states = list(states)
+        self._expect_lookups(len(states))
         for state in states:
             old = self._cache.get(state.paper_id)
             if old is None:
@@ -197,6 +224,7 @@ class PaperTableModel(QAbstractTableModel):
         shown = [pid for pid in paper_ids if pid in self._cache]
         if not shown:
             return
+        self._expect_lookups(len(shown))
         for record in self.library.get_papers(shown, with_sources=False):
             old = self._cache.get(record.id)
             self._cache[record.id] = record

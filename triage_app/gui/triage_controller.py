@@ -122,7 +122,8 @@ class TriageController(QObject):
             del self._pending[i]
         was_new = {s.paper_id for s in before if s.status == "new"}
         now_new = {s.paper_id for s in after if s.status == "new"}
-        in_view = [i for i in ids if self.model.row_of(i) is not None]
+        in_view = [i for i, row in zip(ids, self.model.rows_of(ids), strict=True)
+                   if row is not None]
         self.model.new_count += sum(i in now_new for i in in_view) - sum(
             i in was_new for i in in_view)
         if count_pace:

@@ -98,6 +98,10 @@ class ViewLoader(QObject):
         ranking = self._ranking
         self.model.set_ids(result.ids, view_status=result.spec.status,
                            new_count=result.new_count, ranking=ranking, row_of=row_of)
+        if self.model.needs_row_map():  # loaded on this thread (at start): map off it
+            ids, model = self.model.ids, self.model
+            self.lane.submit(lambda _job: dict(zip(ids, count())), key="row-map",
+                             on_done=lambda rows: model.adopt_row_map(ids, rows))
         self.loaded.emit(result, keep)
 
     def _error(self, exc: BaseException) -> None:
