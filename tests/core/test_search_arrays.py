@@ -318,3 +318,48 @@ def test_prewarm_waits_while_held_and_goes_on_when_released(tmp_path: Path) -> N
                 released.set()
                 worker.join(10)
             assert read == [20] and service._postings.cached_bytes > 0
+
+
+def test_a_hold_that_begins_mid_word_drops_the_read_and_frees_the_service(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A word being read when the caller's heavy work begins is abandoned (not cached), the
+    service's lock is free for searches during the hold, and the word is read afterwards."""
+    import threading
+
+    from triage_app.core import postings
+
+    monkeypatch.setattr(postings, "CHECK_EVERY_BLOCKS", 1)  # the hold is asked every block
+    with Library.open(tmp_path / "lib") as library:
+        import_path(library, write_listing(tmp_path / "a.txt", 300, seed=6))
+        with SearchService(library) as service:
+            service._postings.min_postings = 20
+            asked = []
+            holding, released = threading.Event(), threading.Event()
+
+            def hold() -> bool:
+                asked.append(1)
+                if len(asked) == 2:  # the first ask inside the first word's read
+                    holding.set()
+                return holding.is_set() and not released.is_set()
+
+            read: list[int] = []
+            worker = threading.Thread(target=lambda: read.append(
+                service.prewarm(words=10, hold=hold)))
+            worker.start()
+            try:
+                assert holding.wait(10)
+                worker.join(0.3)
+                assert worker.is_alive() and service._postings.cached_bytes == 0
+                found: list[list[int]] = []
+                searcher = threading.Thread(target=lambda: found.append(
+                    service.search_ids("model")))
+                searcher.start()
+                searcher.join(5)
+                assert found and found[0], "a search waited for the held prewarm"
+            finally:
+                released.set()
+                worker.join(10)
+            assert read == [20]
+            frequent = service.index.searcher().reader().most_frequent_terms("abstract", 1)
+            word = next(iter(frequent))[1].decode()
+            assert any(key[1:] == ("abstract", word) for key in service._postings._postings)

@@ -60,6 +60,10 @@ PREWARM_WORDS = 400  # most frequent words of abstracts and of titles, read ahea
 HOLD_POLL_S = 0.1
 
 
+class _Held(Exception):
+    """A prewarm read interrupted by its caller's hold."""
+
+
 class SearchCancelled(Exception):
     """A newer search superseded this one, or its cancel token fired."""
 
@@ -120,8 +124,10 @@ class SearchService:
         a common word, or a phrase of common words, then pays no cold read (~1 µs a
         posting, ~100 ms for a word in most abstracts). Returns how many words it read.
 
-        While `hold()` is true it waits between words: the caller's heavier work (an import
-        beside a window) goes first instead of sharing the CPU and the GIL with it."""
+        While `hold()` is true it waits: the caller's heavier work (an import beside a
+        window) goes first instead of sharing the CPU and the GIL with it. A word being read
+        when the hold begins is dropped and read again after it (a common word is ~100 ms
+        of Python, which stalled the window at the end of an import)."""
         with self._run_lock:
             self.index.refresh()
             reader = self.index.searcher().reader()
@@ -133,17 +139,29 @@ class SearchService:
         def ended() -> bool:
             return self._closed or (stop is not None and stop())
 
+        def held() -> bool:
+            return hold is not None and hold()
+
+        def check() -> None:
+            if held():
+                raise _Held
+
         done = 0
-        for _, field, text in frequent:
-            while hold is not None and hold() and not ended():
+        words_left = [(field, text) for _, field, text in frequent]
+        while words_left:
+            while held() and not ended():
                 time.sleep(HOLD_POLL_S)
             if ended() or self._postings.cached_bytes > share * self._postings.budget:
                 break
+            field, text = words_left[0]
             with self._run_lock:
                 if self._closed:
                     break
-                self.arrays(self.index.searcher()).term(field, text, lambda: None,
-                                                        positions=True)
+                try:
+                    self.arrays(self.index.searcher()).term(field, text, check, positions=True)
+                except _Held:
+                    continue  # the same word again once the hold is over
+            words_left.pop(0)
             done += 1
         return done
 
