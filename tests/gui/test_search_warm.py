@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.gui.conftest import settle
+from tests.perf.corpus import write_listing
 
 pytestmark = pytest.mark.gui
 
@@ -43,6 +44,28 @@ def test_no_warm_up_nor_index_build_beside_an_import(qtbot, windows) -> None:
     commands._work = None
     qtbot.waitUntil(window.search.searcher_open, timeout=20000)
     settle(qtbot, window, index=True)
+
+
+def test_the_warm_up_is_held_from_an_import_to_the_end_of_its_indexing(qtbot, windows,
+                                                                        tmp_path) -> None:
+    """An import's end hands over to its index sync at once: no moment between the two in
+    which the prewarm would resume beside the window's busiest seconds."""
+    window = windows.open()
+    settle(qtbot, window, index=True)
+    commands = window.commands
+    seen: list[tuple[bool, bool]] = []
+    imported = commands._imported
+
+    def watch(reports) -> None:
+        imported(reports)
+        seen.append((commands._work is None, commands.heavy_work()))
+
+    commands._imported = watch
+    commands.import_paths([write_listing(tmp_path / "more.txt", 5, seed=3)])
+    qtbot.waitUntil(lambda: bool(seen), timeout=20000)
+    assert seen == [(True, True)]  # the import is over, its indexing already holds
+    settle(qtbot, window, index=True)
+    assert not commands.heavy_work()
 
 
 SYNC_WITHOUT_THE_ENGINE = """

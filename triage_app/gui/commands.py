@@ -470,8 +470,9 @@ class WindowCommands:
         self.w.report_bar.show_reports(reports)
         self.w.loader.load(keep=self.current_id(), append=True)
         self.refresh_counts()
-        if self.w.search.available:
-            self._sync_timer.start(50)
+        # At once, so the search warm-up stays held (heavy_work) from the import to the end
+        # of its indexing: resuming in between cost the window 40-70 ms stalls.
+        self.sync_index()
 
     # ----------------------------------------------------------------- export
     def _ask_export(self) -> tuple[str, str]:
@@ -537,9 +538,9 @@ class WindowCommands:
 
     # ---------------------------------------------------------------- index
     def heavy_work(self) -> bool:
-        """An import, export or index build is running (read from the prewarm thread too):
+        """An import, export or index sync is running (read from the prewarm thread too):
         background warm-ups of the search wait for it to end."""
-        return self._work is not None or self.w.search.in_child()
+        return self._work is not None or self.w.index_lane.busy or self.w.search.in_child()
 
     def sync_pending(self) -> bool:
         return self._sync_timer.isActive()
