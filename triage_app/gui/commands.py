@@ -555,6 +555,7 @@ class WindowCommands:
             # import's end also starts a sync).
             self._sync_timer.start(INDEX_SYNC_DELAY_MS)
             return
+        self._sync_timer.stop()  # this sync takes every change committed so far
         search = self.w.search
 
         def run(job: Job) -> object:
