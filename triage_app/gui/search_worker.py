@@ -104,6 +104,10 @@ class SearchAdapter:
                 name="triage-prewarm", daemon=True)
             self._prewarm.start()
 
+    def warming(self) -> bool:
+        """The frequent words' postings are being read ahead (the benchmark waits for it)."""
+        return self._prewarm is not None and self._prewarm.is_alive()
+
     def searcher_open(self) -> bool:
         return self._service is not None
 
