@@ -4,13 +4,12 @@ UI thread; a newer request supersedes an older one, whose result is dropped."""
 from __future__ import annotations
 
 from dataclasses import replace
-from itertools import count
 
 from PySide6.QtCore import QObject, Signal
 
 from triage_app.core.store import Library
 from triage_app.core.views import Ranking, ViewResult, ViewSpec, load_newer, load_view
-from triage_app.gui.paper_table_model import PaperTableModel
+from triage_app.gui.paper_table_model import PaperTableModel, row_map
 from triage_app.gui.search_worker import SearchAdapter, cancelled_types, query_error_types
 from triage_app.gui.workers import Job, Lane
 
@@ -66,13 +65,13 @@ class ViewLoader(QObject):
                 newer = load_newer(library, spec, shown, query=text, order=order,
                                    descending=desc)
                 if newer is not None:  # the rows of the new papers, for the model's map
-                    return newer, dict(zip(newer.ids[len(shown):], count(len(shown))))
+                    return newer, row_map(newer.ids[len(shown):], len(shown))
             result = run(job)
             if shown is not None:
                 ids = appended(shown, result.ids)
                 if ids is not None:
                     result = replace(result, ids=ids)
-            return result, {pid: row for row, pid in enumerate(result.ids)}
+            return result, row_map(result.ids)
 
         self.loading = True
         if sync:
@@ -100,7 +99,7 @@ class ViewLoader(QObject):
                            new_count=result.new_count, ranking=ranking, row_of=row_of)
         if self.model.needs_row_map():  # loaded on this thread (at start): map off it
             ids, model = self.model.ids, self.model
-            self.lane.submit(lambda _job: dict(zip(ids, count())), key="row-map",
+            self.lane.submit(lambda _job: row_map(ids), key="row-map",
                              on_done=lambda rows: model.adopt_row_map(ids, rows))
         self.loaded.emit(result, keep)
 
