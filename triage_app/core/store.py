@@ -227,7 +227,9 @@ class Library:
                 yield conn
         except IntegrityError:
             raise
-        except DatabaseError as exc:  # a page damaged deep in the file shows up on reading
+        except (DatabaseError, sqlite3.DatabaseError) as exc:
+            # A page damaged deep in the file shows up on reading; hot paths read on the
+            # DB-API cursor (list_ids), whose errors SQLAlchemy has not wrapped.
             raise LibraryError(_explain_db_error(self.db_path, exc)) from exc
 
     # -------------------------------------------------------------------- meta
