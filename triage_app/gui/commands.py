@@ -539,8 +539,9 @@ class WindowCommands:
     # ---------------------------------------------------------------- index
     def heavy_work(self) -> bool:
         """An import, export or index sync is running (read from the prewarm thread too):
-        background warm-ups of the search wait for it to end."""
-        return self._work is not None or self.w.index_lane.busy or self.w.search.in_child()
+        background warm-ups of the search wait for it to end. A child indexer runs only
+        inside the index lane's sync job, so a busy lane covers it."""
+        return self._work is not None or self.w.index_lane.busy
 
     def sync_pending(self) -> bool:
         return self._sync_timer.isActive()

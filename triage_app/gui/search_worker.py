@@ -87,10 +87,10 @@ class SearchAdapter:
         """Open the service and warm it (on the search lane, once the index is current), so
         the first search of the session does not pay for loading.
 
-        `hold()` is true while the window runs heavier work (an import, an index build in a
-        child process). Warming then waits for the next call (each index sync ends with
-        one), and the read-ahead of frequent words pauses: beside such work it only made
-        the window's threads wait for the CPU and the GIL (stalls of 60-400 ms measured)."""
+        `hold()` is true while the window runs heavier work (an import, an index sync).
+        Warming then waits for the next call (each index sync ends with one), and the
+        read-ahead of frequent words pauses: beside such work it only made the window's
+        threads wait for the CPU and the GIL (stalls of 60-400 ms measured)."""
         if not self.available or hold() or not self._index_current() or self._pending():
             return
         service = self._ensure()
