@@ -23,6 +23,7 @@ def test_import_by_key_shows_progress_then_the_report(qtbot, window, tmp_path,
     window.commands.choose_files = lambda: [str(listing)]
     seen: list[int] = []
     window.progress.valueChanged.connect(seen.append)
+    list_area = window.list_view.geometry()
     press(qtbot, "Ctrl+I")
     qtbot.waitUntil(window.progress.isVisible, timeout=5000)  # after half a second
     assert window.cancel_button.isVisible()
@@ -32,11 +33,27 @@ def test_import_by_key_shows_progress_then_the_report(qtbot, window, tmp_path,
     assert seen[-1] == listing.stat().st_size
     new = window.library.count() - 30
     assert new == 1500
-    assert window.report_bar.isVisible()
-    assert window.report_bar.summary.text() == (
+    assert window.report.isVisible()
+    assert window.report.summary.text() == (
         "Imported 1 file: 1500 new, 0 merged, 0 already known, 0 skipped")
     assert window.model.rowCount() == 1530  # the Inbox was reloaded
     assert window.sidebar.count_text("inbox") == "1530"
+    # Neither the progress nor the report moved the list under the reader's eyes.
+    assert window.list_view.geometry() == list_area
+
+
+def test_the_report_details_open_on_demand_and_close_with_it(qtbot, window,
+                                                            tmp_path) -> None:
+    bad = tmp_path / "binary.txt"
+    bad.write_bytes(b"\x00 not a listing")
+    window.commands.import_paths([bad])
+    settle(qtbot, window)
+    assert window.report.isVisible() and not window.report.details.isVisible()
+    qtbot.mouseClick(window.report.toggle, Qt.MouseButton.LeftButton)
+    assert window.report.details.isVisible()
+    assert window.report.details.toPlainText().endswith("not a text listing")
+    qtbot.mouseClick(window.report.close_button, Qt.MouseButton.LeftButton)
+    assert not window.report.isVisible() and not window.report.details.isVisible()
 
 
 def test_an_import_appends_to_the_inbox_and_keeps_the_rows_shown(qtbot, window,
@@ -100,7 +117,7 @@ def test_import_can_be_cancelled(qtbot, window, tmp_path, monkeypatch) -> None:
     settle(qtbot, window)
     kept = window.library.count() - 30
     assert 0 < kept < 1500 and kept % 100 == 0  # whole batches, committed before the cancel
-    assert window.report_bar.summary.text() == (
+    assert window.report.summary.text() == (
         f"Imported 1 file: {kept} new, 0 merged, 0 already known, 0 skipped "
         f"(cancelled: what was read is kept)")
 
@@ -110,10 +127,10 @@ def test_import_problems_listed_in_details(qtbot, window, tmp_path) -> None:
     bad.write_bytes(b"\x00\x01\x02 not a listing")
     window.commands.import_paths([bad])
     settle(qtbot, window)
-    assert window.report_bar.summary.text() == (
+    assert window.report.summary.text() == (
         "Imported 1 file: 0 new, 0 merged, 0 already known, 0 skipped; 1 refused")
-    assert window.report_bar.toggle.text() == "Details (1 problem)"
-    assert window.report_bar.details.toPlainText() == (
+    assert window.report.toggle.text() == "Details (1 problem)"
+    assert window.report.details.toPlainText() == (
         f"{bad}: refused: binary file (NUL bytes), not a text listing")
 
 
@@ -123,7 +140,7 @@ def test_paste_a_listing_from_the_clipboard(qtbot, window, tmp_path) -> None:
     press(qtbot, "Ctrl+V")
     settle(qtbot, window)
     assert window.library.count() == 35
-    assert window.report_bar.summary.text() == (
+    assert window.report.summary.text() == (
         "Imported 1 file: 5 new, 0 merged, 0 already known, 0 skipped")
 
 
@@ -151,7 +168,7 @@ def test_first_run_offers_the_demo(qtbot, tmp_path) -> None:
 
         assert window.library.count() > 0
         assert window.model.rowCount() == window.library.count("new")
-        assert len(window.report_bar.details.toPlainText().splitlines()) >= len(
+        assert len(window.report.details.toPlainText().splitlines()) >= len(
             demo_listing_names())
         assert window.list_view.current_row() == 0
     finally:

@@ -467,7 +467,7 @@ class WindowCommands:
 
     def _imported(self, reports: list[ImportReport]) -> None:
         self._work_done()
-        self.w.report_bar.show_reports(reports)
+        self.w.report.show_reports(reports)
         self.w.loader.load(keep=self.current_id(), append=True)
         self.refresh_counts()
         # At once, so the search warm-up stays held (heavy_work) from the import to the end

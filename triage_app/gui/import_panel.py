@@ -1,4 +1,4 @@
-"""What an import says afterwards, in a bar above the list (no modal wall of text), and
+"""What an import says afterwards, in the status bar (no modal wall of text), and
 the empty-library page that offers the demo listings or an import."""
 
 from __future__ import annotations
@@ -7,7 +7,6 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QFrame,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
@@ -44,42 +43,49 @@ def report_lines(reports: Sequence[ImportReport]) -> tuple[str, list[str]]:
     return summary, details
 
 
-class ImportReportBar(QFrame):
-    """A dismissible bar: the summary, and the per-file lines and problems on demand."""
+class ImportReportLine(QWidget):
+    """The last import's summary, at the left of the status bar, and its per-file lines and
+    problems on demand (`details`, a panel the window places above the list).
+
+    In the status bar, showing a report moves nothing: a bar above the list shrank the list
+    under the reader's eyes, and repainting it cost the UI thread ~10 ms at the very moment
+    an import hands over to its indexing."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setFrameShape(QFrame.Shape.StyledPanel)
         self.summary = QLabel()
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
-        self.summary.setWordWrap(True)
-        self.toggle = QPushButton("Details")
+        # A long summary is cut by the status bar, never widens the window; the tooltip
+        # holds it whole.
+        self.summary.setMinimumWidth(40)
+        self.toggle = QToolButton()
+        self.toggle.setText("Details")
         self.toggle.setCheckable(True)
+        self.toggle.setAutoRaise(True)
         self.toggle.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        close = QToolButton()
-        close.setIcon(icons.icon("clear"))
-        close.setAutoRaise(True)
-        close.setToolTip("Close")
-        close.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        close.clicked.connect(self.hide)
+        self.close_button = QToolButton()
+        self.close_button.setIcon(icons.icon("clear"))
+        self.close_button.setAutoRaise(True)
+        self.close_button.setToolTip("Close the import report")
+        self.close_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.close_button.clicked.connect(self.dismiss)
         self.details = QPlainTextEdit()
         self.details.setReadOnly(True)
         self.details.setMaximumHeight(140)
         self.details.hide()
         self.toggle.toggled.connect(self.details.setVisible)
-        row = QHBoxLayout()
-        row.addWidget(self.summary, 1)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.summary)
         row.addWidget(self.toggle)
-        row.addWidget(close)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 4, 6, 4)
-        layout.addLayout(row)
-        layout.addWidget(self.details)
+        row.addWidget(self.close_button)
+        row.addStretch(1)
         self.hide()
 
     def show_reports(self, reports: Sequence[ImportReport]) -> None:
         summary, details = report_lines(reports)
         self.summary.setText(summary)
+        self.summary.setToolTip(summary)
         shown = details[:MAX_PROBLEMS_SHOWN]
         if len(details) > MAX_PROBLEMS_SHOWN:
             shown.append(f"… and {len(details) - MAX_PROBLEMS_SHOWN} more")
@@ -89,6 +95,10 @@ class ImportReportBar(QFrame):
                             if problems else "Details")
         self.toggle.setChecked(False)
         self.show()
+
+    def dismiss(self) -> None:
+        self.toggle.setChecked(False)
+        self.hide()
 
 
 def demo_available() -> bool:

@@ -35,7 +35,7 @@ from triage_app.gui.action_set import ActionSet
 from triage_app.gui.commands import WindowCommands
 from triage_app.gui.detail_pane import DetailPane
 from triage_app.gui.help_overlay import HelpOverlay
-from triage_app.gui.import_panel import EmptyLibraryPage, ImportReportBar
+from triage_app.gui.import_panel import EmptyLibraryPage, ImportReportLine
 from triage_app.gui.key_dispatcher import KeyDispatcher
 from triage_app.gui.list_view import PaperListView
 from triage_app.gui.paper_table_model import PaperTableModel
@@ -85,7 +85,7 @@ class MainWindow(QMainWindow):
                                  search_spans=self.search.spans)
         self.sidebar = Sidebar()
         self.search_bar = SearchBar(delay_ms=self.prefs.get("search_delay_ms"))
-        self.report_bar = ImportReportBar()
+        self.report = ImportReportLine()
         self.empty_page = EmptyLibraryPage()
         self.center = QStackedWidget()
         list_page = QWidget()
@@ -93,7 +93,7 @@ class MainWindow(QMainWindow):
         list_layout.setContentsMargins(0, 0, 0, 0)
         list_layout.setSpacing(4)
         list_layout.addWidget(self.search_bar)
-        list_layout.addWidget(self.report_bar)
+        list_layout.addWidget(self.report.details)
         list_layout.addWidget(self.list_view, 1)
         self.center.addWidget(list_page)
         self.center.addWidget(self.empty_page)
@@ -130,6 +130,7 @@ class MainWindow(QMainWindow):
         self.cancel_button.setAutoRaise(True)
         self.cancel_button.hide()
         status = self.statusBar()
+        status.addWidget(self.report, 1)
         status.addPermanentWidget(self.progress)
         status.addPermanentWidget(self.cancel_button)
         status.addPermanentWidget(self.counts_label)
