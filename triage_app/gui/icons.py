@@ -2,15 +2,17 @@
 
 Icons are drawn in the palette's text colour, or a semantic colour picked for the palette's
 lightness, so they stay legible in light and dark themes; `clear_cache()` after a palette
-switch.
+switch. qtawesome draws a palette's icons once; later starts read them from a sheet in the
+cache folder (`icon_sheet`) and do not import it at all.
 """
 
 from __future__ import annotations
 
 from functools import cache
 
-import qtawesome as qta
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette, QPixmap
+
+from triage_app.gui import icon_sheet
 
 # name -> (qtawesome spec, semantic colour role or None for the text colour)
 ICONS: dict[str, tuple[str, str | None]] = {
@@ -82,21 +84,40 @@ def has_icon(name: str) -> bool:
 SIZES = (16, 32)  # list/menu/button size, and 2x for high-density screens
 
 
-@cache
-def _icon(name: str, dark: bool, text: str, disabled: str) -> QIcon:
-    """A pixmap icon rendered once from the font glyph.
+def _glyph(name: str, dark: bool, text: str, disabled: str) -> QIcon:
+    """qtawesome's icon for `name`: it draws the font glyph anew on every paint."""
+    import qtawesome as qta
 
-    qtawesome's own icon engine draws the glyph on every paint (a few hundred microseconds
-    each); a row of tool buttons repainted per key press made that the slowest part of it.
-    """
     spec, role = ICONS[name]
     color = COLOURS[role][1 if dark else 0] if role else text
-    glyph = qta.icon(spec, color=color, color_disabled=disabled)
-    out = QIcon()
-    for size in SIZES:
-        for mode in (QIcon.Mode.Normal, QIcon.Mode.Disabled):
-            out.addPixmap(glyph.pixmap(size, size, mode), mode)
-    return out
+    return qta.icon(spec, color=color, color_disabled=disabled)
+
+
+def _qtawesome_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("qtawesome")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+@cache
+def _palette_icons(dark: bool, text: str, disabled: str) -> dict[str, QIcon]:
+    """Every icon as pixmaps, for one palette.
+
+    Pixmaps, not qtawesome's own icons: its engine draws the glyph on every paint (a few
+    hundred microseconds each), and a row of tool buttons repainted per key press made that
+    the slowest part of it.
+    """
+    names = list(ICONS)
+    path = icon_sheet.sheet_path((ICONS, COLOURS, SIZES, dark, text, disabled,
+                                  _qtawesome_version()))
+    image = icon_sheet.load(path, names, SIZES)
+    if image is None:
+        image = icon_sheet.draw(names, lambda n: _glyph(n, dark, text, disabled), SIZES)
+        icon_sheet.save(path, image)
+    return icon_sheet.cut(image, names, SIZES)
 
 
 def icon(name: str) -> QIcon:
@@ -106,7 +127,7 @@ def icon(name: str) -> QIcon:
     palette = QGuiApplication.palette()
     text = palette.color(QPalette.ColorRole.WindowText).name()
     disabled = palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText).name()
-    return _icon(name, is_dark(palette), text, disabled)
+    return _palette_icons(is_dark(palette), text, disabled)[name]
 
 
 _pixmaps: dict[tuple[str, int, bool], QPixmap] = {}
@@ -122,5 +143,5 @@ def pixmap(name: str, size: int = 16) -> QPixmap:
 
 
 def clear_cache() -> None:
-    _icon.cache_clear()
+    _palette_icons.cache_clear()
     _pixmaps.clear()
