@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -85,3 +87,36 @@ def test_meta_round_trip(library: Library) -> None:
     library.set_meta("x", "1")
     library.set_meta("x", "2")
     assert library.get_meta("x") == "2"
+
+
+def _write_in_another_process(folder: Path, kib: int) -> None:
+    code = ("import sys\n"
+            "from pathlib import Path\n"
+            "from triage_app.core.store import Library\n"
+            "lib = Library.open(Path(sys.argv[1]))\n"
+            "for i in range(int(sys.argv[2]) // 64):\n"
+            "    lib.set_meta(f'blob{i}', 'x' * 65536)\n"
+            "lib.close()\n")
+    subprocess.run([sys.executable, "-c", code, str(folder), str(kib)], check=True,
+                   timeout=120)
+
+
+def test_reads_never_checkpoint_another_process_writes(library: Library) -> None:
+    """An import child's writes wait in the write-ahead log; a read on the window's UI
+    thread must not be the one to copy them into the database (70-100 ms stalls)."""
+    assert library.count() == 0  # the window has the library open and has read it
+    _write_in_another_process(library.folder, 1024)
+    wal = library.db_path.with_name(library.db_path.name + "-wal")
+    size = wal.stat().st_size
+    assert size > 1024 * 1024  # the writer could not checkpoint: the window holds the file
+    for _ in range(20):
+        assert library.get_meta("blob3") == "x" * 65536
+        library.count()
+    assert wal.stat().st_size == size
+    library.close()
+    assert not wal.exists() or wal.stat().st_size == 0  # the last one out checkpoints
+    reopened = Library.open(library.folder)
+    try:
+        assert reopened.get_meta("blob15") == "x" * 65536
+    finally:
+        reopened.close()

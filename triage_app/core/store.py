@@ -17,7 +17,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine, create_engine, event, select, text
 from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
-from sqlalchemy.pool import NullPool
+from sqlalchemy.pool import QueuePool
 
 from triage_app.core import library_lock, models
 from triage_app.core.library_paths import BACKUP_DIR, DB_NAME, INDEX_DIR
@@ -71,7 +71,14 @@ def _begin(conn: Connection) -> None:
 
 
 def make_engine(db_path: Path) -> Engine:
-    engine = create_engine(f"sqlite:///{db_path}", poolclass=NullPool)
+    """Connections are kept open in a pool (one for each thread that reads or writes at
+    once, a handful in the window). Opening one for each read cost ~1 ms of pragmas, and
+    closing it was worse: when no other connection to the file was open, as between two
+    batches of an import child, SQLite checkpointed the whole write-ahead log on close,
+    on the closing thread: a 70-100 ms stall of the window's UI thread, measured during
+    a 20,000-entry import. Pooled connections close only when the library does."""
+    engine = create_engine(f"sqlite:///{db_path}", poolclass=QueuePool, pool_size=8,
+                           max_overflow=8)
     event.listen(engine, "connect", _set_pragmas)
     event.listen(engine, "begin", _begin)
     return engine
