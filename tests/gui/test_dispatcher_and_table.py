@@ -144,3 +144,55 @@ def test_the_id_to_row_map_comes_from_the_loaders_thread(window, qtbot) -> None:
     model.adopt_row_map(model.ids, dict(zip(model.ids, range(len(ids)), strict=True)))
     assert not model.needs_row_map() and model.row_of(ids[0]) == len(ids) - 1
     assert model.rows_of([ids[0], 10**9]) == [len(ids) - 1, None]
+
+
+def test_rows_appended_from_the_loaders_thread_are_taken_as_they_are(window) -> None:
+    """An import's rows come with the list and the whole map built off the UI thread: the
+    model takes both without a copy while the rows they extend are still shown, and
+    falls back to comparing when they are not."""
+    model = window.model
+    old = list(model.ids)
+    inserted: list[tuple[int, int]] = []
+    model.rowsInserted.connect(lambda _parent, first, last: inserted.append((first, last)))
+    ids = [*old, 10_001, 10_002]
+    rows = dict(zip(ids, range(len(ids)), strict=True))
+    stale = list(old)  # equal to the rows shown, but not the list the loader extended
+    model.set_ids(ids, view_status=model.view_status, row_of=rows, appends=stale)
+    assert model.ids == ids and model.ids is not ids  # compared and copied
+    shown = model.ids
+    more = [*shown, 10_003]
+    model.set_ids(more, view_status=model.view_status,
+                  row_of=dict(zip(more, range(len(more)), strict=True)), appends=shown)
+    assert model.ids is more and not model.needs_row_map()
+    assert inserted == [(len(old), len(old) + 1), (len(old) + 2, len(old) + 2)]
+    assert [model.row_of(pid) for pid in more] == list(range(len(more)))
+
+
+def test_every_painted_cell_gets_its_own_roles(window) -> None:
+    """The delegate asks a cell's roles in one call and reuses the answer's storage from
+    cell to cell: a role a cell lacks must come out empty, not the previous cell's."""
+    from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
+
+    model = window.model
+    delegate = QStyledItemDelegate()
+    checked = 0
+    for row in range(min(model.rowCount(), 40)):
+        for col in range(model.columnCount()):
+            index = model.index(row, col)
+            option = QStyleOptionViewItem()
+            delegate.initStyleOption(option, index)
+            display = model.data(index, Qt.ItemDataRole.DisplayRole)
+            font = model.data(index, Qt.ItemDataRole.FontRole)
+            align = model.data(index, Qt.ItemDataRole.TextAlignmentRole)
+            decoration = model.data(index, Qt.ItemDataRole.DecorationRole)
+            assert option.text == (display or ""), (row, col)
+            assert option.font.italic() == bool(font is not None and font.italic()), (row, col)
+            assert option.icon.isNull() == (decoration is None), (row, col)
+            if align is not None:
+                assert int(option.displayAlignment.value) == align, (row, col)
+            checked += 1
+    assert checked >= 10 * model.columnCount()
+    decorated = {model.data(model.index(row, col), Qt.ItemDataRole.DecorationRole) is None
+                 for row in range(min(model.rowCount(), 40))
+                 for col in range(model.columnCount())}
+    assert decorated == {True, False}  # cells with and without an icon, one after another
