@@ -196,3 +196,19 @@ def test_every_painted_cell_gets_its_own_roles(window) -> None:
                  for row in range(min(model.rowCount(), 40))
                  for col in range(model.columnCount())}
     assert decorated == {True, False}  # cells with and without an icon, one after another
+
+
+def test_a_repaint_calls_into_python_twice_a_cell_at_most(window, qtbot) -> None:
+    """Each call from painting into Python waits for the GIL while a background thread
+    runs Python: a cell costs its index and one call for all its roles, nothing more."""
+    from tests.perf.bench_repaint import count_calls
+
+    view, model = window.list_view, window.model
+    window.resize(1300, 800)
+    qtbot.wait(50)
+    area = view.viewport().rect()
+    cells = sum(view.visualRect(model.index(row, col)).intersects(area)
+                for row in range(model.rowCount()) for col in range(model.columnCount()))
+    assert cells >= 50
+    calls = count_calls(model, view.viewport().repaint)
+    assert cells <= calls <= 2 * cells

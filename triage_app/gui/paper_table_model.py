@@ -16,6 +16,7 @@ from itertools import count
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
+    QModelRoleDataSpan,
     QPersistentModelIndex,
     Qt,
     Signal,
@@ -58,6 +59,7 @@ COLUMNS: tuple[Column, ...] = (
 )
 COL = {c.key: i for i, c in enumerate(COLUMNS)}
 _TITLE_COL = COL["title"]
+_NCOLS = len(COLUMNS)
 _DISPLAY = Qt.ItemDataRole.DisplayRole.value
 _DECORATION = Qt.ItemDataRole.DecorationRole.value
 _TOOLTIP = Qt.ItemDataRole.ToolTipRole.value
@@ -65,7 +67,6 @@ _FONT = Qt.ItemDataRole.FontRole.value
 _ALIGN = Qt.ItemDataRole.TextAlignmentRole.value
 _FOREGROUND = Qt.ItemDataRole.ForegroundRole.value
 _USER = Qt.ItemDataRole.UserRole.value
-_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 _RIGHT = int((Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value)
 _ALIGNMENTS = tuple(_RIGHT if c.key in ("score", "rating", "date") else None for c in COLUMNS)
 _FIELD_COLUMNS = {"starred": ("star",), "rating": ("rating",), "tags": ("tags",),
@@ -267,6 +268,13 @@ class PaperTableModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(row, cols[0]), self.index(row, cols[-1]))
 
     # ------------------------------------------------------------ Qt interface
+    def index(self, row: int, column: int,
+              parent: Index = QModelIndex()) -> QModelIndex:  # noqa: B008 - Qt API
+        """Qt's own asks rowCount and columnCount, two calls into Python a painted cell."""
+        if 0 <= row < len(self._ids) and 0 <= column < _NCOLS and not parent.isValid():
+            return self.createIndex(row, column)
+        return QModelIndex()
+
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt API
         return 0 if parent.isValid() else len(self._ids)
 
@@ -286,12 +294,36 @@ class PaperTableModel(QAbstractTableModel):
             return icons.icon("keep" if column.key == "status" else "star_empty")
         return None
 
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        return _FLAGS if index.row() >= 0 else Qt.ItemFlag.NoItemFlags
+    # flags() is Qt's own (selectable, enabled): overriding it in Python cost a call into
+    # Python for every cell painted.
+
+    def multiData(self, index: Index, roleDataSpan: QModelRoleDataSpan) -> None:
+        """Every role a painted cell asks for, in one call (Qt's delegate asks for seven).
+
+        Each call from C++ into Python must take the GIL, and waits for it while a
+        background thread runs Python. With `data()` a role at a time (and Qt's own `index`
+        and `flags` calling back too) a repaint of the list made 1,880 calls and took a
+        median 190-250 ms beside such a thread; with this, `index` and Qt's `flags`, 340
+        calls and 56 ms (alone: 6-12 ms either way; `tests/perf/bench_repaint.py`)."""
+        # Every item is set: the caller reuses the span from cell to cell.
+        row = index.row()
+        pid = self._ids[row] if 0 <= row < len(self._ids) else None
+        cells = None if pid is None else self._cells.get(pid)
+        if cells is None and pid is not None:
+            cells = self._cells_of(row, pid)
+        if cells is None:
+            for item in roleDataSpan:
+                item.clearData()
+            return
+        col = index.column()
+        for item in roleDataSpan:
+            value = self._role(item.role(), pid, cells, col)
+            if value is None:
+                item.clearData()
+            else:
+                item.setData(value)
 
     def data(self, index: Index, role: int = _DISPLAY) -> object:
-        # Called thousands of times a second while painting: plain int roles, and each
-        # row's cells computed once per record (see `_cells_of`).
         row = index.row()
         if not 0 <= row < len(self._ids):
             return None
@@ -301,7 +333,10 @@ class PaperTableModel(QAbstractTableModel):
             cells = self._cells_of(row, pid)
             if cells is None:
                 return None
-        col = index.column()
+        return self._role(role, pid, cells, index.column())
+
+    def _role(self, role: int, pid: int, cells: tuple, col: int) -> object:
+        """One role of a cell, from the row's cells computed once per record."""
         if role == _DISPLAY:
             return cells[0][col]
         if role == _DECORATION:
