@@ -47,20 +47,23 @@ def _cells(sizes: Sequence[int]) -> list[tuple[int, int, QIcon.Mode]]:
     return cells
 
 
+def _sheet_size(names: Sequence[str], sizes: Sequence[int]) -> tuple[int, int]:
+    x, size, _mode = _cells(sizes)[-1]
+    return x + size, max(sizes) * len(names)
+
+
 def draw(names: Sequence[str], render: Callable[[str], QIcon], sizes: Sequence[int]) -> QImage:
     """The sheet for `names`, each drawn by `render` (an icon that can paint any size)."""
     cells = _cells(sizes)
     height = max(sizes)
-    image = QImage(cells[-1][0] + cells[-1][1], height * len(names),
-                   QImage.Format.Format_ARGB32_Premultiplied)
+    image = QImage(*_sheet_size(names, sizes), QImage.Format.Format_ARGB32_Premultiplied)
     image.fill(0)
     painter = QPainter(image)
     try:
         for row, name in enumerate(names):
             glyph = render(name)
             for x, size, mode in cells:
-                glyph.paint(painter, QRect(x, row * height, size, size),
-                            mode=mode)
+                glyph.paint(painter, QRect(x, row * height, size, size), mode=mode)
     finally:
         painter.end()
     return image
@@ -84,9 +87,7 @@ def load(path: Path, names: Sequence[str], sizes: Sequence[int]) -> QImage | Non
     if not path.is_file():
         return None
     image = QImage(str(path))
-    cells = _cells(sizes)
-    if image.isNull() or (image.width(), image.height()) != (
-            cells[-1][0] + cells[-1][1], max(sizes) * len(names)):
+    if image.isNull() or (image.width(), image.height()) != _sheet_size(names, sizes):
         return None
     return image
 

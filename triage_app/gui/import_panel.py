@@ -48,8 +48,8 @@ class ImportReportLine(QWidget):
     problems on demand (`details`, a panel the window places above the list).
 
     In the status bar, showing a report moves nothing: a bar above the list shrank the list
-    under the reader's eyes, and repainting it cost the UI thread ~10 ms at the very moment
-    an import hands over to its indexing."""
+    under the reader's eyes and repainted all of it at the very moment an import hands over
+    to its indexing, the UI thread's busiest."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -306,15 +306,12 @@ class PaperTableModel(QAbstractTableModel):
         median 190-250 ms beside such a thread; with this, `index` and Qt's `flags`, 340
         calls and 56 ms (alone: 6-12 ms either way; `tests/perf/bench_repaint.py`)."""
         # Every item is set: the caller reuses the span from cell to cell.
-        row = index.row()
-        pid = self._ids[row] if 0 <= row < len(self._ids) else None
-        cells = None if pid is None else self._cells.get(pid)
-        if cells is None and pid is not None:
-            cells = self._cells_of(row, pid)
-        if cells is None:
+        found = self._cells_at(index.row())
+        if found is None:
             for item in roleDataSpan:
                 item.clearData()
             return
+        pid, cells = found
         col = index.column()
         for item in roleDataSpan:
             value = self._role(item.role(), pid, cells, col)
@@ -324,16 +321,18 @@ class PaperTableModel(QAbstractTableModel):
                 item.setData(value)
 
     def data(self, index: Index, role: int = _DISPLAY) -> object:
-        row = index.row()
+        found = self._cells_at(index.row())
+        return None if found is None else self._role(role, *found, index.column())
+
+    def _cells_at(self, row: int) -> tuple[int, tuple] | None:
+        """(paper id, the row's cells), computed once per record (`_cells_of`)."""
         if not 0 <= row < len(self._ids):
             return None
         pid = self._ids[row]
         cells = self._cells.get(pid)
         if cells is None:
             cells = self._cells_of(row, pid)
-            if cells is None:
-                return None
-        return self._role(role, pid, cells, index.column())
+        return None if cells is None else (pid, cells)
 
     def _role(self, role: int, pid: int, cells: tuple, col: int) -> object:
         """One role of a cell, from the row's cells computed once per record."""
