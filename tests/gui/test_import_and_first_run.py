@@ -185,3 +185,28 @@ def test_run_app_creates_a_missing_library(tmp_path: Path, monkeypatch) -> None:
                                     if w.windowTitle().startswith("Triage")])
     assert run_app(tmp_path / "new-lib") == 0
     assert (tmp_path / "new-lib" / "library.sqlite").exists()
+
+
+def test_an_import_that_sorts_after_the_rows_shown_is_appended(qtbot, window,
+                                                                tmp_path) -> None:
+    """In date order, papers newer than every one shown go below them: rows inserted,
+    taken with the map built on the view lane, no reset of the list."""
+    window.list_view.horizontalHeader().setSortIndicator(6, Qt.SortOrder.AscendingOrder)
+    settle(qtbot, window)
+    assert window.loader.order == "published"
+    shown = list(window.model.ids)
+    listing = tmp_path / "later.txt"
+    listing.write_text(
+        "LGNov 26, 2026\nSparse Probes for Later PapersAda Lovelace\nA later abstract.\n"
+        "CLNov 26, 2026\nAnother Late Result on ProbingGrace Hopper\nAnother abstract.\n",
+        encoding="utf-8")
+    resets: list[bool] = []
+    window.model.modelReset.connect(lambda: resets.append(True))
+    window.commands.import_paths([listing])
+    settle(qtbot, window)
+    new = window.model.ids[len(shown):]
+    assert window.model.ids[:len(shown)] == shown and len(new) == 2
+    assert resets == []
+    assert not window.model.needs_row_map()
+    assert [window.model.row_of(pid) for pid in window.model.ids] == list(
+        range(len(shown) + 2))

@@ -74,8 +74,9 @@ class ViewLoader(QObject):
             result = run(job)
             if shown is not None:
                 ids = appended(shown, result.ids)
-                if ids is not None:
+                if ids is not None:  # a list of its own: shown, then the new papers
                     result = replace(result, ids=ids)
+                    return result, row_map(ids), shown
             return result, row_map(result.ids), None
 
         self.loading = True
