@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from triage_app.core.store import open_library
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 REPO = Path(__file__).resolve().parents[1]
@@ -33,8 +35,7 @@ def shared_listings() -> Path:
 
 @pytest.fixture
 def library(tmp_path: Path):
-    from triage_app.core.store import Library
 
-    lib = Library.open(tmp_path / "lib")
+    lib = open_library(tmp_path / "lib")
     yield lib
     lib.close()

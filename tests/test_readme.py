@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from tests.conftest import REPO
-from triage_app.core.reference_docs import keys_markdown, query_markdown
+from triage_app.core.triage.reference import keys_markdown, query_markdown
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 

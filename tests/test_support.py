@@ -7,15 +7,16 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SEED_AS_OF, SHARED_LISTINGS
-from triage_app.core.importer import import_path
-from triage_app.core.store import Library
+from triage_app.core.ingest.importer import import_path
+from triage_app.core.store import open_library
+from triage_app.core.store.library import Library
 
 SEED_FILES = ("002_e1e6b264440ae296.txt", "003_fa884e0c8d87af1f.txt", "004_b89f686bb3a49483.txt")
 
 
 def seed_library(folder: Path, shared_listings: Path) -> Library:
     """A library holding the 64 papers of the three shared seed listings."""
-    library = Library.open(folder)
+    library = open_library(folder)
     for name in SEED_FILES:
         report = import_path(library, shared_listings / name, as_of=SEED_AS_OF)
         assert report.refused is None and report.skipped == 0, report.summary()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from triage_app.core.listing import ListingEntry
+from triage_app.core.ingest.entries import ListingEntry
 
 ABSTRACT_A = "We study sparse autoencoders on language model activations at scale."
 ABSTRACT_B = "A benchmark for retrieval augmented generation in the legal domain."

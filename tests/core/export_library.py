@@ -7,9 +7,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from triage_app.core.importer import import_path
-from triage_app.core.paper_record import PaperRecord, SourceRecord
-from triage_app.core.store import Library
+from triage_app.core.ingest.importer import import_path
+from triage_app.core.records.paper_record import PaperRecord, SourceRecord
+from triage_app.core.store.library import Library
 
 
 def paper(pid: int = 1, **kw: Any) -> PaperRecord:

@@ -1,12 +1,12 @@
 """The filter language as SQL over the `paper` table: the reference the search's filter
-arrays (triage_app.core.facets) are held to. Each leaf is wrapped in COALESCE so NULL (no
+arrays (triage_app.core.search.facets) are held to. Each leaf is wrapped in COALESCE so NULL (no
 rating, no date) counts as false and NOT is a true complement."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from triage_app.core.query_parser import And, Filter, MatchAll, Node, Not, Or
+from triage_app.core.search.query import And, Filter, MatchAll, Node, Not, Or
 
 TAG_IDS = ("p.id IN (SELECT pt.paper_id FROM paper_tag pt JOIN tag t ON t.id = pt.tag_id "
            "WHERE t.name {cmp})")

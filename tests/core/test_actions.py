@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from triage_app.core.actions import (
+from triage_app.core.triage.actions import (
     ACTIONS,
     CONTEXTS,
     KeymapError,

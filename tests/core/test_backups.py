@@ -11,9 +11,11 @@ import pytest
 
 from tests.cli.run import triage
 from tests.test_support import seed_library
-from triage_app.core import backups, models
-from triage_app.core.decisions import DecisionPatch, mark
-from triage_app.core.store import Library, LibraryBusyError, LibraryError
+from triage_app.core.store import file_backups as backups
+from triage_app.core.store import open_library
+from triage_app.core.store import tables as models
+from triage_app.core.store.library import Library, LibraryBusyError, LibraryError
+from triage_app.core.triage.decisions import DecisionPatch, mark
 
 
 def _decide(library: Library) -> None:
@@ -43,7 +45,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def seeded(template: Path, tmp_path: Path):
     folder = tmp_path / "lib"
     shutil.copytree(template, folder)
-    library = Library.open(folder)
+    library = open_library(folder)
     yield library
     library.close()
 
@@ -82,12 +84,12 @@ def test_restore_brings_back_every_paper_and_keeps_what_it_replaced(
     result = backups.restore_from(folder, copy)
 
     assert (result.papers, result.schema_version) == (64, models.SCHEMA_VERSION)
-    with Library.open(folder) as restored:
+    with open_library(folder) as restored:
         assert _snapshot(restored) == before
     assert result.previous is not None and result.previous.parent == folder / "backups"
     prev_folder = tmp_path / "prev"
     backups.restore_from(prev_folder, result.previous)
-    with Library.open(prev_folder) as previous:
+    with open_library(prev_folder) as previous:
         assert _snapshot(previous) == after
     leftovers = [p.name for p in folder.iterdir() if p.name.startswith(".restore")]
     assert leftovers == []
@@ -137,7 +139,7 @@ def test_restore_refuses_a_bad_file_and_changes_nothing(
     assert seeded.db_path.read_bytes() == db_bytes
     assert not [p for p in folder.iterdir() if p.name.startswith(".restore")]
     assert not list((folder / "backups").glob("*before-restore*"))
-    with Library.open(folder) as again:
+    with open_library(folder) as again:
         assert _snapshot(again) == before
 
 
@@ -158,7 +160,7 @@ def test_restore_over_a_damaged_store_keeps_its_bytes(seeded: Library, tmp_path:
     garbage = b"\x00garbage, not SQLite\xff" * 500
     (folder / "library.sqlite").write_bytes(garbage)
     with pytest.raises(LibraryError) as err:
-        Library.open(folder)
+        open_library(folder)
     assert "not an SQLite database" in str(err.value) and "triage-app restore" in str(err.value)
     assert (folder / "library.sqlite").read_bytes() == garbage  # never overwritten
 
@@ -166,7 +168,7 @@ def test_restore_over_a_damaged_store_keeps_its_bytes(seeded: Library, tmp_path:
 
     assert result.previous is not None and result.previous.name.endswith("-damaged.sqlite")
     assert result.previous.read_bytes() == garbage
-    with Library.open(folder) as restored:
+    with open_library(folder) as restored:
         assert restored.count() == 64 and restored.get_paper(3).rating == 4
 
 
@@ -200,7 +202,7 @@ def test_a_damaged_library_fails_the_daily_check(seeded: Library) -> None:
     data = bytearray(seeded.db_path.read_bytes())
     data[(root - 1) * 4096 : root * 4096] = b"\x0d" + b"\xff" * 4095
     seeded.db_path.write_bytes(bytes(data))
-    with Library.open(seeded.folder) as damaged:
+    with open_library(seeded.folder) as damaged:
         with pytest.raises(LibraryError) as err:
             backups.daily_backup_if_due(damaged)
         assert "failed its daily check" in str(err.value)
@@ -216,11 +218,11 @@ def test_an_empty_store_beside_backups_is_refused(seeded: Library) -> None:
     for suffix in ("", "-wal", "-shm"):
         Path(f"{folder / 'library.sqlite'}{suffix}").unlink(missing_ok=True)
     with pytest.raises(LibraryError) as err:
-        Library.open(folder)
+        open_library(folder)
     assert "is missing" in str(err.value) and "triage-app restore" in str(err.value)
     (folder / "library.sqlite").write_bytes(b"")
     with pytest.raises(LibraryError) as err:
-        Library.open(folder)
+        open_library(folder)
     assert "is empty" in str(err.value)
     assert (folder / "library.sqlite").read_bytes() == b""
 
@@ -243,7 +245,7 @@ def test_cli_backup_list_keep_and_restore(seeded: Library, tmp_path: Path) -> No
 
     assert restored.returncode == 0, restored.stderr
     assert restored.stdout.startswith(f"restored 64 papers from {out}")
-    with Library.open(folder) as lib:
+    with open_library(folder) as lib:
         assert lib.get_paper(9).starred is False and lib.get_meta("backup.keep") is None
     refused = triage("restore", str(tmp_path / "missing.sqlite"), library=folder)
     assert refused.returncode == 2 and "no backup file at" in refused.stderr

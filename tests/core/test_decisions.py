@@ -5,16 +5,25 @@ from __future__ import annotations
 import pytest
 
 from tests.core.entries import ABSTRACT_B, entry
-from triage_app.core.decisions import DecisionPatch, mark, redo, undo
-from triage_app.core.importer import ImportReport, _Merger, open_bytes
-from triage_app.core.store import Library
+from triage_app.core.ingest.merge import MergeTarget, merge_items
+from triage_app.core.store.library import Library
+from triage_app.core.triage.decisions import DecisionPatch, mark, redo, undo
 
 
 @pytest.fixture
 def two(library: Library) -> Library:
-    merger = _Merger(library, open_bytes("t.txt", b"t"), ImportReport("t.txt"))
-    merger.flush([entry(1), entry(4, title="Legal RAG Benchmark", abstract=ABSTRACT_B)])
-    merger.finish(finished=True)
+    with library.write() as txn:
+        batch = txn.conn.exec_driver_sql(
+            "INSERT INTO import_batch(file_name, content_hash, imported_at, finished, new, "
+            "merged, known, skipped) VALUES ('t.txt', 't', ?, 1, 2, 0, 0, 0) RETURNING id",
+            (txn.now,),
+        ).scalar_one()
+        counts = merge_items(
+            txn,
+            [entry(1), entry(4, title="Legal RAG Benchmark", abstract=ABSTRACT_B)],
+            MergeTarget(batch, "t.txt", "t", {}),
+        )
+    assert (counts.new, counts.merged, counts.known) == (2, 0, 0)
     return library
 
 

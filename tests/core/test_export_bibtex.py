@@ -15,13 +15,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.core.export_library import paper, paper_object, restore
-from triage_app.core.author_names import split_name
-from triage_app.core.bibtex_export import write_bibtex
-from triage_app.core.bibtex_keys import base_key
-from triage_app.core.decisions import clean_tag
-from triage_app.core.export_service import export_papers
-from triage_app.core.latex_escape import latex_to_text
-from triage_app.core.store import Library
+from triage_app.core.export.author_names import split_name
+from triage_app.core.export.bibtex import write_bibtex
+from triage_app.core.export.bibtex_keys import base_key
+from triage_app.core.export.latex_escape import latex_to_text
+from triage_app.core.export.service import export_papers
+from triage_app.core.store.library import Library
+from triage_app.core.triage.decisions import clean_tag
 
 
 def bib(*papers) -> str:

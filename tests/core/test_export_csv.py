@@ -11,13 +11,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.core.export_library import paper, paper_object, restore
-from triage_app.core.csv_backup import read_csv_backup, split_items
-from triage_app.core.csv_export import CSV_COLUMNS, join_items, neutralise, write_csv
-from triage_app.core.decisions import clean_tag
-from triage_app.core.export_service import export_papers
-from triage_app.core.importer import _text_lines, import_path, import_source, open_bytes
-from triage_app.core.listing import ParseProblem
-from triage_app.core.store import Library
+from triage_app.core.export.csv_table import write_csv
+from triage_app.core.export.service import export_papers
+from triage_app.core.ingest.csv_readback import read_csv_backup
+from triage_app.core.ingest.entries import ParseProblem
+from triage_app.core.ingest.importer import _text_lines, import_path, import_source, open_bytes
+from triage_app.core.records import CSV_COLUMNS, join_items, neutralise, split_items
+from triage_app.core.store import open_library
+from triage_app.core.triage.decisions import clean_tag
 
 HEADER = ("id,title,authors,et_al,affiliations,category,published,score,has_code,status,"
           "starred,rating,tags,note,abstract,sources")
@@ -87,7 +88,7 @@ def test_multiline_note_survives_quoting_and_the_csv_module() -> None:
 def test_excel_variant_starts_with_a_bom_and_still_imports() -> None:
     text = csv_text(paper(title="Über Äpfel"), excel=True)
     assert text.startswith("\ufeff" + HEADER)
-    with tempfile.TemporaryDirectory() as tmp, Library.open(Path(tmp) / "lib") as lib:
+    with tempfile.TemporaryDirectory() as tmp, open_library(Path(tmp) / "lib") as lib:
         report = import_source(lib, open_bytes("x.csv", text.encode("utf-8")))
         assert (report.new, report.problems) == (1, [])
         assert lib.get_paper(lib.all_ids()[0]).title == "Über Äpfel"
@@ -105,7 +106,7 @@ def test_bad_rows_are_reported_with_their_line_and_the_rest_imports() -> None:
 
 
 def test_reimport_into_an_empty_library_restores_papers_and_decisions(tmp_path: Path) -> None:
-    with Library.open(tmp_path / "a") as lib:
+    with open_library(tmp_path / "a") as lib:
         restore(lib, tmp_path, [
             paper_object(1, status="kept", starred=True, rating=5, tags=["survey", "to read"],
                          note="=cmd|' /C calc'!A0\nsecond line", authors=["Ada Lovelace",
@@ -116,7 +117,7 @@ def test_reimport_into_an_empty_library_restores_papers_and_decisions(tmp_path: 
         ])
         first = [p.to_json() for p in lib.iter_papers()]
         export_papers(lib, "csv", tmp_path / "out.csv")
-    with Library.open(tmp_path / "b") as lib:
+    with open_library(tmp_path / "b") as lib:
         report = import_path(lib, tmp_path / "out.csv")
         assert (report.new, report.skipped, report.problems) == (3, 0, [])
         second = [p.to_json() for p in lib.iter_papers()]
@@ -154,11 +155,11 @@ def test_hostile_fields_round_trip_through_the_csv_reader(title, note, tag_list,
 def test_hostile_fields_survive_export_and_reimport(title, note, tag_list) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        with Library.open(folder / "a") as lib:
+        with open_library(folder / "a") as lib:
             restore(lib, folder, [paper_object(1, title=title + "x", note=note, tags=tag_list,
                                                status="kept", rating=2)])
             export_papers(lib, "csv", folder / "out.csv")
-        with Library.open(folder / "b") as lib:
+        with open_library(folder / "b") as lib:
             report = import_path(lib, folder / "out.csv")
             assert (report.new, report.problems) == (1, [])
             (back,) = lib.iter_papers()

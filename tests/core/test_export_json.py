@@ -6,14 +6,14 @@ import json
 from pathlib import Path
 
 from tests.core.export_library import paper_object, restore
-from triage_app.core.export_service import export_papers
-from triage_app.core.importer import import_path
-from triage_app.core.paper_record import JSON_KEYS
-from triage_app.core.store import Library
+from triage_app.core.export.service import export_papers
+from triage_app.core.ingest.importer import import_path
+from triage_app.core.records.paper_record import JSON_KEYS
+from triage_app.core.store import open_library
 
 
 def test_round_trip_gives_the_same_papers_and_decisions(tmp_path: Path) -> None:
-    with Library.open(tmp_path / "a") as lib:
+    with open_library(tmp_path / "a") as lib:
         restore(lib, tmp_path, [
             paper_object(1, status="kept", starred=True, rating=5, tags=["b", "A"],
                          note='{"json": [1, 2]}\n\\n \u2028 😀', title="=Formula, \"Quotes\""),
@@ -21,7 +21,7 @@ def test_round_trip_gives_the_same_papers_and_decisions(tmp_path: Path) -> None:
             paper_object(3),
         ])
         export_papers(lib, "json", tmp_path / "one.json")
-    with Library.open(tmp_path / "b") as lib:
+    with open_library(tmp_path / "b") as lib:
         report = import_path(lib, tmp_path / "one.json")
         assert (report.new, report.problems) == (3, [])
         export_papers(lib, "json", tmp_path / "two.json")

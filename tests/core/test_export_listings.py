@@ -13,11 +13,12 @@ import rispy
 
 from tests.conftest import SEED_AS_OF
 from tests.core.test_export_bibtex import compile_bib
-from triage_app.core.decisions import DecisionPatch, mark
-from triage_app.core.export_service import export_papers
-from triage_app.core.importer import import_path
-from triage_app.core.paper_record import JSON_KEYS
-from triage_app.core.store import Library
+from triage_app.core.export.service import export_papers
+from triage_app.core.ingest.importer import import_path
+from triage_app.core.records.paper_record import JSON_KEYS
+from triage_app.core.store import open_library
+from triage_app.core.store.library import Library
+from triage_app.core.triage.decisions import DecisionPatch, mark
 
 
 @pytest.fixture
@@ -60,7 +61,7 @@ def test_every_format_opens_in_its_tools(decided: Library, tmp_path: Path) -> No
         [" ".join(p["title"].split()) for p in truth if p["title"]]
 
     for fmt, suffix in (("csv", "csv"), ("json", "json")):
-        with Library.open(tmp_path / f"re-{fmt}") as again:
+        with open_library(tmp_path / f"re-{fmt}") as again:
             report = import_path(again, tmp_path / f"out.{suffix}")
             assert (report.new, report.problems) == (64, [])
             back = [p.to_json() for p in again.iter_papers()]

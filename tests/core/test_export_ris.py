@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.core.export_library import paper
-from triage_app.core.decisions import clean_tag
-from triage_app.core.ris_export import parse_decisions_note, write_ris
+from triage_app.core.export.ris import parse_decisions_note, write_ris
+from triage_app.core.triage.decisions import clean_tag
 
 
 def ris(*papers) -> str:

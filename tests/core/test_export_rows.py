@@ -10,11 +10,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.test_support import seed_library
-from triage_app.core.csv_export import csv_line, write_csv
-from triage_app.core.decisions import DecisionPatch, mark
-from triage_app.core.export_rows import stream_csv, stream_json
-from triage_app.core.export_service import ExportCancelled, export_papers
-from triage_app.core.json_backup import write_json
+from triage_app.core.export.csv_table import csv_line, write_csv
+from triage_app.core.export.json_list import write_json
+from triage_app.core.export.rows import stream_csv, stream_json
+from triage_app.core.export.service import ExportCancelled, export_papers
+from triage_app.core.triage.decisions import DecisionPatch, mark
 
 
 @pytest.fixture

@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 
 from tests.core.export_library import paper_object, restore
-from triage_app.core.export_formats import FORMATS
-from triage_app.core.export_service import (
+from triage_app.core.export.formats import FORMATS
+from triage_app.core.export.service import (
     ExportCancelled,
     ExportDestinationError,
     export_papers,
 )
-from triage_app.core.store import Library
+from triage_app.core.store.library import Library
 
 
 @pytest.fixture

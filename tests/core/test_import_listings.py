@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SEED_AS_OF
-from triage_app.core.decisions import DecisionPatch, mark
-from triage_app.core.importer import import_path
-from triage_app.core.normalize import abstract_key
-from triage_app.core.store import Library
+from triage_app.core.ingest.importer import import_path
+from triage_app.core.ingest.normalize import abstract_key
+from triage_app.core.store.library import Library
+from triage_app.core.triage.decisions import DecisionPatch, mark
 
 SEED_FILES = ("002_e1e6b264440ae296.txt", "003_fa884e0c8d87af1f.txt", "004_b89f686bb3a49483.txt")
 DEV_FILES = ("dev-101.txt", "dev-102.txt", "dev-103.txt", "dev-104.txt", "dev-abstracts.txt")
@@ -102,7 +102,7 @@ def test_merge_keeps_decisions_and_fills_in_a_title(library: Library, shared_lis
 
 def test_interrupted_import_finishes_on_rerun(library: Library, shared_listings: Path,
                                              tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    from triage_app.core import importer
+    from triage_app.core.ingest import importer
 
     path = tmp_path / "feed.txt"
     shutil.copy(shared_listings / SEED_FILES[2], path)

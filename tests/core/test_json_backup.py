@@ -7,11 +7,12 @@ import json
 from pathlib import Path
 
 from tests.test_support import seed_library
-from triage_app.core.decisions import DecisionPatch, mark
-from triage_app.core.importer import import_path, import_source, open_bytes
-from triage_app.core.json_backup import write_json
-from triage_app.core.paper_record import JSON_KEYS
-from triage_app.core.store import Library
+from triage_app.core.export.json_list import write_json
+from triage_app.core.ingest.importer import import_path, import_source, open_bytes
+from triage_app.core.records.paper_record import JSON_KEYS
+from triage_app.core.store import open_library
+from triage_app.core.store.library import Library
+from triage_app.core.triage.decisions import DecisionPatch, mark
 
 
 def _export(library: Library) -> list[dict]:
@@ -32,7 +33,7 @@ def test_round_trip_into_an_empty_library(tmp_path: Path, shared_listings: Path)
     first = _export(lib)
     assert list(first[0])[: len(JSON_KEYS)] == list(JSON_KEYS)
     (tmp_path / "backup.json").write_text(json.dumps(first), encoding="utf-8")
-    other = Library.open(tmp_path / "b")
+    other = open_library(tmp_path / "b")
     report = import_path(other, tmp_path / "backup.json")
     assert (report.new, report.skipped, report.problems) == (64, 0, [])
     second = _export(other)
@@ -53,7 +54,7 @@ def test_newer_decision_wins_on_restore(tmp_path: Path, shared_listings: Path) -
     assert lib.get_paper(5).rating == 5
     assert lib.get_paper(6).starred
     # Restore the newer backup into a library that only has the old state.
-    fresh = Library.open(tmp_path / "c")
+    fresh = open_library(tmp_path / "c")
     import_source(fresh, open_bytes("old.json", data))
     assert fresh.get_paper(5).rating == 2
     import_source(fresh, open_bytes("new.json", json.dumps(newer).encode()))

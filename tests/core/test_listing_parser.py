@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from triage_app.core.listing import ListingEntry, ListingError, ParseProblem
-from triage_app.core.listing_parser import (
+from triage_app.core.ingest.entries import ListingEntry, ListingError, ParseProblem
+from triage_app.core.ingest.listing_parser import (
     detect_format,
     infer_date,
     iter_text_lines,
@@ -301,7 +301,7 @@ def test_nul_and_invalid_utf8_later_in_the_file_skip_only_that_entry() -> None:
 
 
 def test_enormous_line_is_cut_and_reported() -> None:
-    from triage_app.core import listing_parser
+    from triage_app.core.ingest import listing_parser
 
     raw = ENTRY.encode() + b"CVDec 3\nTitleJohn Smith\n" + b"x" * 3000 + b"\n" + ENTRY2.encode()
     old = listing_parser.MAX_LINE_CHARS

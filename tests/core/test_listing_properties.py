@@ -9,9 +9,9 @@ from datetime import date, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from triage_app.core.listing import ListingEntry, ListingError
-from triage_app.core.listing_parser import parse_listing, parse_stream, render_entry
-from triage_app.core.title_split import split_title_line
+from triage_app.core.ingest.entries import ListingEntry, ListingError
+from triage_app.core.ingest.listing_parser import parse_listing, parse_stream, render_entry
+from triage_app.core.ingest.title_split import split_title_line
 
 AS_OF = date(2026, 11, 24)
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -8,7 +8,7 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from triage_app.core.normalize import abstract_key, normalize_text, title_key
+from triage_app.core.ingest.normalize import abstract_key, normalize_text, title_key
 
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 

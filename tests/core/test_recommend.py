@@ -9,18 +9,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import SEED_AS_OF
-from triage_app.core.decisions import DecisionPatch, mark
-from triage_app.core.importer import import_path
-from triage_app.core.recommend import rank_inbox
-from triage_app.core.search import search_ids
-from triage_app.core.store import Library
+from triage_app.core.ingest.importer import import_path
+from triage_app.core.search.service import search_ids
+from triage_app.core.store import open_library
+from triage_app.core.store.library import Library
+from triage_app.core.triage.decisions import DecisionPatch, mark
+from triage_app.core.triage.recommend import rank_inbox
 
 SEED_FILES = ("002_e1e6b264440ae296.txt", "003_fa884e0c8d87af1f.txt", "004_b89f686bb3a49483.txt")
 
 
 @pytest.fixture
 def seeded(tmp_path: Path, shared_listings: Path):
-    library = Library.open(tmp_path / "lib")
+    library = open_library(tmp_path / "lib")
     for name in SEED_FILES:
         import_path(library, shared_listings / name, as_of=SEED_AS_OF)
     yield library
@@ -61,8 +62,8 @@ def test_papers_like_the_starred_ones_come_first(seeded: Library) -> None:
 
 
 def test_explanations_name_the_rank_and_the_words() -> None:
-    from triage_app.core.recommend import Ranked, explain
-    from triage_app.core.views import Ranking
+    from triage_app.core.triage.recommend import Ranked, explain
+    from triage_app.core.triage.views import Ranking
 
     ranking = Ranking([
         Ranked(7, 0.9, ("diffusion", "reward"), ("survey",)),
@@ -103,7 +104,7 @@ def test_reasons_for_all_rows_at_once_are_the_sorted_definition(rows, cols, seed
     import numpy as np
     from scipy import sparse
 
-    from triage_app.core.recommend import _reasons
+    from triage_app.core.triage.recommend import _reasons
 
     rng = np.random.default_rng(seed)
     # Few distinct values, so ties between columns happen and their order is checked.

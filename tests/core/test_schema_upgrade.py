@@ -9,9 +9,10 @@ import sys
 from pathlib import Path
 
 from tests.cli.run import REPO
-from triage_app.core import backups, models
-from triage_app.core.schema_migrations import SCHEMA_V1
-from triage_app.core.store import Library
+from triage_app.core.store import file_backups as backups
+from triage_app.core.store import open_library
+from triage_app.core.store import tables as models
+from triage_app.core.store.migrations import SCHEMA_V1
 
 PAPERS = [
     # id, title, authors, status, starred, rating, note, updated_at
@@ -67,7 +68,7 @@ def test_upgrade_backs_up_first_and_keeps_everything(tmp_path: Path) -> None:
     db = build_v1(tmp_path / "lib")
     original = _v1_rows(db)
 
-    with Library.open(tmp_path / "lib") as library:
+    with open_library(tmp_path / "lib") as library:
         made = backups.list_backups(library.backup_dir)
         assert [b.reason for b in made] == ["before-upgrade-v1"]
         conn = sqlite3.connect(made[0].path)
@@ -92,14 +93,14 @@ def test_upgrade_backs_up_first_and_keeps_everything(tmp_path: Path) -> None:
         assert [len(p.sources) for p in papers] == [1, 1, 1, 1]
         assert papers[3].sources[0].line == 10
 
-    with Library.open(tmp_path / "lib") as again:  # a second open does not upgrade twice
+    with open_library(tmp_path / "lib") as again:  # a second open does not upgrade twice
         assert [b.reason for b in backups.list_backups(again.backup_dir)] == ["before-upgrade-v1"]
 
 
 UPGRADE_SCRIPT = """
 import sys
-from triage_app.core.store import Library
-with Library.open(sys.argv[1]) as library:
+from triage_app.core.store import open_library
+with open_library(sys.argv[1]) as library:
     print(library.count())
 """
 
@@ -114,7 +115,7 @@ def test_two_processes_opening_an_old_library_at_once(tmp_path: Path) -> None:
     results = [p.communicate(timeout=120) for p in procs]
     assert [(p.returncode, out.strip()) for p, (out, _) in zip(procs, results, strict=True)] \
         == [(0, "4"), (0, "4")], results
-    with Library.open(tmp_path / "lib") as library:
+    with open_library(tmp_path / "lib") as library:
         assert library.get_paper(1).rating == 5
         with library.read() as conn:
             assert conn.exec_driver_sql("PRAGMA user_version").scalar() == models.SCHEMA_VERSION

@@ -15,11 +15,12 @@ from pathlib import Path
 import pytest
 
 from tests.test_support import seed_template
-from triage_app.core.decisions import DecisionPatch, mark
-from triage_app.core.paper_record import PaperRecord
-from triage_app.core.search import QueryError, SearchService, search, search_ids
-from triage_app.core.search_index import sync_index
-from triage_app.core.store import Library
+from triage_app.core.records.paper_record import PaperRecord
+from triage_app.core.search.index import sync_index
+from triage_app.core.search.service import QueryError, SearchService, search, search_ids
+from triage_app.core.store import open_library
+from triage_app.core.store.library import Library
+from triage_app.core.triage.decisions import DecisionPatch, mark
 
 TRANSFORM = r"\btransform(s|ed|ers?|ing|ations?|ative)?\b"  # what the stem `transform` covers
 
@@ -50,7 +51,7 @@ _services: dict[int, SearchService] = {}  # one long-lived service per open test
 
 @pytest.fixture(scope="module")
 def seeded(template: Path):
-    library = Library.open(template)
+    library = open_library(template)
     _services[id(library)] = SearchService(library, time_limit=None)
     yield library
     _services.pop(id(library)).close()
@@ -62,7 +63,7 @@ def fresh(template: Path, tmp_path: Path):
     """A private copy of the seeded library (for tests that change it)."""
     folder = tmp_path / "copy"
     shutil.copytree(template, folder)
-    library = Library.open(folder)
+    library = open_library(folder)
     yield library
     library.close()
 

@@ -14,21 +14,23 @@ from whoosh.formats import Positions
 
 from tests.core.filter_sql import ORDER_SQL, filter_sql
 from tests.perf.corpus import write_listing
-from triage_app.core.decisions import DecisionPatch, mark
-from triage_app.core.facets import Facets
-from triage_app.core.importer import import_path
-from triage_app.core.postings import (
+from triage_app.core.ingest.importer import import_path
+from triage_app.core.search.facets import Facets
+from triage_app.core.search.fields import TEXT_FIELDS
+from triage_app.core.search.index import SearchIndex
+from triage_app.core.search.plan import text_query
+from triage_app.core.search.postings import (
     IndexArrays,
     PostingCache,
     _decode_positions,
     _numeric_column,
 )
-from triage_app.core.query_parser import parse_query
-from triage_app.core.search import SearchService
-from triage_app.core.search_index import TEXT_FIELDS, SearchIndex
-from triage_app.core.search_plan import text_query
-from triage_app.core.store import Library
-from triage_app.core.text_scores import evaluate, top
+from triage_app.core.search.query import parse_query
+from triage_app.core.search.scores import evaluate, top
+from triage_app.core.search.service import SearchService
+from triage_app.core.store import open_library
+from triage_app.core.store.library import Library
+from triage_app.core.triage.decisions import DecisionPatch, mark
 
 NO_CHECK = lambda: None  # noqa: E731
 
@@ -47,7 +49,7 @@ def library(tmp_path_factory: pytest.TempPathFactory):
     """1,500 generated papers, indexed, then notes changed on 40 of them: the index has a
     second segment and deletions in the first, as after days of use."""
     folder = tmp_path_factory.mktemp("arrays")
-    library = Library.open(folder / "lib")
+    library = open_library(folder / "lib")
     import_path(library, write_listing(folder / "a.txt", 1500, seed=21))
     index = SearchIndex(library)
     index.rebuild()
@@ -145,7 +147,7 @@ def test_positions_decode_as_whoosh_encodes_them(lists: list[list[int]]) -> None
 def decided(tmp_path_factory: pytest.TempPathFactory):
     """300 papers with every kind of decision on some of them."""
     folder = tmp_path_factory.mktemp("facets")
-    library = Library.open(folder / "lib")
+    library = open_library(folder / "lib")
     import_path(library, write_listing(folder / "a.txt", 300, seed=5))
     for pid in range(1, 300, 7):
         mark(library, [pid], DecisionPatch(starred=pid % 2 == 0, rating=pid % 5 or None))
@@ -207,7 +209,7 @@ def test_orders_match_the_sql(decided: Library, sort: str) -> None:
 
 
 def test_facets_read_in_small_chunks_equal_one_read(decided: Library, monkeypatch) -> None:
-    from triage_app.core import facets as facets_module
+    from triage_app.core.search import facets as facets_module
 
     whole = Facets(decided.db_path)
     monkeypatch.setattr(facets_module, "CHUNK_ROWS", 7)
@@ -235,11 +237,11 @@ def _facets(library: Library) -> Facets:
 
 
 def test_facets_catch_up_with_another_connection(tmp_path: Path) -> None:
-    with Library.open(tmp_path / "lib") as library:
+    with open_library(tmp_path / "lib") as library:
         import_path(library, write_listing(tmp_path / "a.txt", 30, seed=8))
         facets = Facets(library.db_path)
         assert int(facets.present.sum()) == 30
-        with Library.open(tmp_path / "lib") as other:  # another writer, as a CLI would be
+        with open_library(tmp_path / "lib") as other:  # another writer, as a CLI would be
             mark(other, [4], DecisionPatch(starred=True, rating=5))
             import_path(other, write_listing(tmp_path / "b.txt", 5, seed=9))
         facets.refresh()
@@ -249,11 +251,11 @@ def test_facets_catch_up_with_another_connection(tmp_path: Path) -> None:
 
 
 def test_a_search_sees_a_decision_made_by_another_process_at_once(tmp_path: Path) -> None:
-    with Library.open(tmp_path / "lib") as library:
+    with open_library(tmp_path / "lib") as library:
         import_path(library, write_listing(tmp_path / "a.txt", 50, seed=4))
         with SearchService(library) as service:
             assert service.search("is:starred").total == 0
-            with Library.open(tmp_path / "lib") as other:
+            with open_library(tmp_path / "lib") as other:
                 mark(other, [7, 9], DecisionPatch(starred=True))
             assert sorted(service.search("is:starred").ids) == [7, 9]
 
@@ -261,7 +263,7 @@ def test_a_search_sees_a_decision_made_by_another_process_at_once(tmp_path: Path
 def test_a_changed_note_stops_matching_in_a_long_lived_service(tmp_path: Path) -> None:
     # A big first segment that the note changes do not merge away: the old version of the
     # paper is only marked deleted in it, and a refreshed searcher must see that.
-    with Library.open(tmp_path / "lib") as library:
+    with open_library(tmp_path / "lib") as library:
         import_path(library, write_listing(tmp_path / "a.txt", 1500, seed=4))
         with SearchService(library) as service:
             mark(library, [3], DecisionPatch(note="zebrafish assay"))
@@ -275,7 +277,7 @@ def test_a_changed_note_stops_matching_in_a_long_lived_service(tmp_path: Path) -
 
 
 def test_prewarm_reads_the_frequent_words_and_answers_the_same(tmp_path: Path) -> None:
-    with Library.open(tmp_path / "lib") as library:
+    with open_library(tmp_path / "lib") as library:
         import_path(library, write_listing(tmp_path / "a.txt", 600, seed=6))
         with SearchService(library) as cold:
             expected = {q: cold.search(q, limit=None).ids
@@ -295,7 +297,7 @@ def test_prewarm_reads_the_frequent_words_and_answers_the_same(tmp_path: Path) -
 def test_prewarm_waits_while_held_and_goes_on_when_released(tmp_path: Path) -> None:
     import threading
 
-    with Library.open(tmp_path / "lib") as library:
+    with open_library(tmp_path / "lib") as library:
         import_path(library, write_listing(tmp_path / "a.txt", 300, seed=6))
         with SearchService(library) as service:
             service._postings.min_postings = 20
@@ -326,10 +328,10 @@ def test_a_hold_that_begins_mid_word_drops_the_read_and_frees_the_service(
     service's lock is free for searches during the hold, and the word is read afterwards."""
     import threading
 
-    from triage_app.core import postings
+    from triage_app.core.search import postings
 
     monkeypatch.setattr(postings, "CHECK_EVERY_BLOCKS", 1)  # the hold is asked every block
-    with Library.open(tmp_path / "lib") as library:
+    with open_library(tmp_path / "lib") as library:
         import_path(library, write_listing(tmp_path / "a.txt", 300, seed=6))
         with SearchService(library) as service:
             service._postings.min_postings = 20

@@ -9,11 +9,17 @@ from pathlib import Path
 import pytest
 
 from tests.test_support import seed_template
-from triage_app.core.decisions import DecisionPatch, mark, undo
-from triage_app.core.importer import import_path
-from triage_app.core.search import SearchCancelled, SearchService, highlight_spans, search_ids
-from triage_app.core.search_index import VERSION_FILE, SearchIndex, sync_index
-from triage_app.core.store import Library
+from triage_app.core.ingest.importer import import_path
+from triage_app.core.search.index import VERSION_FILE, SearchIndex, sync_index
+from triage_app.core.search.service import (
+    SearchCancelled,
+    SearchService,
+    highlight_spans,
+    search_ids,
+)
+from triage_app.core.store import open_library
+from triage_app.core.store.library import Library
+from triage_app.core.triage.decisions import DecisionPatch, mark, undo
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +34,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def lib(template: Path, tmp_path: Path):
     folder = tmp_path / "copy"
     shutil.copytree(template, folder)
-    library = Library.open(folder)
+    library = open_library(folder)
     yield library
     library.close()
 
@@ -115,7 +121,7 @@ def test_unusable_index_is_rebuilt(lib: Library, damage: str) -> None:
             if f.name != VERSION_FILE:
                 f.unlink()
     else:  # an index of another library: its document count differs from the store's
-        other = Library.open(lib.folder.parent / "other")
+        other = open_library(lib.folder.parent / "other")
         import_path(other, Path(__file__).parent / "missing.json")  # refused: stays empty
         sync_index(other)
         shutil.rmtree(lib.index_dir)

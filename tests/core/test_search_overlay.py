@@ -7,16 +7,16 @@ from pathlib import Path
 import pytest
 
 from tests.perf.corpus import write_listing
-from triage_app.core import search_overlay
-from triage_app.core.decisions import DecisionPatch, mark
-from triage_app.core.importer import import_path
-from triage_app.core.search import SearchService
-from triage_app.core.store import Library
+from triage_app.core.ingest.importer import import_path
+from triage_app.core.search import overlay as search_overlay
+from triage_app.core.search.service import SearchService
+from triage_app.core.store import open_library
+from triage_app.core.triage.decisions import DecisionPatch, mark
 
 
 @pytest.fixture
 def service(tmp_path: Path):
-    with Library.open(tmp_path / "lib") as library:
+    with open_library(tmp_path / "lib") as library:
         import_path(library, write_listing(tmp_path / "a.txt", 400, seed=12))
         with SearchService(library) as service:
             yield library, service

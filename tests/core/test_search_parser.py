@@ -7,7 +7,7 @@ import contextlib
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from triage_app.core.query_parser import (
+from triage_app.core.search.query import (
     And,
     Filter,
     MatchAll,

@@ -8,18 +8,19 @@ from pathlib import Path
 
 import pytest
 
-from triage_app.core.models import SCHEMA_VERSION
-from triage_app.core.schema_migrations import schema_version
-from triage_app.core.store import Library, LibraryError
+from triage_app.core.store import open_library
+from triage_app.core.store.library import Library, LibraryError
+from triage_app.core.store.migrations import schema_version
+from triage_app.core.store.tables import SCHEMA_VERSION
 
 
 def test_new_folder_becomes_an_empty_library(tmp_path: Path) -> None:
     folder = tmp_path / "a" / "b"
-    with Library.open(folder) as lib:
+    with open_library(folder) as lib:
         assert (folder / "library.sqlite").is_file()
         assert lib.count() == 0
-        assert schema_version(lib) == SCHEMA_VERSION
         with lib.read() as conn:
+            assert schema_version(conn) == SCHEMA_VERSION
             assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
             assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
@@ -32,7 +33,7 @@ def test_not_sqlite_file_is_refused_and_left_untouched(tmp_path: Path) -> None:
     db.write_bytes(b"this is not a database at all, just some text\n" * 10)
     before = db.read_bytes()
     with pytest.raises(LibraryError, match=r"not an SQLite database.*restore"):
-        Library.open(folder)
+        open_library(folder)
     assert db.read_bytes() == before
 
 
@@ -53,18 +54,18 @@ def _sqlite_file(tmp_path: Path, *statements: str) -> Path:
 def test_foreign_sqlite_file_is_refused(tmp_path: Path) -> None:
     folder = _sqlite_file(tmp_path, "CREATE TABLE other(x)")
     with pytest.raises(LibraryError, match="not a triage-app library"):
-        Library.open(folder)
+        open_library(folder)
 
 
 def test_a_first_start_killed_before_its_schema_commit_starts_afresh(tmp_path: Path) -> None:
     # What a kill between SQLite creating the file (WAL set on connect) and the schema's one
     # transaction leaves: a valid database with no tables. Nothing was ever stored in it.
     from tests.perf.corpus import write_listing
-    from triage_app.core.decisions import DecisionPatch, mark
-    from triage_app.core.importer import import_path
+    from triage_app.core.ingest.importer import import_path
+    from triage_app.core.triage.decisions import DecisionPatch, mark
 
     folder = _sqlite_file(tmp_path, "PRAGMA journal_mode = WAL")
-    with Library.open(folder) as library:
+    with open_library(folder) as library:
         assert import_path(library, write_listing(tmp_path / "a.txt", 5, seed=2)).new == 5
         mark(library, [2], DecisionPatch(rating=4))
         assert [(p.id, p.rating) for p in library.get_papers([1, 2])] == [(1, None), (2, 4)]
@@ -74,12 +75,12 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
     import sqlite3
 
     folder = tmp_path / "lib"
-    Library.open(folder).close()
+    open_library(folder).close()
     con = sqlite3.connect(folder / "library.sqlite")
     con.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     con.close()
     with pytest.raises(LibraryError, match="newer triage-app"):
-        Library.open(folder)
+        open_library(folder)
 
 
 def test_meta_round_trip(library: Library) -> None:
@@ -92,8 +93,8 @@ def test_meta_round_trip(library: Library) -> None:
 def _write_in_another_process(folder: Path, kib: int) -> None:
     code = ("import sys\n"
             "from pathlib import Path\n"
-            "from triage_app.core.store import Library\n"
-            "lib = Library.open(Path(sys.argv[1]))\n"
+            "from triage_app.core.store import open_library\n"
+            "lib = open_library(Path(sys.argv[1]))\n"
             "for i in range(int(sys.argv[2]) // 64):\n"
             "    lib.set_meta(f'blob{i}', 'x' * 65536)\n"
             "lib.close()\n")
@@ -115,7 +116,7 @@ def test_reads_never_checkpoint_another_process_writes(library: Library) -> None
     assert wal.stat().st_size == size
     library.close()
     assert not wal.exists() or wal.stat().st_size == 0  # the last one out checkpoints
-    reopened = Library.open(library.folder)
+    reopened = open_library(library.folder)
     try:
         assert reopened.get_meta("blob15") == "x" * 65536
     finally:

@@ -23,8 +23,9 @@ import pytest
 
 from tests.cli.run import triage
 from tests.perf.corpus import write_listing
-from triage_app.core.decisions import DecisionPatch, mark
-from triage_app.core.store import Library, LibraryError
+from triage_app.core.store import open_library
+from triage_app.core.store.library import LibraryError
+from triage_app.core.triage.decisions import DecisionPatch, mark
 
 AS_OF = ["--as-of", "2026-11-24"]
 
@@ -34,8 +35,8 @@ def small(tmp_path: Path) -> Path:
     """A closed library of 40 papers with decisions on papers 1-3."""
     listing = write_listing(tmp_path / "first.txt", 40, seed=11)
     folder = tmp_path / "lib"
-    with Library.open(folder) as library:
-        from triage_app.core.importer import import_path
+    with open_library(folder) as library:
+        from triage_app.core.ingest.importer import import_path
 
         assert import_path(library, listing).new == 40
         mark(library, [1, 2], DecisionPatch(starred=True, add_tags=("keep me",)))
@@ -163,7 +164,7 @@ def test_a_full_disk_during_an_import_loses_nothing(small: Path, tmp_path: Path)
     conn.close()
     again = triage("import", str(listing), *AS_OF, library=small)  # space freed: finishes
     assert again.returncode == 0, again.stderr
-    with Library.open(small) as library:
+    with open_library(small) as library:
         assert library.count() == 40 + 600
     assert _decisions(small) == EXPECTED
 
@@ -196,7 +197,7 @@ def test_a_really_full_disk_says_free_some_space(small: Path, tiny_disk: Path,
 
 
 def test_library_errors_from_reads_are_library_errors(small: Path) -> None:
-    with Library.open(small) as library:
+    with open_library(small) as library:
         db = library.db_path
         data = bytearray(db.read_bytes())
         conn = sqlite3.connect(db)

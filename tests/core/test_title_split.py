@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from triage_app.core.title_split import (
+from triage_app.core.ingest.title_split import (
     TitleSplit,
     _english,
     _given_names,

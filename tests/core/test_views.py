@@ -9,10 +9,10 @@ import pytest
 
 from tests.conftest import SEED_AS_OF
 from tests.perf.corpus import write_listing
-from triage_app.core.decisions import DecisionPatch, mark
-from triage_app.core.importer import import_path
-from triage_app.core.store import Library
-from triage_app.core.views import ViewSpec, load_newer, load_view
+from triage_app.core.ingest.importer import import_path
+from triage_app.core.store.library import Library
+from triage_app.core.triage.decisions import DecisionPatch, mark
+from triage_app.core.triage.views import ViewSpec, load_newer, load_view
 
 VIEWS = [ViewSpec("inbox"), ViewSpec("all"), ViewSpec("kept"), ViewSpec("dismissed"),
          ViewSpec("starred"), ViewSpec("tag", "reading"), ViewSpec("category", "LG"),

@@ -12,9 +12,10 @@ from PySide6.QtWidgets import QApplication
 
 from tests.conftest import SEED_AS_OF
 from tests.perf.corpus import write_listing
-from triage_app.core.importer import import_path
-from triage_app.core.search_index import sync_index
-from triage_app.core.store import Library
+from triage_app.core.ingest.importer import import_path
+from triage_app.core.search.index import sync_index
+from triage_app.core.store import open_library
+from triage_app.core.store.library import Library
 
 PAPERS = 30
 
@@ -23,7 +24,7 @@ PAPERS = 30
 def template_library(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("gui-template")
     listing = write_listing(root / "feed-2026-11-24.txt", PAPERS, seed=7)
-    with Library.open(root / "lib") as library:
+    with open_library(root / "lib") as library:
         report = import_path(library, listing, as_of=SEED_AS_OF)
         assert report.refused is None and report.skipped == 0, report.summary()
         assert library.count() == PAPERS
@@ -50,11 +51,11 @@ class WindowFactory:
 
     def open(self, *, actions=None, focus: bool = True):
         """A shown window on the folder; `focus`: wait until the list has the focus."""
-        from triage_app.core.actions import ACTIONS
+        from triage_app.core.triage.actions import ACTIONS
         from triage_app.gui.main_window import MainWindow
         from triage_app.gui.settings import open_qsettings
 
-        library = Library.open(self.folder)
+        library = open_library(self.folder)
         window = MainWindow(library, open_qsettings(self.settings),
                             actions=actions or ACTIONS, open_url=self.urls.append)
         self.opened.append((window, library))

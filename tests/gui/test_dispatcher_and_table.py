@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from tests.gui.keys import key_event
-from triage_app.core.actions import ACTIONS, FOCUS_CONTEXTS, apply_keymap, keymap_table
+from triage_app.core.triage.actions import ACTIONS, FOCUS_CONTEXTS, apply_keymap, keymap_table
 from triage_app.gui import icons
 from triage_app.gui.key_dispatcher import KeyDispatcher, key_string
 

@@ -16,8 +16,8 @@ from PySide6.QtWidgets import QApplication
 from tests.gui.conftest import WindowFactory, settle
 from tests.gui.keys import press
 from tests.test_support import seed_template
-from triage_app.core.decisions import DecisionPatch, mark
-from triage_app.core.search_index import sync_index
+from triage_app.core.search.index import sync_index
+from triage_app.core.triage.decisions import DecisionPatch, mark
 from triage_app.gui.paper_table_model import COL
 
 pytestmark = pytest.mark.gui

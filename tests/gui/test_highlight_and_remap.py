@@ -7,8 +7,8 @@ from PySide6.QtGui import QColor
 
 from tests.gui.conftest import settle
 from tests.gui.keys import press
-from triage_app.core.actions import apply_keymap
-from triage_app.core.keyword_match import compile_terms, load_lists, parse_word_list, spans
+from triage_app.core.triage.actions import apply_keymap
+from triage_app.core.triage.keywords import compile_terms, load_lists, parse_word_list, spans
 from triage_app.gui.highlight import BACKGROUNDS
 
 pytestmark = pytest.mark.gui
@@ -65,7 +65,7 @@ def test_parse_word_list() -> None:
 def test_markup_is_shown_not_interpreted(qtbot, window, tmp_path) -> None:
     import json
 
-    from triage_app.core.importer import import_path
+    from triage_app.core.ingest.importer import import_path
 
     path = tmp_path / "markup.json"
     path.write_text(json.dumps([{"title": "<b>Bold</b> & <i>claims</i>",

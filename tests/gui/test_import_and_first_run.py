@@ -11,7 +11,7 @@ from PySide6.QtGui import QDropEvent, QGuiApplication
 from tests.gui.conftest import WindowFactory, settle
 from tests.gui.keys import press
 from tests.perf.corpus import write_listing
-from triage_app.gui.import_process import BATCH_ENV
+from triage_app.workers import BATCH_ENV
 
 pytestmark = pytest.mark.gui
 
@@ -164,7 +164,7 @@ def test_first_run_offers_the_demo(qtbot, tmp_path) -> None:
         qtbot.mouseClick(window.empty_page.demo, Qt.MouseButton.LeftButton)
         settle(qtbot, window)
         assert window.center.currentIndex() == 0
-        from triage_app.core.demo import demo_listing_names
+        from triage_app.core.ingest.demo import demo_listing_names
 
         assert window.library.count() > 0
         assert window.model.rowCount() == window.library.count("new")

@@ -70,11 +70,11 @@ def test_the_warm_up_is_held_from_an_import_to_the_end_of_its_indexing(qtbot, wi
 
 SYNC_WITHOUT_THE_ENGINE = """
 import sys
-from triage_app.core.decisions import DecisionPatch, mark
-from triage_app.core.store import Library
+from triage_app.core.triage.decisions import DecisionPatch, mark
+from triage_app.core.store import open_library
 from triage_app.gui.search_worker import IN_PROCESS_MAX, SearchAdapter
 
-library = Library.open(sys.argv[1])
+library = open_library(sys.argv[1])
 adapter = SearchAdapter(library)
 assert adapter.sync() == 0  # the index is current and nothing is pending
 ids = library.all_ids()

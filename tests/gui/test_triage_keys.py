@@ -154,7 +154,7 @@ def test_open_in_browser(qtbot, window, windows) -> None:
     paper = stored(window, current_id(window))
     press(qtbot, "o")
     press(qtbot, "O")
-    from triage_app.core.paper_links import arxiv_url, scholar_url
+    from triage_app.core.triage.links import arxiv_url, scholar_url
 
     assert windows.urls == [arxiv_url(paper), scholar_url(paper)]
 
@@ -179,7 +179,7 @@ def test_search_focus_escape_and_results(qtbot, window) -> None:
     qtbot.keyClicks(window.search_bar.edit, word)
     window.search_bar.commit()
     settle(qtbot, window)
-    from triage_app.core.search import search_ids
+    from triage_app.core.search.service import search_ids
 
     expected = [i for i in search_ids(window.library, word)
                 if window.library.get_paper(i).status == "new"]
@@ -249,7 +249,7 @@ def test_decisions_and_view_survive_restart(qtbot, windows) -> None:
 
 
 def test_for_you_is_the_inbox_in_recommended_order(qtbot, window) -> None:
-    from triage_app.core.views import default_rank
+    from triage_app.core.triage.views import default_rank
 
     press(qtbot, "Ctrl+2")
     settle(qtbot, window)

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from triage_app.cli.main import main
-from triage_app.core.demo import DEMO_LIBRARY_NAME, demo_target, holds_own_papers
-from triage_app.core.store import Library
+from triage_app.core.ingest.demo import DEMO_LIBRARY_NAME, demo_target, holds_own_papers
+from triage_app.core.store import open_library
 
 DEMO_PAPERS = 64
 # One paper of the user's own, in the scored-feed format of the bundled samples.
@@ -25,7 +25,7 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> list[str]:
 
 
 def count(folder: Path) -> int:
-    with Library.open(folder) as library:
+    with open_library(folder) as library:
         return library.count()
 
 
@@ -68,12 +68,12 @@ def test_demo_goes_aside_once_own_papers_join_the_demo(
 ) -> None:
     default = tmp_path / "default-library"
     run(capsys, "demo", "--no-gui")
-    with Library.open(default) as library:
+    with open_library(default) as library:
         assert not holds_own_papers(library)
     own = tmp_path / "mine.txt"
     own.write_text(OWN_LISTING, encoding="utf-8")
     run(capsys, "import", str(own), "--as-of", "2026-11-24")
-    with Library.open(default) as library:
+    with open_library(default) as library:
         assert holds_own_papers(library)
     assert demo_target(default) == tmp_path / DEMO_LIBRARY_NAME
 

@@ -19,6 +19,8 @@ import time
 from datetime import date
 from pathlib import Path
 
+from triage_app.core.store import open_library
+
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
@@ -32,8 +34,8 @@ def _peak_rss_mb() -> float:
 
 
 def bench_parse(listing: Path, entries: int) -> dict[str, float]:
-    from triage_app.core.importer import _text_lines
-    from triage_app.core.listing_parser import parse_listing
+    from triage_app.core.ingest.importer import _text_lines
+    from triage_app.core.ingest.listing_parser import parse_listing
 
     start = time.perf_counter()
     with listing.open("rb") as fh:
@@ -44,10 +46,9 @@ def bench_parse(listing: Path, entries: int) -> dict[str, float]:
 
 
 def bench_import(listing: Path, entries: int, workdir: Path) -> dict[str, float]:
-    from triage_app.core.importer import import_path
-    from triage_app.core.store import Library
+    from triage_app.core.ingest.importer import import_path
 
-    lib = Library.open(workdir / "import-lib")
+    lib = open_library(workdir / "import-lib")
     start = time.perf_counter()
     report = import_path(lib, listing, as_of=AS_OF)
     elapsed = time.perf_counter() - start
@@ -67,9 +68,9 @@ def import_memory(entries: int, workdir: Path) -> float:
     write_listing(listing, entries, seed=entries)
     code = (
         "import resource,sys; from datetime import date;"
-        "from triage_app.core.importer import import_path;"
-        "from triage_app.core.store import Library;"
-        "lib=Library.open(sys.argv[1]); import_path(lib, sys.argv[2], as_of=date(2026,11,24));"
+        "from triage_app.core.ingest.importer import import_path;"
+        "from triage_app.core.store import open_library;"
+        "lib=open_library(sys.argv[1]); import_path(lib, sys.argv[2], as_of=date(2026,11,24));"
         "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024)"
     )
     out = subprocess.run(
@@ -81,21 +82,20 @@ def import_memory(entries: int, workdir: Path) -> float:
 
 def bench_open(papers: int, workdir: Path) -> dict[str, float]:
     """Build a library of `papers` once, then time Library.open + first counts."""
-    from triage_app.core.importer import import_path
-    from triage_app.core.store import Library
+    from triage_app.core.ingest.importer import import_path
 
     folder = workdir / f"lib-{papers}"
     listing = workdir / f"big-{papers}.txt"
     write_listing(listing, papers, seed=7)
-    lib = Library.open(folder)
+    lib = open_library(folder)
     import_path(lib, listing, as_of=AS_OF)
     lib.close()
     # Opening = Library.open + the counts and the Inbox's ids a window shows first; the
     # interpreter and import start-up (SQLAlchemy alone is ~0.4 s) are reported apart.
     code = (
         "import time,sys; t0=time.perf_counter();"
-        "from triage_app.core.store import Library; t=time.perf_counter();"
-        "lib=Library.open(sys.argv[1]); lib.status_counts(); lib.list_ids(status='new');"
+        "from triage_app.core.store.opening import open_library; t=time.perf_counter();"
+        "lib=open_library(sys.argv[1]); lib.status_counts(); lib.list_ids(status='new');"
         "print(time.perf_counter()-t, t-t0)"
     )
     opens, imports = [], []

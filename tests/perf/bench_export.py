@@ -19,6 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from triage_app.core.store import open_library
+
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
@@ -31,11 +33,10 @@ def _peak_rss_mb() -> float:
 
 def prepare(folder: Path, papers: int) -> None:
     from tests.perf.corpus import build_library
-    from triage_app.core.decisions import DecisionPatch, mark
-    from triage_app.core.store import Library
+    from triage_app.core.triage.decisions import DecisionPatch, mark
 
     if (folder / "library.sqlite").exists():
-        with Library.open(folder) as library:
+        with open_library(folder) as library:
             if library.count() >= papers:
                 return
     start = time.perf_counter()
@@ -53,10 +54,9 @@ def prepare(folder: Path, papers: int) -> None:
 
 def run_one(folder: Path, fmt: str, out: Path) -> dict[str, float]:
     """One export in this process: time, papers/s, peak RSS growth over the opened library."""
-    from triage_app.core.export_service import export_papers
-    from triage_app.core.store import Library
+    from triage_app.core.export.service import export_papers
 
-    with Library.open(folder) as library:
+    with open_library(folder) as library:
         base = _peak_rss_mb()
         start, cpu = time.perf_counter(), time.process_time()
         if fmt == "iter":

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import time
 
+from triage_app.core.store import open_library
+
 T0 = time.perf_counter()  # before Qt is imported: start-up counts from here
 
 import argparse  # noqa: E402
@@ -36,7 +38,7 @@ def build(cache: Path, papers: int) -> None:
     if (cache / "library.sqlite").exists():
         return
     from tests.perf.corpus import build_library
-    from triage_app.core.search_index import sync_index
+    from triage_app.core.search.index import sync_index
 
     start = time.perf_counter()
     library = build_library(cache, papers)
@@ -67,7 +69,6 @@ def child(folder: Path, settings: Path, import_entries: int, out: Path,
     from PySide6.QtWidgets import QApplication
 
     app = QApplication(sys.argv[:1])
-    from triage_app.core.store import Library
     from triage_app.gui.latency import freeze_heap, prefer_ui_thread
     from triage_app.gui.main_window import MainWindow
     from triage_app.gui.settings import open_qsettings
@@ -75,7 +76,7 @@ def child(folder: Path, settings: Path, import_entries: int, out: Path,
 
     prefer_ui_thread()  # as run_app does
     apply_theme(app, "light")
-    library = Library.open(folder)
+    library = open_library(folder)
     window = MainWindow(library, open_qsettings(settings))
     window.resize(1360, 860)
     window.show()

@@ -25,6 +25,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from triage_app.core.store import open_library
+
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
@@ -50,7 +52,8 @@ def make_queries(library, rng: random.Random) -> dict[str, list[tuple[str, str]]
     for p in sample:
         words.update(w.lower() for w in re.findall(r"[A-Za-z]{4,}", f"{p.title} {p.abstract}"))
     common = [w for w, _ in words.most_common(400)]
-    rare = [w for w, n in words.items() if n <= 2]
+    # The generated corpus repeats its vocabulary: the least frequent words stand in for rare.
+    rare = [w for w, n in words.items() if n <= 2] or [w for w, _ in words.most_common()[-200:]]
     pick = lambda: rng.choice(common if rng.random() < 0.6 else rare)  # noqa: E731
     kinds: dict[str, list[tuple[str, str]]] = {k: [] for k in (
         "1 word", "2 words", "3 words", "phrase", "author:", "title:", "word year:>=",
@@ -145,10 +148,9 @@ def main() -> int:
 
     import shutil
 
-    from triage_app.core.decisions import DecisionPatch, mark
-    from triage_app.core.search import SearchCancelled, SearchService
-    from triage_app.core.search_index import rebuild_index
-    from triage_app.core.store import Library
+    from triage_app.core.search.index import rebuild_index
+    from triage_app.core.search.service import SearchCancelled, SearchService
+    from triage_app.core.triage.decisions import DecisionPatch, mark
 
     figures: dict = {"papers": args.papers}
     with tempfile.TemporaryDirectory() as tmp:
@@ -156,7 +158,7 @@ def main() -> int:
         if args.library:
             shutil.copytree(args.library, folder / "lib", ignore=shutil.ignore_patterns(
                 "backups", "*.lock"))
-            library = Library.open(folder / "lib")
+            library = open_library(folder / "lib")
             figures["papers"] = len(library.all_ids())
         else:
             t = time.perf_counter()

@@ -18,7 +18,8 @@ from functools import lru_cache
 from itertools import accumulate
 from pathlib import Path
 
-from triage_app.core.listing import ListingEntry
+from triage_app.core.ingest.entries import ListingEntry
+from triage_app.core.store import open_library
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "listings"
 
@@ -181,14 +182,13 @@ def write_listing(path: Path, n: int, seed: int = 0) -> Path:
 
 def build_library(folder: Path, n: int, seed: int = 0):
     """A library of `n` generated papers, imported through the real import path."""
-    from triage_app.core.importer import import_path
-    from triage_app.core.store import Library
+    from triage_app.core.ingest.importer import import_path
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     listing = folder.parent / f"{folder.name}-listing.txt"
     write_listing(listing, n, seed)
-    library = Library.open(folder)
+    library = open_library(folder)
     import_path(library, listing, as_of=date(2026, 11, 24))
     listing.unlink()
     return library

@@ -24,9 +24,9 @@ from tests.reliability.torture_kit import (
     integrity_problems,
     read_states,
 )
-from triage_app.core.decisions import DecisionPatch, mark
-from triage_app.core.importer import import_path
-from triage_app.core.store import Library
+from triage_app.core.ingest.importer import import_path
+from triage_app.core.store import open_library
+from triage_app.core.triage.decisions import DecisionPatch, mark
 
 pytestmark = pytest.mark.gui
 
@@ -34,7 +34,7 @@ pytestmark = pytest.mark.gui
 @pytest.fixture
 def library_dir(tmp_path: Path) -> Path:
     folder = generated_library(tmp_path, 30, seed=41)
-    with Library.open(folder) as library:
+    with open_library(folder) as library:
         mark(library, [2, 3], DecisionPatch(starred=True, add_tags=("before the kill",)))
         mark(library, [4], DecisionPatch(status="dismissed", note="decided earlier"))
     return folder
@@ -94,7 +94,7 @@ def test_kill_while_the_window_imports(library_dir: Path, tmp_path: Path) -> Non
     again = triage("import", str(listing), "--as-of", AS_OF.isoformat(), library=library_dir)
     assert again.returncode == 0, again.stderr
     clean = tmp_path / "clean"
-    with Library.open(clean) as library:
+    with open_library(clean) as library:
         import_path(library, tmp_path / "first.txt", as_of=AS_OF)
         import_path(library, listing, as_of=AS_OF)
     assert canonical_papers(db) == canonical_papers(clean / "library.sqlite")

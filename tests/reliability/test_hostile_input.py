@@ -19,8 +19,9 @@ from hypothesis import strategies as st
 
 from tests.cli.run import REPO, triage
 from tests.perf.corpus import generate_entries, render_scored
-from triage_app.core.importer import MAX_PROBLEMS, import_source, open_bytes
-from triage_app.core.store import Library
+from triage_app.core.ingest.importer import MAX_PROBLEMS, import_source, open_bytes
+from triage_app.core.store import open_library
+from triage_app.core.store.library import Library
 
 LONG = os.environ.get("TRIAGE_LONG") == "1"
 CASES = 10_000 if LONG else 300
@@ -74,7 +75,7 @@ def _footprint(library: Library) -> tuple[int, ...]:
 
 @pytest.fixture(scope="module")
 def shared_library(tmp_path_factory: pytest.TempPathFactory):
-    library = Library.open(tmp_path_factory.mktemp("hostile") / "lib")
+    library = open_library(tmp_path_factory.mktemp("hostile") / "lib")
     yield library
     library.close()
 
@@ -120,7 +121,7 @@ def test_hostile_files_through_the_cli(tmp_path: Path, name: str) -> None:
     assert "Traceback" not in result.stderr, result.stderr
     if result.returncode == 2:
         assert "refused" in result.stderr
-        with Library.open(tmp_path / "lib") as library:
+        with open_library(tmp_path / "lib") as library:
             assert _footprint(library) == (0, 0, 0, 0, 0)
 
 
@@ -130,8 +131,8 @@ MEASURE = """
 import re, resource, sys, time
 from datetime import date
 from pathlib import Path
-from triage_app.core.importer import import_path
-from triage_app.core.store import Library
+from triage_app.core.ingest.importer import import_path
+from triage_app.core.store import open_library
 
 def peak_mb():
     status = Path("/proc/self/status")
@@ -139,7 +140,7 @@ def peak_mb():
         return int(re.search(r"VmHWM:\\s+(\\d+) kB", status.read_text()).group(1)) // 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
 
-with Library.open(sys.argv[1]) as library:
+with open_library(sys.argv[1]) as library:
     t0 = time.monotonic()
     report = import_path(library, sys.argv[2], as_of=date(2026, 11, 24))
     took = time.monotonic() - t0

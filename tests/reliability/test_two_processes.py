@@ -13,7 +13,8 @@ import pytest
 
 from tests.cli.run import REPO, triage
 from tests.perf.corpus import write_listing
-from triage_app.core.store import BUSY_TIMEOUT_MS, Library
+from triage_app.core.store import open_library
+from triage_app.core.store.library import BUSY_TIMEOUT_MS
 
 AS_OF = ["--as-of", "2026-11-24"]
 
@@ -134,8 +135,8 @@ def test_a_writer_that_holds_the_lock_too_long_gives_exit_2(
 
 OPEN_AND_WAIT = """
 import sys, time
-from triage_app.core.store import Library
-library = Library.open(sys.argv[1])
+from triage_app.core.store import open_library
+library = open_library(sys.argv[1])
 print("open", flush=True)
 time.sleep(60)
 """
@@ -163,7 +164,7 @@ def test_restore_refuses_while_another_process_has_the_library_open(
 HOLD_EXCLUSIVE = """
 import sys, time
 from pathlib import Path
-from triage_app.core import library_lock
+from triage_app.core.store import lock as library_lock
 lock = library_lock.acquire(Path(sys.argv[1]), exclusive=True)
 print("restoring", flush=True)
 time.sleep(60)
@@ -183,5 +184,5 @@ def test_a_command_during_a_restore_gets_exit_2(seeded: Path) -> None:
         other.communicate()
     assert refused.returncode == 2 and "being restored" in refused.stderr
     assert waited < BUSY_TIMEOUT_MS / 1000 + 20
-    with Library.open(seeded) as library:
+    with open_library(seeded) as library:
         assert library.get_paper(1).starred is False

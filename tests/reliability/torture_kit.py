@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from triage_app.core.store import open_library
+
 REPO = Path(__file__).resolve().parents[2]
 AS_OF = date(2026, 11, 24)
 TAGS = ("survey", "RL", "to read", "méthodes", "🔥 hot")
@@ -109,12 +111,11 @@ def canonical_papers(db: Path, *, with_sources: bool = True) -> list[tuple]:
 
 
 def reference_papers(workdir: Path, inputs: list[Path]) -> list[tuple]:
-    from triage_app.core.importer import import_path
-    from triage_app.core.store import Library
+    from triage_app.core.ingest.importer import import_path
 
     folder = workdir / "reference"
     shutil.rmtree(folder, ignore_errors=True)
-    with Library.open(folder) as library:
+    with open_library(folder) as library:
         for path in inputs:
             report = import_path(library, path, as_of=AS_OF)
             assert report.refused is None and not report.skipped, report.summary()
@@ -149,11 +150,10 @@ def drive_window(*args: str) -> subprocess.Popen:
 def generated_library(tmp_path: Path, papers: int, seed: int) -> Path:
     """`tmp_path/lib` holding `papers` generated papers, imported through the real path."""
     from tests.perf.corpus import write_listing
-    from triage_app.core.importer import import_path
-    from triage_app.core.store import Library
+    from triage_app.core.ingest.importer import import_path
 
     folder = tmp_path / "lib"
-    with Library.open(folder) as library:
+    with open_library(folder) as library:
         report = import_path(library, write_listing(tmp_path / "first.txt", papers, seed=seed),
                              as_of=AS_OF)
         assert report.new == papers
@@ -184,7 +184,7 @@ class MarkCommand:
 
 
 def random_mark(rng: random.Random, ids: list[int]) -> MarkCommand:
-    from triage_app.core.decisions import DecisionPatch
+    from triage_app.core.triage.decisions import DecisionPatch
 
     chosen = tuple(sorted(rng.sample(ids, k=min(len(ids), rng.choice((1, 1, 2, 3))))))
     args: list[str] = []
@@ -224,7 +224,7 @@ def random_mark(rng: random.Random, ids: list[int]) -> MarkCommand:
 
 
 def apply_patch(state: State, patch: object, pid: int) -> State:
-    from triage_app.core.paper_record import DecisionState
+    from triage_app.core.records.paper_record import DecisionState
 
     before = DecisionState(paper_id=pid, status=state[0], starred=state[1], rating=state[2],
                            note=state[3], tags=state[4], decided_at=None)
@@ -270,14 +270,13 @@ def integrity_problems(db: Path) -> list[str]:
 def index_differences(library_dir: Path, scratch: Path, queries: list[str]) -> list[str]:
     """Heal the index as the next start does, then compare with a rebuild from scratch."""
     try:
-        from triage_app.core.search import search_ids
-        from triage_app.core.search_index import sync_index
+        from triage_app.core.search.index import sync_index
+        from triage_app.core.search.service import search_ids
     except ModuleNotFoundError:
         return []
-    from triage_app.core.store import Library
 
     def answers(folder: Path) -> dict[str, list[int]]:
-        with Library.open(folder) as library:
+        with open_library(folder) as library:
             sync_index(library)
             return {q: sorted(search_ids(library, q)) for q in queries}
 

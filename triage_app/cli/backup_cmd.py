@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from triage_app.cli.common import CommandError, run_command
-from triage_app.core.library_paths import BACKUP_DIR, resolve_library_dir
+from triage_app.core.store import BACKUP_DIR, open_library, resolve_library_dir
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -35,18 +35,18 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _open(args: argparse.Namespace):
-    from triage_app.core.store import Library, LibraryError
+    from triage_app.core.store import LibraryError
 
     folder = resolve_library_dir(getattr(args, "library", None))
     try:
-        return Library.open(folder, create=False)
+        return open_library(folder, create=False)
     except LibraryError as exc:
         raise CommandError(str(exc)) from exc
 
 
 @run_command
 def run_backup(args: argparse.Namespace) -> int:
-    from triage_app.core import backups
+    from triage_app.core import store as backups
 
     if args.list:
         folder = resolve_library_dir(getattr(args, "library", None)).expanduser()
@@ -84,7 +84,7 @@ def run_backup(args: argparse.Namespace) -> int:
 
 @run_command
 def run_restore(args: argparse.Namespace) -> int:
-    from triage_app.core.backups import restore_from
+    from triage_app.core.store import restore_from
 
     folder = resolve_library_dir(getattr(args, "library", None))
     try:

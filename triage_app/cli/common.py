@@ -7,8 +7,8 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from triage_app.core.library_paths import resolve_library_dir
-from triage_app.core.store import Library, LibraryError
+from triage_app.core.store import Library, LibraryError, resolve_library_dir
+from triage_app.core.store import open_library as open_store
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
 
@@ -26,7 +26,7 @@ class CommandError(Exception):
 def open_library(args: argparse.Namespace) -> Iterator[Library]:
     folder = resolve_library_dir(getattr(args, "library", None))
     try:
-        library = Library.open(folder)
+        library = open_store(folder)
     except LibraryError as exc:
         raise CommandError(str(exc)) from exc
     try:
@@ -38,7 +38,7 @@ def open_library(args: argparse.Namespace) -> Iterator[Library]:
 
 def _daily_backup(library: Library) -> None:
     """Today's automatic backup on the first command of the day; a failure only warns."""
-    from triage_app.core.backups import daily_backup_if_due
+    from triage_app.core.store import daily_backup_if_due
 
     try:
         daily_backup_if_due(library)
@@ -63,7 +63,7 @@ def run_command(func):
 def sync_search_index(library: Library) -> None:
     """Bring the search index up to date with the store (rebuilds it when unusable)."""
     try:
-        from triage_app.core.search_index import sync_index
+        from triage_app.core.search import sync_index
     except ModuleNotFoundError:
         return
     try:

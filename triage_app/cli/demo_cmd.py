@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from triage_app.cli.common import open_library, run_command, sync_search_index
-from triage_app.core.library_paths import resolve_library_dir
+from triage_app.core.store import resolve_library_dir
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -22,7 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 @run_command
 def run_demo(args: argparse.Namespace) -> int:
-    from triage_app.core.demo import demo_target, load_demo
+    from triage_app.core.ingest import demo_target, load_demo
 
     if not args.library:
         args.library = str(demo_target(resolve_library_dir(None)))

@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from triage_app.cli.common import CommandError, open_library, run_command
-from triage_app.core.export_formats import FORMATS
+from triage_app.core.export import FORMATS
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -21,7 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 @run_command
 def run_export(args: argparse.Namespace) -> int:
-    from triage_app.core.export_service import export_papers
+    from triage_app.core.export import export_papers
 
     with open_library(args) as library:
         try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from triage_app.cli.common import fail
-from triage_app.core.library_paths import resolve_library_dir
+from triage_app.core.store import resolve_library_dir
 
 
 def run_gui(args: argparse.Namespace) -> int:

@@ -38,7 +38,7 @@ def _iso_date(value: str) -> date:
 @run_command
 def run_import(args: argparse.Namespace) -> int:
     from triage_app.cli.common import sync_search_index
-    from triage_app.core.importer import import_path
+    from triage_app.core.ingest import import_path
 
     reports = []
     with open_library(args) as library:

@@ -15,8 +15,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 @run_command
 def run_keys(args: argparse.Namespace) -> int:
-    from triage_app.core.actions import KeymapError, keys_file, load_actions
-    from triage_app.core.reference_docs import keys_markdown, keys_text
+    from triage_app.core.triage import (
+        KeymapError,
+        keys_file,
+        keys_markdown,
+        keys_text,
+        load_actions,
+    )
 
     try:
         actions = load_actions()

@@ -6,8 +6,8 @@ import argparse
 import shutil
 
 from triage_app.cli.common import open_library, run_command
-from triage_app.core.models import STATUSES
-from triage_app.core.paper_record import PaperRecord
+from triage_app.core.records import PaperRecord
+from triage_app.core.store import STATUSES
 
 
 def register(sub: argparse._SubParsersAction) -> None:

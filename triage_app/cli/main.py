@@ -51,8 +51,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    words = list(sys.argv[1:] if argv is None else argv)
+    if words[:1] == ["--worker"]:  # a child process of the window (see triage_app.workers)
+        from triage_app.workers import main as worker_main
+
+        return worker_main(words[1:])
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(words)
     if args.command is None:
         from triage_app.cli.gui_cmd import run_gui
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
 from triage_app.cli.common import CommandError, open_library, run_command, sync_search_index
-from triage_app.core.decisions import UNSET, DecisionPatch
+from triage_app.core.triage import UNSET, DecisionPatch
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -37,7 +38,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def patch_from_args(args: argparse.Namespace) -> DecisionPatch:
-    rating = UNSET
+    rating: Any = UNSET  # an int, None (clear it) or UNSET (leave it)
     if args.no_rating:
         rating = None
     elif args.rating is not None:
@@ -57,7 +58,7 @@ def patch_from_args(args: argparse.Namespace) -> DecisionPatch:
 
 @run_command
 def run_mark(args: argparse.Namespace) -> int:
-    from triage_app.core.decisions import mark
+    from triage_app.core.triage import mark
 
     patch = patch_from_args(args)
     if patch == DecisionPatch():

@@ -7,7 +7,7 @@ import json
 import sys
 
 from triage_app.cli.common import CommandError, open_library, run_command
-from triage_app.core.query_parser import QUERY_HELP
+from triage_app.core.search import QUERY_HELP
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -92,7 +92,7 @@ def run_similar(args: argparse.Namespace) -> int:
 
 @run_command
 def run_reindex(args: argparse.Namespace) -> int:
-    from triage_app.core.search_index import rebuild_index
+    from triage_app.core.search import rebuild_index
 
     def progress(done: int, total: int) -> None:
         if not args.quiet and sys.stderr.isatty():

@@ -13,7 +13,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenuBar, QWidget
 
-from triage_app.core.actions import MENUS, Action
+from triage_app.core.triage import MENUS, Action
 from triage_app.gui import icons
 
 # Separators in menus come before these actions.

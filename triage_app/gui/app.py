@@ -6,8 +6,8 @@ import os
 import sys
 from pathlib import Path
 
-from triage_app.core.actions import ACTIONS, KeymapError, load_actions
-from triage_app.core.store import Library, LibraryError
+from triage_app.core.store import Library, LibraryError, open_library
+from triage_app.core.triage import ACTIONS, KeymapError, load_actions
 from triage_app.gui.latency import freeze_heap, prefer_ui_thread
 
 THEME_ENV = "TRIAGE_APP_THEME"  # light, dark or system: overrides the saved preference
@@ -31,7 +31,7 @@ def run_app(library_dir: Path) -> int:
     theme = os.environ.get(THEME_ENV) or prefs.get("theme")
     apply_theme(app, theme)  # type: ignore[arg-type]
     try:
-        library = Library.open(library_dir)
+        library = open_library(library_dir)
     except LibraryError as exc:
         QMessageBox.critical(None, "Triage: cannot open the library", str(exc))
         print(f"triage-app: {exc}", file=sys.stderr)
@@ -57,7 +57,7 @@ def _start_daily_backup(library: Library) -> None:
     thread of its own, through SQLite's backup API, so the window is usable at once."""
     import threading
 
-    from triage_app.core.backups import daily_backup_if_due
+    from triage_app.core.store import daily_backup_if_due
 
     def run() -> None:
         try:

@@ -15,17 +15,24 @@ from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QFileDialog
 
-from triage_app.core import keyword_match
-from triage_app.core.decisions import DecisionPatch
-from triage_app.core.importer import ImportReport
-from triage_app.core.pace import local_midnight_utc_iso
-from triage_app.core.paper_links import arxiv_url, scholar_url
+from triage_app.core.ingest import ImportReport
 from triage_app.core.store import utc_now
-from triage_app.core.views import SidebarCounts, ViewResult, ViewSpec, sidebar_counts
+from triage_app.core.triage import (
+    DecisionPatch,
+    SidebarCounts,
+    ViewResult,
+    ViewSpec,
+    arxiv_url,
+    load_lists,
+    local_midnight_utc_iso,
+    save_lists,
+    scholar_url,
+    sidebar_counts,
+)
 from triage_app.gui.highlight import Patterns
-from triage_app.gui.import_process import run_import_child
 from triage_app.gui.paper_table_model import COLUMNS, state_of, with_state
 from triage_app.gui.workers import Job
+from triage_app.workers import run_import_child
 
 if TYPE_CHECKING:
     from triage_app.gui.main_window import MainWindow
@@ -46,7 +53,7 @@ class WindowCommands:
         self.w = window
         self.library = window.library
         self.counts: SidebarCounts | None = None
-        self.highlight_for, self.highlight_against = keyword_match.load_lists(self.library)
+        self.highlight_for, self.highlight_against = load_lists(self.library)
         self.choose_files: FilesChooser = self._ask_files
         self.choose_export: Callable[[], tuple[str, str]] = self._ask_export
         self._work: Job | None = None  # the import/export the progress bar follows
@@ -347,7 +354,7 @@ class WindowCommands:
         if dialog.exec():
             self.highlight_for, self.highlight_against = dialog.lists()
             library, for_, against = self.library, self.highlight_for, self.highlight_against
-            self.w.writer.submit(lambda _j: keyword_match.save_lists(library, for_, against),
+            self.w.writer.submit(lambda _j: save_lists(library, for_, against),
                                  label="Saving the highlight words")
             self.refresh_patterns()
         self.focus_list()
@@ -453,7 +460,7 @@ class WindowCommands:
 
     def load_demo(self) -> None:
         try:
-            from triage_app.core.demo import load_demo
+            from triage_app.core.ingest import load_demo
         except ImportError:
             self.w.statusBar().showMessage("No demo listings in this build.", 6000)
             return
@@ -476,7 +483,7 @@ class WindowCommands:
 
     # ----------------------------------------------------------------- export
     def _ask_export(self) -> tuple[str, str]:
-        from triage_app.core.export_formats import FORMATS
+        from triage_app.core.export import FORMATS
 
         filters = [f"{f.name.upper()}: {f.description} (*{f.suffix})" for f in FORMATS.values()]
         path, chosen = QFileDialog.getSaveFileName(self.w, "Export this view", str(Path.home()),
@@ -489,7 +496,7 @@ class WindowCommands:
         path, fmt = self.choose_export()
         if not path:
             return
-        from triage_app.core.export_service import export_papers
+        from triage_app.core.export import export_papers
 
         library, ids = self.library, list(self.w.model.ids)
 

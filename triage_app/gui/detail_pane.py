@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from triage_app.core.paper_record import PaperRecord
+from triage_app.core.records import PaperRecord
 from triage_app.gui.action_set import ActionSet
 from triage_app.gui.highlight import Highlighter, Patterns, SpanFn
 from triage_app.gui.paper_table_model import placeholder_title

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from PySide6.QtGui import QColor, QFont, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 
-from triage_app.core.keyword_match import compile_terms
+from triage_app.core.triage import compile_terms
 from triage_app.gui.icons import is_dark
 
 # (light palette, dark palette) backgrounds; text keeps the palette's own colour.

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from triage_app.core.keyword_match import parse_word_list
+from triage_app.core.triage import parse_word_list
 
 
 class HighlightDialog(QDialog):

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from triage_app.core.importer import ImportReport
+from triage_app.core.ingest import ImportReport
 from triage_app.gui import icons
 
 MAX_PROBLEMS_SHOWN = 500
@@ -103,7 +103,7 @@ class ImportReportLine(QWidget):
 
 def demo_available() -> bool:
     try:
-        from triage_app.core.demo import demo_listing_names
+        from triage_app.core.ingest import demo_listing_names
     except ImportError:
         return False
     try:

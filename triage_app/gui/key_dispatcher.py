@@ -13,7 +13,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QWidget
 
-from triage_app.core.actions import Action, by_id, keymap_table
+from triage_app.core.triage import Action, by_id, keymap_table
 
 _K = Qt.Key
 NAMED = {

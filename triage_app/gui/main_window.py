@@ -27,9 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from triage_app.core.actions import ACTIONS, Action
 from triage_app.core.store import Library
-from triage_app.core.views import ViewSpec
+from triage_app.core.triage import ACTIONS, Action, ViewSpec
 from triage_app.gui import icons
 from triage_app.gui.action_set import ActionSet
 from triage_app.gui.commands import WindowCommands

@@ -23,9 +23,9 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont, QGuiApplication, QPalette
 
-from triage_app.core.paper_record import DecisionState, PaperRecord
+from triage_app.core.records import DecisionState, PaperRecord
 from triage_app.core.store import Library
-from triage_app.core.views import Ranking
+from triage_app.core.triage import Ranking
 from triage_app.gui import icons
 
 BLOCK = 128

@@ -1,4 +1,4 @@
-"""The GUI's door to `triage_app.core.search`: one long-lived SearchService on the search lane.
+"""The GUI's door to the search package: one long-lived SearchService on the search lane.
 
 Everything here runs on the search lane's thread except `validate` and `spans`, which are
 cheap enough for the UI thread (parsing a query; analysing one title or abstract).
@@ -8,22 +8,24 @@ from __future__ import annotations
 
 import importlib.util
 import subprocess
-import sys
 import threading
 from collections.abc import Callable
 from functools import cache
 from types import ModuleType
 
-from triage_app.core.index_stamp import is_current
+from triage_app.core.search import is_current
 from triage_app.core.store import Library
 from triage_app.gui.latency import freeze_heap
+from triage_app.workers import run_index_child
 
 
 @cache
 def _engine() -> ModuleType | None:
-    """`triage_app.core.search`, imported on first use: Whoosh costs ~0.3 s at start-up."""
+    """The search package with its engine loaded, on first use: Whoosh costs ~0.3 s at start-up."""
     try:
-        from triage_app.core import search
+        import triage_app.core.search as search
+
+        search.SearchService  # noqa: B018 - loads Whoosh, which a build may lack
     except ImportError:  # a build without the search engine: the field says so
         return None
     return search
@@ -47,7 +49,7 @@ IN_PROCESS_MAX = 200
 
 
 def query_error_types() -> tuple[type[BaseException], ...]:
-    from triage_app.core.query_parser import QueryError
+    from triage_app.core.search import QueryError
 
     return (QueryError,)
 
@@ -66,13 +68,13 @@ class SearchAdapter:
         # The index lane (sync) and the search lane (queries) both reach the service; the
         # first build of the index must happen once, not twice side by side.
         self._lock = threading.Lock()
-        self._child: subprocess.Popen[str] | None = None
+        self._child: subprocess.Popen[bytes] | None = None
         self._cancelled = False
         self._prewarm: threading.Thread | None = None
 
     @property
     def available(self) -> bool:
-        return importlib.util.find_spec("triage_app.core.search") is not None
+        return importlib.util.find_spec("triage_app.core.search.service") is not None
 
     def _ensure(self) -> object:
         engine = _engine()
@@ -147,27 +149,11 @@ class SearchAdapter:
             return int(conn.exec_driver_sql("SELECT count(*) FROM index_outbox").scalar() or 0)
 
     def _sync_in_child(self, progress: Callable[[int, int], None] | None) -> int:
-        indexed = 0
-        with subprocess.Popen(
-            [sys.executable, "-m", "triage_app.gui.index_process", str(self.library.folder)],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        ) as child:
+        def started(child: subprocess.Popen[bytes] | None) -> None:
             self._child = child
-            try:
-                assert child.stdout is not None and child.stderr is not None
-                for line in child.stdout:  # blocking reads release the GIL
-                    kind, *numbers = line.split()
-                    if kind == "progress" and progress is not None and len(numbers) == 2:
-                        progress(int(numbers[0]), int(numbers[1]))
-                    elif kind == "done" and numbers:
-                        indexed = int(numbers[0])
-                error = child.stderr.read()
-                code = child.wait()
-            finally:
-                self._child = None
-        if code != 0 and not self._cancelled:
-            raise RuntimeError(f"indexing failed: {error.strip().splitlines()[-1:] or code}")
-        return indexed
+
+        return run_index_child(self.library.folder, progress=progress,
+                               cancelled=lambda: self._cancelled, started=started)
 
     def in_child(self) -> bool:
         return self._child is not None
@@ -188,7 +174,7 @@ class SearchAdapter:
     # ------------------------------------------------------- UI-thread helpers
     def validate(self, query: str) -> None:
         if query.strip():
-            from triage_app.core.query_parser import parse_query
+            from triage_app.core.search import parse_query
 
             parse_query(query)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
 
-from triage_app.core.views import SidebarCounts, ViewSpec
+from triage_app.core.triage import SidebarCounts, ViewSpec
 from triage_app.gui import icons
 
 FIXED = (("inbox", "inbox"), ("for_you", "for_you"), ("starred", "star"), ("kept", "keep"),

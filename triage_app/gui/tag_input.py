@@ -12,7 +12,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QStringListModel,
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QCompleter, QLineEdit, QWidget
 
-from triage_app.core.decisions import clean_tag
+from triage_app.core.triage import clean_tag
 
 
 def parse_tags(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:

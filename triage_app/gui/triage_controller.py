@@ -14,11 +14,10 @@ from collections.abc import Iterable, Sequence
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
-from triage_app.core import decisions
-from triage_app.core.decisions import DecisionPatch
-from triage_app.core.pace import PaceTracker
-from triage_app.core.paper_record import Change, DecisionState
+from triage_app.core.records import Change, DecisionState
 from triage_app.core.store import Library, utc_now
+from triage_app.core.triage import DecisionPatch, PaceTracker, mark, redo
+from triage_app.core.triage import undo as undo_change
 from triage_app.gui.paper_table_model import PaperTableModel, state_of
 from triage_app.gui.undo_commands import ChangeCommand
 from triage_app.gui.workers import Job, Lane
@@ -75,7 +74,7 @@ class TriageController(QObject):
         library = self.library
 
         def run(_job: Job) -> Change:
-            return decisions.mark(library, ids, patch, label=label)
+            return mark(library, ids, patch, label=label)
 
         job = self.writer.submit(
             run, label=label,
@@ -100,7 +99,7 @@ class TriageController(QObject):
             if not changes:
                 return (), ()
             for change in reversed(changes) if undo else changes:
-                (decisions.undo if undo else decisions.redo)(library, change)
+                (undo_change if undo else redo)(library, change)
             first, last = changes[0], changes[-1]
             return (last.after, first.before) if undo else (first.before, last.after)
 

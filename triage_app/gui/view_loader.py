@@ -8,7 +8,7 @@ from dataclasses import replace
 from PySide6.QtCore import QObject, Signal
 
 from triage_app.core.store import Library
-from triage_app.core.views import Ranking, ViewResult, ViewSpec, load_newer, load_view
+from triage_app.core.triage import Ranking, ViewResult, ViewSpec, load_newer, load_view
 from triage_app.gui.paper_table_model import PaperTableModel, row_map
 from triage_app.gui.search_worker import SearchAdapter, cancelled_types, query_error_types
 from triage_app.gui.workers import Job, Lane

@@ -1,0 +1,168 @@
+"""The BibTeX export: one @misc entry a paper, with the decisions in JabRef's fields.
+
+Fields, in order (each only when it has a value): author (else key), title (else
+howpublished), year, month, primaryClass, abstract, keywords, comment, ranking, relevance,
+triage. Conventions:
+- `author`: `Family, Given` joined with ` and `, `and others` when the listing said et al.;
+  a family name of several words is braced (`{van der Berg}, Jan`), an organisation is
+  braced whole (`{OpenAI Team}`).
+- `title`: every word holding a capital is braced so styles keep `LLMs` and `GPT`.
+- `keywords`: the tags, `, `-separated (JabRef, Zotero, biblatex); a tag holding a comma is
+  braced.
+- `comment`: the researcher's note (JabRef's field; `note` would be printed by styles).
+- `ranking = {rank1}`..`{rank5}` (the rating) and `relevance = {relevant}` (the star) are
+  JabRef's special fields as JabRef writes them; `triage = {kept}` or `{dismissed}` holds
+  keep/dismiss (JabRef has no such field); none of them is written for an undecided value.
+- `key`: for an entry without authors, its title (else the abstract's first words), which
+  BibTeX sorts and labels by.
+- `howpublished = {abstract only: ...}` for a paper the listings gave without a title.
+- `primaryClass`: the full arXiv category (`CL` is written `cs.CL`).
+- Text goes through latex_escape: specials escaped, accented letters as accent macros, so
+  both BibTeX and biber read the file and pdflatex prints it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import IO
+
+from triage_app.core.export.author_names import PersonName, split_name
+from triage_app.core.export.bibtex_keys import assign_keys, base_key, library_keys
+from triage_app.core.export.latex_escape import escape_latex, protect_title
+from triage_app.core.records import PaperRecord
+from triage_app.core.store import Library
+
+MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+STATUS_FIELD = "triage"
+UNTITLED = "abstract only: the listing gave no title"
+# Bare category codes as listings show them, and their arXiv archive. Codes not listed
+# (and categories that already name their archive) are written as they are.
+_CS_CODES = (
+    "AI AR CC CE CG CL CR CV CY DB DC DL DM DS ET FL GL GR GT HC IR IT LG LO MA MM MS NA "
+    "NE NI OH OS PF PL RO SC SD SE SI SY"
+)
+ARCHIVES = {
+    **{code: "cs" for code in _CS_CODES.split()},
+    "ML": "stat", "AP": "stat", "CO": "stat", "ME": "stat", "TH": "stat",
+    "NC": "q-bio", "QM": "q-bio", "BM": "q-bio", "GN": "q-bio", "PE": "q-bio",
+    "SP": "eess", "IV": "eess", "AS": "eess", "OC": "math", "ST": "math", "PR": "math",
+}
+
+
+def arxiv_category(category: str) -> str:
+    if "." in category:
+        return category
+    archive = ARCHIVES.get(category.upper())
+    return f"{archive}.{category.upper()}" if archive else category
+
+
+def _name_part(text: str) -> str:
+    # A comma inside a name part must not read as BibTeX's `Family, Given` separator.
+    return escape_latex(" ".join(text.split())).replace(",", "{,}")
+
+
+def bibtex_name(name: PersonName) -> str:
+    if name.corporate:
+        return "{" + _name_part(name.family) + "}"
+    family = _name_part(name.family)
+    if " " in family:
+        family = "{" + family + "}"
+    parts = [family]
+    if name.suffix:
+        parts.append(_name_part(name.suffix))
+    if name.given:
+        parts.append(_name_part(name.given))
+    return ", ".join(parts)
+
+
+def author_field(authors: Iterable[str], et_al: bool) -> str:
+    names = [bibtex_name(split_name(a)) for a in authors if a.strip()]
+    if et_al and names:
+        names.append("others")
+    return " and ".join(names)
+
+
+def keywords_field(tags: Iterable[str]) -> str:
+    escaped = (escape_latex(t) for t in tags)
+    return ", ".join("{" + t + "}" if "," in t else t for t in escaped)
+
+
+def sort_key(paper: PaperRecord) -> str:
+    """What an authorless entry sorts by: its title, else the abstract's first words."""
+    words = (paper.title or paper.abstract).split()
+    return " ".join(words[:8]) or "Anonymous"
+
+
+def entry_fields(paper: PaperRecord) -> list[tuple[str, str]]:
+    """(field, raw value) pairs; a value is written braced unless it is a month macro."""
+    fields: list[tuple[str, str]] = []
+    authors = author_field(paper.authors, paper.et_al)
+    if authors:
+        fields.append(("author", authors))
+    else:  # BibTeX's field for sorting and labelling an entry without authors
+        fields.append(("key", escape_latex(sort_key(paper))))
+    if paper.title:
+        fields.append(("title", protect_title(paper.title)))
+    else:  # styles warn that a titleless, authorless, undated entry is empty
+        fields.append(("howpublished", UNTITLED))
+    if paper.published:
+        fields.append(("year", str(paper.published.year)))
+        fields.append(("month", MONTHS[paper.published.month - 1]))
+    if paper.category:
+        fields.append(("primaryClass", escape_latex(arxiv_category(paper.category))))
+    if paper.abstract:
+        fields.append(("abstract", escape_latex(paper.abstract)))
+    if paper.tags:
+        fields.append(("keywords", keywords_field(paper.tags)))
+    if paper.note:
+        fields.append(("comment", escape_latex(paper.note)))
+    if paper.rating:
+        fields.append(("ranking", f"rank{paper.rating}"))
+    if paper.starred:
+        fields.append(("relevance", "relevant"))
+    if paper.status != "new":
+        fields.append((STATUS_FIELD, paper.status))
+    return fields
+
+
+def format_entry(key: str, paper: PaperRecord) -> str:
+    lines = [f"@misc{{{key},"]
+    for name, value in entry_fields(paper):
+        shown = value if name == "month" else "{" + value + "}"
+        lines.append(f"  {name} = {shown},")
+    lines.append("}\n")
+    return "\n".join(lines)
+
+
+def _base(paper: PaperRecord) -> str:
+    year = paper.published.year if paper.published else None
+    return base_key(paper.authors, year, paper.title, paper.abstract)
+
+
+def write_bibtex(papers: Iterable[PaperRecord], out: IO[str], *,
+                 keys: dict[int, str] | None = None) -> int:
+    """Write one entry a paper; `keys` (from library_keys) keeps keys stable across exports.
+
+    Without `keys` the exported papers alone decide the collision suffixes.
+    """
+    if keys is None:
+        papers = list(papers)
+        keys = assign_keys((p.id, _base(p)) for p in papers)
+    count = 0
+    for paper in papers:
+        out.write("\n" if count else "")
+        # A paper imported after the keys were computed gets a key that cannot collide.
+        key = keys.get(paper.id) or f"{_base(paper)}id{paper.id}"
+        out.write(format_entry(key, paper))
+        count += 1
+    return count
+
+
+def bibtex_writer_for(library: Library) -> Callable[[Iterable[PaperRecord], IO[str]], int]:
+    """The BibTeX writer with citation keys computed over the whole library."""
+    keys = library_keys(library)
+
+    def write(papers: Iterable[PaperRecord], out: IO[str]) -> int:
+        return write_bibtex(papers, out, keys=keys)
+
+    return write

@@ -1,0 +1,122 @@
+"""Export a scope of the library (all, a query, or given ids) in a named format."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import IO
+
+from triage_app.core.export.atomic_file import atomic_text_writer
+from triage_app.core.export.formats import FORMATS
+from triage_app.core.records import PaperRecord
+from triage_app.core.store import Library
+
+ProgressFn = Callable[[int, int], None]  # (papers written, papers in scope)
+CancelFn = Callable[[], bool]
+PROGRESS_EVERY = 1000
+
+
+class ExportCancelled(Exception):
+    """Raised when `cancel()` said stop; a file destination is left as it was."""
+
+
+class ExportDestinationError(OSError):
+    """The destination cannot be written; the message names it and says why."""
+
+
+def export_papers(
+    library: Library,
+    fmt: str,
+    destination: str | Path | None,
+    *,
+    query: str | None = None,
+    ids: Sequence[int] | None = None,
+    stdout: IO[str] | None = None,
+    excel: bool = False,
+    progress: ProgressFn | None = None,
+    cancel: CancelFn | None = None,
+) -> int:
+    """Write the papers (ranked for a query, listed order for ids, else by id).
+
+    `excel` adds the byte-order mark Excel needs (CSV only). `progress(done, total)` is
+    called every 1,000 papers and at the end; `cancel()` returning true stops the export
+    with ExportCancelled, and a file destination is then left untouched.
+    """
+    spec = FORMATS.get(fmt)
+    if spec is None:
+        raise ValueError(f"unknown format {fmt!r}; one of {', '.join(sorted(FORMATS))}")
+    if excel and fmt != "csv":
+        raise ValueError("the Excel byte-order mark applies to CSV exports only")
+    if query is not None:
+        from triage_app.core.search import search_ids
+
+        ids = search_ids(library, query)
+    total = len(ids) if ids is not None else library.count()
+    tick = _ticker(total, progress, cancel)
+    if spec.stream is not None:
+        stream = spec.stream
+        options = {"excel": True} if excel else {}
+
+        def write(out: IO[str]) -> int:
+            return stream(library, ids, out, tick, **options)
+    else:
+        if spec.load_for_library is not None:
+            writer = spec.load_for_library(library)
+        else:
+            writer = spec.load()
+        papers: Iterable[PaperRecord] = library.iter_papers(ids)
+        if tick is not None:
+            papers = _watched(papers, tick)
+
+        def write(out: IO[str]) -> int:
+            return writer(papers, out)
+    count = _write(destination, spec.newline, stdout, write)
+    if progress is not None:
+        progress(count, total)
+    return count
+
+
+def _write(destination: str | Path | None, newline: str | None, stdout: IO[str] | None,
+           write: Callable[[IO[str]], int]) -> int:
+    if destination is None or str(destination) == "-":
+        if stdout is None:
+            raise ValueError("no destination")
+        return write(stdout)
+    target = Path(destination)
+    try:
+        with atomic_text_writer(target, newline=newline) as fh:
+            return write(fh)
+    except OSError as exc:
+        raise ExportDestinationError(_explain(target, exc)) from exc
+
+
+def _ticker(total: int, progress: ProgressFn | None,
+            cancel: CancelFn | None) -> Callable[[int], None] | None:
+    """`tick(done)` for the row streams: progress, and the cancel check that stops them."""
+    if progress is None and cancel is None:
+        return None
+
+    def tick(done: int) -> None:
+        if cancel is not None and cancel():
+            raise ExportCancelled(f"export cancelled after {done} of {total} papers")
+        if progress is not None and done:
+            progress(done, total)
+
+    return tick
+
+
+def _watched(papers: Iterable[PaperRecord], tick: Callable[[int], None]
+             ) -> Iterator[PaperRecord]:
+    for done, paper in enumerate(papers):
+        if done % PROGRESS_EVERY == 0:
+            tick(done)
+        yield paper
+
+
+def _explain(target: Path, exc: OSError) -> str:
+    reason = exc.strerror or str(exc)
+    if target.is_dir():
+        return f"cannot write {target}: it is a folder; give a file name"
+    if not target.parent.is_dir():
+        return f"cannot write {target}: the folder {target.parent} does not exist"
+    return f"cannot write {target}: {reason}"

@@ -1,0 +1,422 @@
+"""Import listing files (and JSON/CSV backups) into a library, merging duplicates.
+
+Entries stream from the parser in batches; each batch is one short transaction, so a
+20,000-entry import never holds the write lock for long, and a kill loses at most the batch
+in flight. Re-running an interrupted import finishes it: sources already recorded (same
+content hash and line) count as known.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import IO, Any
+
+from triage_app.core.ingest.entries import ListingEntry, ListingError, ParseProblem
+from triage_app.core.ingest.merge import MergeTarget, merge_items
+from triage_app.core.ingest.readback_record import BackupRecord
+from triage_app.core.store import Library, WriteTxn, utc_now
+
+BATCH_SIZE = 2000
+MAX_LINE_BYTES = 1 << 20
+SNIFF_BYTES = 64 * 1024
+MAX_PROBLEMS = 1000  # listed per file; the rest are counted in `skipped`
+MAX_GAP_BYTES = 8 << 20  # text read without a single entry or problem: not a listing
+
+ProgressFn = Callable[[int, int], None]  # (bytes done, bytes total)
+CancelFn = Callable[[], bool]
+
+
+class ImportCancelled(Exception):
+    pass
+
+
+@dataclass
+class ImportReport:
+    """What one file's import did; `problems` are `FILE:LINE: reason` strings."""
+
+    file: str
+    new: int = 0
+    merged: int = 0
+    known: int = 0
+    skipped: int = 0
+    problems: list[str] = field(default_factory=list)
+    refused: str | None = None
+    already_imported: str | None = None  # when the same content was imported before
+    cancelled: bool = False
+    paper_ids: set[int] = field(default_factory=set)
+
+    @property
+    def usable(self) -> bool:
+        return self.refused is None
+
+    def summary(self) -> str:
+        if self.refused:
+            return f"{self.file}: refused: {self.refused}"
+        if self.already_imported and not (self.new or self.merged or self.skipped):
+            return (
+                f"{self.file}: already imported on {self.already_imported[:10]}; "
+                f"nothing changed ({self.known} entries known)"
+            )
+        parts = f"{self.new} new, {self.merged} merged, {self.known} already known, " \
+                f"{self.skipped} skipped"
+        return f"{self.file}: {parts}" + (" (cancelled)" if self.cancelled else "")
+
+
+# ------------------------------------------------------------------- sources
+@dataclass
+class OpenedSource:
+    name: str
+    stream: IO[bytes]
+    size: int
+    content_hash: str
+
+
+def open_source(path: str | Path) -> OpenedSource:
+    """Open a file (or `-` for standard input, spooled so it can be read twice)."""
+    if str(path) == "-":
+        import tempfile
+
+        spool = tempfile.SpooledTemporaryFile(max_size=32 << 20)  # noqa: SIM115 - returned open
+        data = sys.stdin.buffer
+        while chunk := data.read(1 << 20):
+            spool.write(chunk)
+        spool.seek(0)
+        return _hashed("<stdin>", spool)
+    p = Path(path)
+    try:
+        return _hashed(p.name, p.open("rb"))
+    except IsADirectoryError as exc:
+        raise ListingError("is a folder, not a listing file") from exc
+    except FileNotFoundError as exc:
+        raise ListingError("no such file") from exc
+    except PermissionError as exc:
+        raise ListingError("permission denied") from exc
+
+
+def open_bytes(name: str, data: bytes) -> OpenedSource:
+    return _hashed(name, io.BytesIO(data))
+
+
+def _hashed(name: str, stream: IO[bytes]) -> OpenedSource:
+    """The source with its size; the content hash waits until the file passed the sniff,
+    so a refused 1 GB file costs one 64 KiB read, not a read of the whole file."""
+    size = stream.seek(0, io.SEEK_END)
+    stream.seek(0)
+    return OpenedSource(name, stream, size, "")
+
+
+def _content_hash(stream: IO[bytes]) -> str:
+    digest = hashlib.sha256()
+    while chunk := stream.read(1 << 20):
+        digest.update(chunk)
+    stream.seek(0)
+    return digest.hexdigest()[:32]
+
+
+def _sniff(source: OpenedSource) -> str:
+    """`json`, `csv` or `listing`; refuses binary and non-UTF-8 files before any write."""
+    head = source.stream.read(SNIFF_BYTES)
+    source.stream.seek(0)
+    if not head.strip():
+        raise ListingError("empty file")
+    if b"\x00" in head:
+        raise ListingError("binary file (NUL bytes), not a text listing")
+    try:
+        text = head.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 4:  # not just a character cut by the sniff window
+            raise ListingError(f"not UTF-8 text (byte {exc.start})") from exc
+        text = head[: exc.start].decode("utf-8-sig", "ignore")
+    first = text.lstrip()[:1]
+    if first in "[{":
+        return "json"
+    header = text.lstrip().split("\n", 1)[0].strip().lower()
+    if header.startswith("id,title,authors"):
+        return "csv"
+    return "listing"
+
+
+def _check_listing_head(source: OpenedSource) -> None:
+    """The parser's own format check on the first lines, as it will see them."""
+    from triage_app.core.ingest.listing_parser import SNIFF_LINES, detect_format
+
+    head = source.stream.read(SNIFF_BYTES)
+    whole = source.stream.read(1) == b""
+    source.stream.seek(0)
+    lines = head.removeprefix(b"\xef\xbb\xbf").decode("utf-8", "replace").split("\n")
+    if not whole:
+        lines = lines[:-1]  # may be cut by the window
+    filled = [line for line in lines if line.strip()]
+    if whole or len(filled) >= SNIFF_LINES:
+        detect_format(filled[:SNIFF_LINES])
+
+
+def _text_lines(stream: IO[bytes], problems: list[tuple[int, str]],
+                keep_ends: bool = False) -> Iterator[str]:
+    """Decoded lines, memory-bounded: a line longer than 1 MiB is cut and reported.
+
+    `keep_ends` keeps each line's terminator: a quoted CSV cell may hold a CR LF of its own.
+    """
+    number = 0
+    first = True
+    while True:
+        raw = stream.readline(MAX_LINE_BYTES + 1)
+        if not raw:
+            return
+        number += 1
+        if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
+            _note_line_problem(problems, number, "line longer than 1 MiB; cut to 1 MiB")
+            while (rest := stream.readline(MAX_LINE_BYTES)) and not rest.endswith(b"\n"):
+                pass
+        if first:
+            raw = raw.removeprefix(b"\xef\xbb\xbf")
+            first = False
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            line = raw.decode("utf-8", "replace")
+            _note_line_problem(problems, number,
+                               "bytes that are not UTF-8 were replaced with \ufffd")
+        yield line if keep_ends else line.rstrip("\r\n")
+
+
+def _note_line_problem(problems: list[tuple[int, str]], number: int, reason: str) -> None:
+    # Bounded: a hostile 1 GB file must not grow a list of a million problems.
+    if len(problems) < MAX_PROBLEMS:
+        problems.append((number, reason))
+    elif len(problems) == MAX_PROBLEMS:
+        problems.append((number, "more lines have problems; they are not listed"))
+
+
+# -------------------------------------------------------------------- import
+def import_path(
+    library: Library,
+    path: str | Path,
+    *,
+    as_of: date | None = None,
+    progress: ProgressFn | None = None,
+    cancel: CancelFn | None = None,
+    batch_size: int | None = None,
+) -> ImportReport:
+    name = "<stdin>" if str(path) == "-" else str(path)
+    try:
+        source = open_source(path)
+    except ListingError as exc:
+        return ImportReport(file=name, refused=str(exc))
+    source.name = name
+    try:
+        return import_source(library, source, as_of=as_of, progress=progress, cancel=cancel,
+                             batch_size=batch_size)
+    finally:
+        source.stream.close()
+
+
+def import_source(
+    library: Library,
+    source: OpenedSource,
+    *,
+    as_of: date | None = None,
+    progress: ProgressFn | None = None,
+    cancel: CancelFn | None = None,
+    batch_size: int | None = None,
+) -> ImportReport:
+    """Import one opened file; `batch_size` entries a transaction (BATCH_SIZE by default)."""
+    report = ImportReport(file=source.name)
+    try:
+        kind = _sniff(source)
+    except ListingError as exc:
+        report.refused = str(exc)
+        return report
+    if not source.content_hash:
+        if kind == "listing":
+            try:
+                _check_listing_head(source)  # before hashing: a 1 GB non-listing is refused now
+            except ListingError as exc:
+                report.refused = str(exc)
+                return report
+        source.content_hash = _content_hash(source.stream)
+    previous = _finished_batch(library, source.content_hash)
+    if previous is not None:
+        # The same bytes were fully imported before: nothing to parse, nothing to change.
+        report.already_imported = previous
+        report.known = _known_entries(library, source.content_hash)
+        return report
+    line_problems: list[tuple[int, str]] = []
+    gap = _Gap()
+    lines = _bounded(_text_lines(source.stream, line_problems, keep_ends=kind == "csv"),
+                     source.stream, gap)
+    try:
+        if kind == "json":
+            from triage_app.core.ingest.json_readback import read_json_backup
+
+            items: Iterable[Any] = read_json_backup(lines, source.name)
+        elif kind == "csv":
+            from triage_app.core.ingest.csv_readback import read_csv_backup
+
+            items = read_csv_backup(lines, source.name)
+        else:
+            from triage_app.core.ingest.listing_parser import parse_listing
+
+            items = parse_listing(lines, as_of=as_of or date.today())
+        _run_batches(library, source, items, report, line_problems, progress, cancel, gap,
+                     refuse_empty=kind == "listing", batch_size=batch_size or BATCH_SIZE)
+    except ListingError as exc:
+        report.refused = str(exc)
+    except ImportCancelled:
+        report.cancelled = True
+    return report
+
+
+def _known_entries(library: Library, content_hash: str) -> int:
+    with library.read() as conn:
+        return int(conn.exec_driver_sql(
+            "SELECT count(*) FROM source WHERE content_hash = ?", (content_hash,)
+        ).scalar() or 0)
+
+
+def _finished_batch(library: Library, content_hash: str) -> str | None:
+    with library.read() as conn:
+        return conn.exec_driver_sql(
+            "SELECT imported_at FROM import_batch WHERE content_hash = ? AND finished "
+            "ORDER BY id LIMIT 1",
+            (content_hash,),
+        ).scalar()
+
+
+class _Gap:
+    """Where in the stream the last entry or problem ended."""
+
+    mark = 0
+
+
+def _bounded(lines: Iterable[str], stream: IO[bytes], gap: _Gap) -> Iterator[str]:
+    """Stop a file that yields nothing for 8 MiB: a parser buffering it would grow without
+    bound, and no real listing or export has such a stretch."""
+    for line in lines:
+        if stream.tell() - gap.mark > MAX_GAP_BYTES:
+            raise ListingError(
+                f"{MAX_GAP_BYTES >> 20} MiB of text without a paper entry (not a listing)")
+        yield line
+
+
+def _note_problem(report: ImportReport, text: str) -> None:
+    if len(report.problems) < MAX_PROBLEMS:
+        report.problems.append(text)
+    elif len(report.problems) == MAX_PROBLEMS:
+        report.problems.append(f"{report.file}: more entries were skipped; they are not listed")
+
+
+def _run_batches(
+    library: Library,
+    source: OpenedSource,
+    items: Iterable[Any],
+    report: ImportReport,
+    line_problems: list[tuple[int, str]],
+    progress: ProgressFn | None,
+    cancel: CancelFn | None,
+    gap: _Gap,
+    *,
+    refuse_empty: bool,
+    batch_size: int,
+) -> None:
+    """Refusal and writing never mix: a file is refused only while nothing of it is read
+    (so nothing of it is written); damage after the first good entry keeps what came before
+    and reports where reading stopped."""
+    merger = _Merger(library, source, report)
+    pending: list[Any] = []
+    accepted = 0
+    try:
+        for item in items:
+            gap.mark = source.stream.tell()
+            if isinstance(item, ParseProblem):
+                report.skipped += 1
+                _note_problem(report, f"{source.name}:{item.line}: {item.reason}")
+                if not accepted and report.skipped >= MAX_PROBLEMS:
+                    raise ListingError(
+                        f"not a listing: none of the first {MAX_PROBLEMS} entries could be read"
+                    )
+                continue
+            accepted += 1
+            pending.append(item)
+            if len(pending) >= batch_size:
+                merger.flush(pending)
+                pending = []
+                if progress:
+                    progress(source.stream.tell(), source.size)
+                if cancel and cancel():
+                    merger.finish(finished=False)
+                    raise ImportCancelled
+    except ListingError as exc:
+        if not accepted:
+            raise
+        report.skipped += 1
+        _note_problem(report, f"{source.name}: {exc}; the rest of the file was skipped")
+    if not accepted and (report.skipped or refuse_empty):
+        reason = f"{report.skipped} entries could not be read" if report.skipped else \
+            "no paper entry found"
+        raise ListingError(f"not a listing: {reason}")
+    merger.flush(pending)
+    for number, reason in line_problems:
+        report.problems.append(f"{source.name}:{number}: {reason}")
+    merger.finish(finished=True)
+    if progress:
+        progress(source.size, source.size)
+
+
+class _Merger:
+    """Turns parsed entries or backup records into inserts and merges, batch by batch."""
+
+    def __init__(self, library: Library, source: OpenedSource, report: ImportReport) -> None:
+        self.library = library
+        self.source = source
+        self.report = report
+        self.now = utc_now()
+        self.batch_id: int | None = None
+        with library.read() as conn:
+            self.known_lines = {
+                line: pid
+                for line, pid in conn.exec_driver_sql(
+                    "SELECT line, paper_id FROM source WHERE content_hash = ?",
+                    (source.content_hash,),
+                )
+            }
+
+    def _ensure_batch(self, txn: WriteTxn) -> int:
+        if self.batch_id is None:
+            self.batch_id = txn.conn.exec_driver_sql(
+                "INSERT INTO import_batch(file_name, content_hash, imported_at, finished, new, "
+                "merged, known, skipped) VALUES (?, ?, ?, 0, 0, 0, 0, 0) RETURNING id",
+                (Path(self.source.name).name, self.source.content_hash, self.now),
+            ).scalar_one()
+        return self.batch_id
+
+    def flush(self, items: list[ListingEntry | BackupRecord]) -> None:
+        if not items:
+            return
+        with self.library.write() as txn:
+            target = MergeTarget(self._ensure_batch(txn), Path(self.source.name).name,
+                                 self.source.content_hash, self.known_lines)
+            counts = merge_items(txn, items, target)
+        # Counted once the batch is committed: a failed write leaves the report as it was.
+        self.report.new += counts.new
+        self.report.merged += counts.merged
+        self.report.known += counts.known
+        self.report.paper_ids |= counts.paper_ids
+
+    def finish(self, *, finished: bool) -> None:
+        r = self.report
+        if self.batch_id is None and not finished:
+            return
+        with self.library.write() as txn:
+            batch_id = self._ensure_batch(txn)
+            txn.conn.exec_driver_sql(
+                "UPDATE import_batch SET finished = ?, new = new + ?, merged = merged + ?, "
+                "known = known + ?, skipped = skipped + ? WHERE id = ?",
+                (int(finished), r.new, r.merged, r.known, r.skipped, batch_id),
+            )

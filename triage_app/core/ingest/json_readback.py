@@ -1,0 +1,69 @@
+"""Reading the JSON export back: a list of paper objects, decoded as a stream."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+
+from triage_app.core.ingest.entries import ListingError, ParseProblem
+from triage_app.core.ingest.readback_record import BackupRecord, record_from_json
+
+
+def read_json_backup(lines: Iterable[str], name: str) -> Iterator[BackupRecord | ParseProblem]:
+    """Decode a top-level JSON list incrementally (memory flat in the file's size)."""
+    decoder = json.JSONDecoder()
+    buf = ""
+    line_no = 0  # lines consumed into buf
+    buf_start_line = 1
+    pos = 0
+    started = False
+    source = iter(lines)
+    exhausted = False
+
+    def more() -> bool:
+        nonlocal buf, line_no, exhausted
+        try:
+            buf += next(source) + "\n"
+            line_no += 1
+            return True
+        except StopIteration:
+            exhausted = True
+            return False
+
+    def skip_ws() -> None:
+        nonlocal pos
+        while True:
+            while pos < len(buf) and buf[pos] in " \t\r\n":
+                pos += 1
+            if pos < len(buf) or not more():
+                return
+
+    skip_ws()
+    if pos >= len(buf) or buf[pos] != "[":
+        raise ListingError("JSON file is not a list of papers (a triage-app JSON export)")
+    pos += 1
+    started = True
+    while started:
+        skip_ws()
+        if pos < len(buf) and buf[pos] == "]":
+            return
+        if pos < len(buf) and buf[pos] == ",":
+            pos += 1
+            continue
+        item_line = buf_start_line + buf.count("\n", 0, pos)
+        while True:
+            try:
+                obj, end = decoder.raw_decode(buf, pos)
+                break
+            except json.JSONDecodeError as exc:
+                if not more():
+                    raise ListingError(f"invalid JSON near line {item_line}: {exc.msg}") from exc
+        pos = end
+        try:
+            yield record_from_json(obj, item_line)
+        except ValueError as exc:
+            yield ParseProblem(item_line, str(exc))
+        # Drop what was consumed so the buffer stays one paper long.
+        buf_start_line += buf.count("\n", 0, pos)
+        buf = buf[pos:]
+        pos = 0

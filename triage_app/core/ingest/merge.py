@@ -1,0 +1,228 @@
+"""De-duplication inside one import transaction: match, fill in, insert, record sources.
+
+Two entries are one paper when their normalised titles or normalised abstracts are equal.
+A merge only fills in what the paper lacks (a title for an abstract-only paper, a year the
+listing showed over an inferred one) and never touches the researcher's decisions, except
+when restoring a backup whose decisions are newer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from triage_app.core.ingest.entries import ListingEntry
+from triage_app.core.ingest.readback_record import BackupRecord
+from triage_app.core.ingest.rows import META_COLUMNS, entry_to_row
+from triage_app.core.records import DecisionState
+from triage_app.core.store import WriteTxn
+from triage_app.core.triage import load_states, write_states
+
+
+@dataclass
+class MergeTarget:
+    """Where one file's items go: its import batch, and the lines of it already stored."""
+
+    batch_id: int
+    file_name: str
+    content_hash: str
+    known_lines: dict[int, int]  # line -> paper id; merging adds the lines it stores
+
+
+@dataclass
+class MergeCounts:
+    new: int = 0
+    merged: int = 0
+    known: int = 0
+    paper_ids: set[int] = field(default_factory=set)
+
+
+def _fill_in(current: dict[str, Any], incoming: dict[str, Any]) -> dict[str, Any]:
+    """Columns of `incoming` that improve `current` without overwriting what it knows."""
+    updates: dict[str, Any] = {}
+    if not current["title"] and incoming["title"]:
+        for col in ("title", "title_key", "authors", "et_al", "affiliations"):
+            updates[col] = incoming[col]
+    elif current["authors"] == "[]" and incoming["authors"] != "[]":
+        updates["authors"] = incoming["authors"]
+        updates["et_al"] = incoming["et_al"]
+    if current["affiliations"] == "[]" and incoming["affiliations"] != "[]":
+        updates["affiliations"] = incoming["affiliations"]
+    if not current["abstract"] and incoming["abstract"]:
+        updates["abstract"] = incoming["abstract"]
+        updates["abstract_key"] = incoming["abstract_key"]
+    elif not current["abstract_key"] and incoming["abstract_key"]:
+        updates["abstract_key"] = incoming["abstract_key"]
+    if not current["category"] and incoming["category"]:
+        updates["category"] = incoming["category"]
+    if incoming["published"] and (
+        not current["published"]
+        or (current["year_inferred"] and not incoming["year_inferred"])
+    ):
+        updates["published"] = incoming["published"]
+        updates["year_inferred"] = incoming["year_inferred"]
+    if current["score"] is None and incoming["score"] is not None:
+        updates["score"] = incoming["score"]
+    if incoming["has_code"] and not current["has_code"]:
+        updates["has_code"] = True
+    return {k: v for k, v in updates.items() if current.get(k) != v}
+
+
+def _load_matches(
+    txn: WriteTxn, tkeys: set[str], akeys: set[str]
+) -> tuple[dict[str, int], dict[str, int], dict[int, dict[str, Any]]]:
+    by_title: dict[str, int] = {}
+    by_abstract: dict[str, int] = {}
+    rows: dict[int, dict[str, Any]] = {}
+    cols = ", ".join(META_COLUMNS)
+    for column, keys in (("title_key", tkeys), ("abstract_key", akeys)):
+        key_list = sorted(keys)
+        for start in range(0, len(key_list), 900):
+            chunk = key_list[start : start + 900]
+            marks = ",".join("?" * len(chunk))
+            result = txn.conn.exec_driver_sql(
+                f"SELECT id, {cols}, decisions_at FROM paper WHERE {column} IN ({marks}) "
+                f"ORDER BY id",
+                tuple(chunk),
+            )
+            for row in result:
+                record = dict(zip(("id", *META_COLUMNS, "decisions_at"), row, strict=True))
+                rows[record["id"]] = record
+    for pid, record in sorted(rows.items()):
+        if record["title_key"]:
+            by_title.setdefault(record["title_key"], pid)
+        if record["abstract_key"]:
+            by_abstract.setdefault(record["abstract_key"], pid)
+    return by_title, by_abstract, rows
+
+
+def merge_items(
+    txn: WriteTxn, items: Sequence[ListingEntry | BackupRecord], target: MergeTarget
+) -> MergeCounts:
+    """Insert the new papers among `items`, fill in the known ones, record their sources."""
+    report = MergeCounts()
+    prepared: list[tuple[ListingEntry | BackupRecord, dict[str, Any], int]] = []
+    for index, item in enumerate(items):
+        if isinstance(item, ListingEntry):
+            if item.line in target.known_lines:
+                report.known += 1
+                continue
+            prepared.append((item, entry_to_row(item), item.line))
+        else:
+            prepared.append((item, item.row, item.line or index + 1))
+    if not prepared:
+        return report
+    by_title, by_abstract, current = _load_matches(
+        txn,
+        {row["title_key"] for _, row, _ in prepared if row["title_key"]},
+        {row["abstract_key"] for _, row, _ in prepared if row["abstract_key"]},
+    )
+    next_id = (txn.conn.exec_driver_sql("SELECT max(id) FROM paper").scalar() or 0) + 1
+    inserts: list[dict[str, Any]] = []
+    updates: dict[int, dict[str, Any]] = {}
+    sources: list[tuple[Any, ...]] = []
+    restored: list[tuple[int, BackupRecord]] = []
+    now = txn.now  # not the import's start: stamps must rise in commit order
+    for item, row, line in prepared:
+        pid = by_title.get(row["title_key"] or "") or by_abstract.get(row["abstract_key"] or "")
+        if pid is not None:
+            changes = _fill_in(current[pid], row)
+            if changes:
+                current[pid].update(changes)
+                updates.setdefault(pid, {}).update(changes)
+            report.merged += 1
+        else:
+            wanted = item.id if isinstance(item, BackupRecord) else None
+            if wanted and wanted not in current and _id_free(txn, wanted, inserts):
+                pid = wanted
+            else:
+                pid = next_id
+            next_id = max(next_id, pid + 1)
+            created = (item.created_at if isinstance(item, BackupRecord) else None) or now
+            new_row = {**row, "id": pid, "created_at": created, "updated_at": now}
+            inserts.append(new_row)
+            current[pid] = {**row, "id": pid, "decisions_at": None, "_new": True}
+            report.new += 1
+        if row["title_key"]:
+            by_title.setdefault(row["title_key"], pid)
+        if row["abstract_key"]:
+            by_abstract.setdefault(row["abstract_key"], pid)
+        report.paper_ids.add(pid)
+        if isinstance(item, ListingEntry):
+            target.known_lines[line] = pid
+            sources.append((pid, target.batch_id, target.file_name, target.content_hash, line,
+                            now))
+        else:
+            restored.append((pid, item))
+            for src in item.sources:
+                sources.append((pid, target.batch_id, src["file"], src["content_hash"],
+                                src["line"], src.get("imported_at") or now))
+    conn = txn.conn
+    if inserts:
+        cols = ("id", *META_COLUMNS, "created_at", "updated_at")
+        conn.exec_driver_sql(
+            f"INSERT INTO paper({', '.join(cols)}, status, starred, note) "
+            f"VALUES ({', '.join('?' * len(cols))}, 'new', 0, '')",
+            [tuple(r[c] for c in cols) for r in inserts],
+        )
+    for pid, changes in updates.items():
+        if current[pid].get("_new"):
+            conn.exec_driver_sql(
+                f"UPDATE paper SET {', '.join(f'{c} = ?' for c in changes)} WHERE id = ?",
+                (*changes.values(), pid),
+            )
+        else:
+            conn.exec_driver_sql(
+                f"UPDATE paper SET {', '.join(f'{c} = ?' for c in changes)}, updated_at = ? "
+                f"WHERE id = ?",
+                (*changes.values(), now, pid),
+            )
+    if sources:
+        conn.exec_driver_sql(
+            "INSERT OR IGNORE INTO source(paper_id, batch_id, file_name, content_hash, line, "
+            "imported_at) VALUES (?, ?, ?, ?, ?, ?)",
+            sources,
+        )
+    if restored:
+        _restore_decisions(txn, restored, current, now)
+    txn.touch(r["id"] for r in inserts)
+    txn.touch(updates)
+    return report
+
+
+def _id_free(txn: WriteTxn, pid: int, pending: list[dict[str, Any]]) -> bool:
+    if any(r["id"] == pid for r in pending):
+        return False
+    return txn.conn.exec_driver_sql("SELECT 1 FROM paper WHERE id = ?", (pid,)).first() is None
+
+
+def _restore_decisions(
+    txn: WriteTxn, restored: list[tuple[int, BackupRecord]], current: dict[int, dict[str, Any]], now: str
+) -> None:
+    """Backup decisions win over the library's when they are newer (or the paper is new)."""
+    ids = list(dict.fromkeys(pid for pid, _ in restored))
+    old = {s.paper_id: s for s in load_states(txn.conn, ids)}
+    wanted: dict[int, DecisionState] = {}
+    stamps: dict[int, str] = {}
+    for pid, item in restored:
+        is_new = current[pid].get("_new", False)
+        if not is_new and (item.decisions_at or "") <= (current[pid].get("decisions_at") or ""):
+            continue
+        wanted[pid] = DecisionState(
+            paper_id=pid, status=item.status, starred=item.starred, rating=item.rating,
+            note=item.note, tags=tuple(sorted(item.tags, key=str.casefold)),
+            decided_at=item.decided_at,
+        )
+        stamps[pid] = item.decisions_at or now
+    if not wanted:
+        return
+    states = list(wanted.values())
+    written = write_states(txn.conn, states, [old[s.paper_id] for s in states], now)
+    if not written:
+        return
+    # Keep the backup's own decision clock so a second restore is a no-op, not a newer write.
+    txn.conn.exec_driver_sql(
+        "UPDATE paper SET decisions_at = ? WHERE id = ?", [(stamps[p], p) for p in written]
+    )
+    txn.touch(written)

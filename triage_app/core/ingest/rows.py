@@ -1,0 +1,68 @@
+"""The paper columns an import writes, built one way for listing entries and read-back papers."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from triage_app.core.ingest.entries import ListingEntry
+from triage_app.core.ingest.normalize import abstract_key, title_key
+
+# The paper columns an import writes or fills in; decisions are never among them.
+META_COLUMNS = (
+    "title", "title_key", "abstract_key", "authors", "et_al", "affiliations", "category",
+    "published", "year_inferred", "score", "has_code", "abstract",
+)
+
+
+def paper_row(
+    *,
+    title: str | None,
+    authors: Iterable[str],
+    et_al: bool,
+    affiliations: Iterable[str],
+    category: str | None,
+    published: str | None,
+    year_inferred: bool,
+    score: float | None,
+    has_code: bool,
+    abstract: str,
+) -> dict[str, Any]:
+    """The META_COLUMNS of one paper; the keys that de-duplication matches on are derived here."""
+    return {
+        "title": title or None,
+        "title_key": title_key(title),
+        "abstract_key": abstract_key(abstract),
+        "authors": json.dumps(list(authors), ensure_ascii=False),
+        "et_al": bool(et_al),
+        "affiliations": json.dumps(list(affiliations), ensure_ascii=False),
+        "category": category or None,
+        "published": published or None,
+        "year_inferred": bool(year_inferred),
+        "score": score,
+        "has_code": bool(has_code),
+        "abstract": abstract or "",
+    }
+
+
+def entry_to_row(entry: ListingEntry) -> dict[str, Any]:
+    """Paper columns from a parsed listing entry."""
+    return paper_row(
+        title=entry.title, authors=entry.authors, et_al=entry.et_al,
+        affiliations=entry.affiliations, category=entry.category,
+        published=entry.published.isoformat() if entry.published else None,
+        year_inferred=bool(entry.published) and not entry.year_in_listing,
+        score=entry.score, has_code=entry.has_code, abstract=entry.abstract,
+    )
+
+
+def backup_row(record: dict[str, Any]) -> dict[str, Any]:
+    """Paper columns from a JSON-export object (see paper_record.JSON_KEYS)."""
+    return paper_row(
+        title=record.get("title"), authors=record.get("authors") or [],
+        et_al=bool(record.get("et_al")), affiliations=record.get("affiliations") or [],
+        category=record.get("category"), published=record.get("published"),
+        year_inferred=bool(record.get("year_inferred", False)), score=record.get("score"),
+        has_code=bool(record.get("has_code")), abstract=record.get("abstract") or "",
+    )

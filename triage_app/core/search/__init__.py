@@ -1,0 +1,56 @@
+"""Full-text search: the query language, the Whoosh index (derived data) and ranking."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from triage_app.core.lazy import lazy_face
+
+if TYPE_CHECKING:
+    from triage_app.core.search.index import (
+        rebuild_index,
+        sync_index,
+    )
+    from triage_app.core.search.query import (
+        QUERY_HELP,
+        QueryError,
+        parse_query,
+    )
+    from triage_app.core.search.service import (
+        SearchCancelled,
+        SearchService,
+        highlight_spans,
+        search_ids,
+    )
+    from triage_app.core.search.stamp import (
+        is_current,
+    )
+    from triage_app.core.search.words import stem
+
+_NAMES = {
+    "QUERY_HELP": "query",
+    "QueryError": "query",
+    "SearchCancelled": "service",
+    "SearchService": "service",
+    "highlight_spans": "service",
+    "is_current": "stamp",
+    "parse_query": "query",
+    "rebuild_index": "index",
+    "search_ids": "service",
+    "stem": "words",
+    "sync_index": "index",
+}
+__all__ = [
+    "QUERY_HELP",
+    "QueryError",
+    "SearchCancelled",
+    "SearchService",
+    "highlight_spans",
+    "is_current",
+    "parse_query",
+    "rebuild_index",
+    "search_ids",
+    "stem",
+    "sync_index",
+]
+__getattr__, __dir__ = lazy_face(globals(), _NAMES)

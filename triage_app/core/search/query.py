@@ -1,0 +1,433 @@
+"""The search query language: text -> a small AST of text leaves, filter leaves and booleans.
+
+Grammar (operators are upper case; lower-case `and`/`or`/`not` are plain words):
+
+    query   := or_expr
+    or_expr := and_expr ("OR" and_expr)*
+    and_expr:= unary (["AND"] unary)*          -- juxtaposition means AND
+    unary   := ("NOT" | "-") unary | primary
+    primary := "(" or_expr ")" | FIELD ":" value | "phrase" | word | word* | word~[N]
+
+Text leaves (free words, phrases, title:, author:, abstract:, note:) are answered by the
+Whoosh index; filter leaves (tag:, category:, year:, date:, rating:, score:, is:, has:) by
+SQLite. Errors are `QueryError` with the 0-based character position of the culprit.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from triage_app.core.search.fields import FIELD_ALIASES
+
+MIN_PREFIX = 3  # shorter prefixes expand to thousands of terms
+
+FILTER_FIELDS = ("tag", "tags", "category", "cat", "year", "date", "rating", "score", "is", "has")
+NUMERIC_FIELDS = ("year", "rating", "score")
+IS_VALUES = ("starred", "new", "kept", "dismissed", "rated", "unrated")
+HAS_VALUES = ("code", "note", "tags", "rating", "abstract", "title")
+ALL_FIELDS = (*FIELD_ALIASES, *FILTER_FIELDS)
+
+# The one description of the language: CLI --help, the GUI's help and the README show it.
+QUERY_HELP = """\
+query language:
+  words and "phrases"     in title, authors, abstract, note and tags (stemmed: autoencoders
+                          finds autoencoder); ranked by relevance (BM25F)
+  AND OR NOT ( ) -word    booleans (upper case); juxtaposition means AND
+  word* word~ word~2      prefix (3+ letters, not stemmed); typo-tolerant word
+  title: author: abstract: note:        one text field, e.g. author:barez title:(sae OR lora)
+  tag:NAME category:CL    exact tag / category (case-insensitive; tag:rl* for a prefix)
+  year:2024 year:>=2024 year:2023..2025 date:2025-05 date:>=2025-05-01
+  rating:>=4 rating:4..5 score:>=90     comparisons > >= < <= and ranges A..B
+  is:starred is:new is:kept is:dismissed is:rated is:unrated
+  has:code has:note has:tags has:rating
+field names are case-insensitive; an empty query or only filters lists by date, newest first.
+"""
+
+
+class QueryError(ValueError):
+    """A query that cannot be parsed; `position` is the 0-based offset of the problem."""
+
+    def __init__(self, message: str, position: int) -> None:
+        super().__init__(f"{message} (at column {position + 1})")
+        self.message = message
+        self.position = position
+
+
+# ------------------------------------------------------------------------ AST
+@dataclass(frozen=True)
+class Text:
+    """Words to find; `field` None means title, authors, abstract, note and tags."""
+
+    field: str | None
+    kind: str  # "word" | "phrase" | "prefix" | "fuzzy"
+    text: str
+    pos: int
+    maxdist: int = 0  # fuzzy: edits allowed; 0 means 1 for short stems, 2 for long ones
+
+
+@dataclass(frozen=True)
+class Filter:
+    """A condition on a paper's metadata or decisions, answered from SQLite."""
+
+    field: str  # tag, category, year, date, rating, score, is, has
+    op: str  # "=", ">", ">=", "<", "<=", "range", "prefix"
+    value: object
+    pos: int
+    high: object = None  # upper bound of a range (inclusive)
+
+
+@dataclass(frozen=True)
+class And:
+    children: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Or:
+    children: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Not:
+    child: Node
+
+
+@dataclass(frozen=True)
+class MatchAll:
+    """The empty query: every paper."""
+
+
+Node = Text | Filter | And | Or | Not | MatchAll
+
+
+def _only(node: Node, leaf: type[Text] | type[Filter]) -> bool:
+    """Every leaf under `node` is of kind `leaf` (MatchAll counts as neither)."""
+    if isinstance(node, Text | Filter | MatchAll):
+        return isinstance(node, leaf)
+    if isinstance(node, Not):
+        return _only(node.child, leaf)
+    return all(_only(c, leaf) for c in node.children)
+
+
+def is_text_only(node: Node) -> bool:
+    return _only(node, Text)
+
+
+def is_filter_only(node: Node) -> bool:
+    return _only(node, Filter)
+
+
+def text_leaves(node: Node, *, positive: bool = True) -> list[Text]:
+    """Text leaves not under a NOT (what highlighting and ranking care about)."""
+    if isinstance(node, Text):
+        return [node]
+    if isinstance(node, Not):
+        return [] if positive else text_leaves(node.child, positive=False)
+    if isinstance(node, And | Or):
+        return [leaf for c in node.children for leaf in text_leaves(c, positive=positive)]
+    return []
+
+
+# ---------------------------------------------------------------------- lexer
+@dataclass(frozen=True)
+class _Tok:
+    kind: str  # "(" ")" "AND" "OR" "NOT" "FIELD" "PHRASE" "WORD" "EOF"
+    text: str
+    pos: int
+
+
+_FIELD_RE = re.compile(r"([A-Za-z_]+):")
+_SPECIAL = '()"'
+
+
+def _lex(query: str) -> list[_Tok]:
+    toks: list[_Tok] = []
+    i, n = 0, len(query)
+    while i < n:
+        ch = query[i]
+        if ch.isspace():
+            i += 1
+        elif ch in "()":
+            toks.append(_Tok(ch, ch, i))
+            i += 1
+        elif ch in '"“”':
+            end = _find_quote_end(query, i + 1)
+            if end < 0:
+                raise QueryError("unclosed quote", i)
+            toks.append(_Tok("PHRASE", query[i + 1 : end], i))
+            i = end + 1
+        elif ch == "-" and (not toks or toks[-1].kind != "FIELD") and i + 1 < n \
+                and not query[i + 1].isspace() and query[i + 1] != "-":
+            toks.append(_Tok("NOT", "-", i))
+            i += 1
+        else:
+            m = _FIELD_RE.match(query, i)
+            if m and (not toks or toks[-1].kind != "FIELD"):
+                name = m.group(1).lower()
+                if name not in ALL_FIELDS:
+                    raise QueryError(
+                        f"unknown field '{m.group(1)}:'; fields are {', '.join(_SHOWN_FIELDS)} "
+                        f"(quote the text to search for it literally)", i)
+                after = m.end()
+                if after >= n or query[after].isspace() or query[after] == ")":
+                    raise QueryError(f"'{m.group(0)}' needs a value right after the colon", i)
+                toks.append(_Tok("FIELD", name, i))
+                i = after
+                continue
+            j = i
+            while j < n and not query[j].isspace() and query[j] not in _SPECIAL + "“”":
+                j += 1
+            word = query[i:j]
+            after_field = bool(toks) and toks[-1].kind == "FIELD"
+            kind = word if word in ("AND", "OR", "NOT") and not after_field else "WORD"
+            toks.append(_Tok(kind, word, i))
+            i = j
+    toks.append(_Tok("EOF", "", n))
+    return toks
+
+
+_SHOWN_FIELDS = ("title", "author", "abstract", "note", "tag", "category", "year", "date",
+                 "rating", "score", "is", "has")
+
+
+def _find_quote_end(query: str, start: int) -> int:
+    for j in range(start, len(query)):
+        if query[j] in '"“”':
+            return j
+    return -1
+
+
+# --------------------------------------------------------------------- parser
+class _Parser:
+    def __init__(self, query: str) -> None:
+        self.query = query
+        self.toks = _lex(query)
+        self.i = 0
+
+    def peek(self) -> _Tok:
+        return self.toks[self.i]
+
+    def take(self) -> _Tok:
+        tok = self.toks[self.i]
+        self.i += 1
+        return tok
+
+    def parse(self) -> Node:
+        if self.peek().kind == "EOF":
+            return MatchAll()
+        node = self.or_expr(None)
+        tok = self.peek()
+        if tok.kind == ")":
+            raise QueryError("')' without a matching '('", tok.pos)
+        if tok.kind != "EOF":  # pragma: no cover - or_expr consumes everything else
+            raise QueryError(f"unexpected {tok.text!r}", tok.pos)
+        return node
+
+    def or_expr(self, field: str | None) -> Node:
+        parts = [self.and_expr(field)]
+        while self.peek().kind == "OR":
+            op = self.take()
+            if self.peek().kind in ("EOF", ")", "OR", "AND"):
+                raise QueryError("OR needs a term after it", op.pos)
+            parts.append(self.and_expr(field))
+        return parts[0] if len(parts) == 1 else Or(tuple(parts))
+
+    def and_expr(self, field: str | None) -> Node:
+        tok = self.peek()
+        if tok.kind in ("AND", "OR"):
+            raise QueryError(f"{tok.kind} needs a term before it", tok.pos)
+        parts = [self.unary(field)]
+        while True:
+            tok = self.peek()
+            if tok.kind == "AND":
+                self.take()
+                if self.peek().kind in ("EOF", ")", "OR", "AND"):
+                    raise QueryError("AND needs a term after it", tok.pos)
+                parts.append(self.unary(field))
+            elif tok.kind in ("(", "NOT", "FIELD", "PHRASE", "WORD"):
+                parts.append(self.unary(field))
+            else:
+                break
+        return parts[0] if len(parts) == 1 else And(tuple(parts))
+
+    def unary(self, field: str | None) -> Node:
+        tok = self.peek()
+        if tok.kind == "NOT":
+            self.take()
+            if self.peek().kind in ("EOF", ")", "OR", "AND"):
+                raise QueryError(f"{'NOT' if tok.text == 'NOT' else '-'} needs a term after it",
+                                 tok.pos)
+            return Not(self.unary(field))
+        return self.primary(field)
+
+    def primary(self, field: str | None) -> Node:
+        tok = self.take()
+        if tok.kind == "(":
+            if self.peek().kind == ")":
+                raise QueryError("empty parentheses", tok.pos)
+            node = self.or_expr(field)
+            close = self.peek()
+            if close.kind != ")":
+                raise QueryError("'(' is never closed", tok.pos)
+            self.take()
+            return node
+        if tok.kind == ")":
+            raise QueryError("')' without a matching '('", tok.pos)
+        if tok.kind == "FIELD":
+            if field is not None:
+                raise QueryError("a field inside a field group", tok.pos)
+            return self.field_value(tok)
+        if tok.kind == "PHRASE":
+            return _phrase(field, tok)
+        if tok.kind == "WORD":
+            return _word(field, tok)
+        raise QueryError("the query ends where a term was expected", tok.pos)  # EOF
+
+    def field_value(self, ftok: _Tok) -> Node:
+        name = ftok.text
+        if name in FIELD_ALIASES:
+            field = FIELD_ALIASES[name]
+            if self.peek().kind == "(":
+                open_tok = self.take()
+                if self.peek().kind == ")":
+                    raise QueryError("empty parentheses", open_tok.pos)
+                node = self.or_expr(field)
+                if self.peek().kind != ")":
+                    raise QueryError("'(' is never closed", open_tok.pos)
+                self.take()
+                return node
+            return self.primary(field)
+        vtok = self.take()
+        if vtok.kind == "PHRASE":
+            value = vtok.text.strip()
+        elif vtok.kind in ("WORD", "AND", "OR", "NOT"):
+            value = vtok.text
+        else:
+            raise QueryError(f"'{name}:' needs a value", ftok.pos)
+        if not value:
+            raise QueryError(f"'{name}:' needs a value", ftok.pos)
+        return _filter(name, value, vtok.pos + (1 if vtok.kind == "PHRASE" else 0))
+
+
+def parse_query(query: str) -> Node:
+    """Parse a query; raises QueryError with the position of the first problem."""
+    return _simplify(_Parser(query).parse())
+
+
+def _simplify(node: Node) -> Node:
+    if isinstance(node, And | Or):
+        kids: list[Node] = []
+        for c in (_simplify(c) for c in node.children):
+            kids.extend(c.children if type(c) is type(node) else (c,))
+        return type(node)(tuple(kids))
+    if isinstance(node, Not):
+        inner = _simplify(node.child)
+        return inner.child if isinstance(inner, Not) else Not(inner)
+    return node
+
+
+# ----------------------------------------------------------------- leaf forms
+_FUZZY_RE = re.compile(r"^(.*?)~(\d?)$")
+
+
+def _word(field: str | None, tok: _Tok) -> Text:
+    word = tok.text
+    if word.endswith("*"):
+        stem = word.rstrip("*")
+        if "*" in stem or "?" in stem:
+            raise QueryError("'*' is allowed only at the end of a word", tok.pos)
+        if len(stem) < MIN_PREFIX:
+            raise QueryError(
+                f"prefix '{word}' is too short: type at least {MIN_PREFIX} letters before '*'",
+                tok.pos)
+        return Text(field, "prefix", stem.lower(), tok.pos)
+    if "*" in word:
+        raise QueryError("'*' is allowed only at the end of a word", tok.pos + word.index("*"))
+    m = _FUZZY_RE.match(word)
+    if m and "~" in word:
+        base, digits = m.group(1), m.group(2)
+        if not base:
+            raise QueryError("'~' needs a word before it", tok.pos)
+        maxdist = int(digits) if digits else 0  # 0: chosen by the stemmed word's length
+        if digits and not 1 <= maxdist <= 2:
+            raise QueryError("typo tolerance '~N' must be 1 or 2", tok.pos + len(base))
+        return Text(field, "fuzzy", base, tok.pos, maxdist)
+    return Text(field, "word", word, tok.pos)
+
+
+def _phrase(field: str | None, tok: _Tok) -> Text:
+    if not tok.text.strip():
+        raise QueryError("empty phrase", tok.pos)
+    return Text(field, "phrase", tok.text.strip(), tok.pos)
+
+
+_COMPARE_RE = re.compile(r"^(>=|<=|>|<|=)?(.+)$")
+
+
+def _filter(name: str, value: str, pos: int) -> Filter:
+    name = {"tags": "tag", "cat": "category"}.get(name, name)
+    if name in ("is", "has"):
+        allowed = IS_VALUES if name == "is" else HAS_VALUES
+        v = value.lower()
+        if v not in allowed:
+            raise QueryError(f"'{name}:{value}' is unknown; use {name}:"
+                             + f", {name}:".join(allowed), pos)
+        return Filter(name, "=", v, pos)
+    if name in ("tag", "category"):
+        if value.endswith("*"):
+            stem = value.rstrip("*")
+            if not stem:
+                raise QueryError(f"'{name}:*' needs letters before '*'", pos)
+            return Filter(name, "prefix", stem, pos)
+        if name == "category" and value.lower().startswith("cs."):
+            value = value[3:]
+        return Filter(name, "=", value, pos)
+    m = _COMPARE_RE.match(value)
+    assert m is not None
+    op, rest = m.group(1) or "=", m.group(2)
+    if ".." in rest and op == "=":
+        low_s, _, high_s = rest.partition("..")
+        low = _value(name, low_s, pos)
+        high = _value(name, high_s, pos + len(low_s) + 2)
+        if low is not None and high is not None and low > high:
+            raise QueryError(f"empty range {value!r}: the low end is above the high end", pos)
+        if low is None and high is None:
+            raise QueryError(f"'{name}:..' needs at least one bound", pos)
+        return Filter(name, "range", low, pos, high)
+    val = _value(name, rest, pos + (len(op) if m.group(1) else 0))
+    if val is None:
+        raise QueryError(f"'{name}:' needs a value", pos)
+    return Filter(name, op, val, pos)
+
+
+def _value(name: str, text: str, pos: int) -> object:
+    if text == "":
+        return None
+    if name == "date":
+        try:
+            return _parse_date(text)
+        except ValueError:
+            raise QueryError(f"'{text}' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)", pos) from None
+    try:
+        number = float(text) if name == "score" else int(text)
+    except ValueError:
+        kind = "a number" if name == "score" else "a whole number"
+        raise QueryError(f"'{text}' is not {kind} ({name}: compares numbers)", pos) from None
+    if name == "rating" and not 0 <= int(number) <= 5:
+        raise QueryError(f"rating {text} is out of range: ratings are 1-5", pos)
+    return number
+
+
+def _parse_date(text: str) -> str:
+    """An ISO prefix (YYYY, YYYY-MM, YYYY-MM-DD), checked and kept as text."""
+    parts = text.split("-")
+    if len(parts) == 1 and len(text) == 4:
+        int(text)
+    elif len(parts) == 2:
+        date(int(parts[0]), int(parts[1]), 1)
+    elif len(parts) == 3:
+        date.fromisoformat(text)
+    else:
+        raise ValueError(text)
+    return text

@@ -1,0 +1,382 @@
+"""Searching a library: the public API used by the CLI and (through SearchService) the GUI.
+
+A query's top-level conjunction is split: positive text parts are scored by BM25F over the
+Whoosh index read as arrays (`postings`, `text_scores`), filters are answered by the store's
+columns held as arrays (`facets`), and anything mixed (`word OR is:starred`) becomes a mask
+over paper ids. Every match is known, so totals are exact; the page is the best `limit` of
+them by score, or ordered by date, score or rating. A search checks its cancel token between
+posting lists, so a newer search supersedes a running one within milliseconds.
+
+Highlighting is per shown paper: `highlight_spans(query, text, field)` analyses one field's
+text (a few hundred words, well under a millisecond) and returns character spans of matched
+words, so a GUI showing one paper at a time pays for one paper, not for the whole page.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+from whoosh import query as wq
+
+from triage_app.core.search.facets import Facets
+from triage_app.core.search.fields import TEXT_FIELDS
+from triage_app.core.search.highlight import Highlighter
+from triage_app.core.search.index import SearchIndex, SyncReport
+from triage_app.core.search.overlay import Overlay, OverlayDoc, evaluate_overlay, merge
+from triage_app.core.search.plan import SORTS, text_query
+from triage_app.core.search.postings import IndexArrays, PostingCache
+from triage_app.core.search.query import (
+    And,
+    MatchAll,
+    Node,
+    Not,
+    QueryError,
+    is_filter_only,
+    is_text_only,
+    parse_query,
+)
+from triage_app.core.search.scores import Hits, evaluate, top
+from triage_app.core.store import Library
+
+__all__ = [
+    "QueryError",
+    "SearchCancelled",
+    "SearchResult",
+    "SearchService",
+    "SearchTimeout",
+    "highlight_spans",
+    "search",
+    "search_ids",
+    "similar",
+]
+
+PREWARM_WORDS = 400  # most frequent words of abstracts and of titles, read ahead
+HOLD_POLL_S = 0.1
+
+
+class _Held(Exception):
+    """A prewarm read interrupted by its caller's hold."""
+
+
+class SearchCancelled(Exception):
+    """A newer search superseded this one, or its cancel token fired."""
+
+
+class SearchTimeout(SearchCancelled):
+    """The search ran past its time limit (a very broad query)."""
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """One page of hits: paper ids in rank order, and how many papers match in all."""
+
+    ids: list[int]
+    total: int
+    sort: str  # the order actually used ("relevance" falls back to "date" without text)
+    offset: int = 0
+    elapsed_ms: float = 0.0
+
+
+class SearchService:
+    """Searches one open library: a long-lived searcher, safe to call from a worker thread.
+
+    Each `search()` supersedes the one before it: a running search notices at its next
+    check (every ~1,000 documents) and raises `SearchCancelled`, so a fast typist never
+    waits for the results of a query they already changed. `cancel()` does the same without
+    a new search. Searches are serialised (Whoosh readers are not thread-safe).
+    """
+
+    def __init__(self, library: Library, *, time_limit: float | None = 5.0,
+                 sync: bool = True) -> None:
+        self.library = library
+        self.index = SearchIndex(library)
+        self.time_limit = time_limit
+        self._postings = PostingCache(TEXT_FIELDS)
+        self._arrays: IndexArrays | None = None
+        self._facets: Facets | None = None
+        self._overlay: Overlay | None = None
+        self._closed = False
+        self._generation = 0
+        self._gen_lock = threading.Lock()
+        self._run_lock = threading.Lock()
+        self.index.open()
+        if sync:
+            self.sync()
+
+    def close(self) -> None:
+        self._closed = True
+        self.cancel()
+        with self._run_lock:
+            self.index.close()
+            if self._facets is not None:
+                self._facets.close()
+
+    def prewarm(self, *, stop: Callable[[], bool] | None = None, share: float = 0.75,
+                words: int = PREWARM_WORDS, hold: Callable[[], bool] | None = None) -> int:
+        """Read the most frequent words' postings, with positions, into the cache, one word
+        at a time between searches, until `share` of its budget is used: a first search on
+        a common word, or a phrase of common words, then pays no cold read (~1 µs a
+        posting, ~100 ms for a word in most abstracts). Returns how many words it read.
+
+        While `hold()` is true it waits: the caller's heavier work (an import beside a
+        window) goes first instead of sharing the CPU and the GIL with it. A word being read
+        when the hold begins is dropped and read again after it (a common word is ~100 ms
+        of Python, which stalled the window at the end of an import)."""
+        with self._run_lock:
+            self.index.refresh()
+            reader = self.index.searcher().reader()
+            frequent = [(weight, field, text.decode("utf-8"))
+                        for field in ("abstract", "title")
+                        for weight, text in reader.most_frequent_terms(field, number=words)]
+        frequent.sort(reverse=True)
+
+        def ended() -> bool:
+            return self._closed or (stop is not None and stop())
+
+        def held() -> bool:
+            return hold is not None and hold()
+
+        def check() -> None:
+            if held():
+                raise _Held
+
+        done = 0
+        words_left = [(field, text) for _, field, text in frequent]
+        while words_left:
+            while held() and not ended():
+                time.sleep(HOLD_POLL_S)
+            if ended() or self._postings.cached_bytes > share * self._postings.budget:
+                break
+            field, text = words_left[0]
+            with self._run_lock:
+                if self._closed:
+                    break
+                try:
+                    self.arrays(self.index.searcher()).term(field, text, check, positions=True)
+                except _Held:
+                    continue  # the same word again once the hold is over
+            words_left.pop(0)
+            done += 1
+        return done
+
+    def warm(self) -> None:
+        """Read what every search needs (the index's per-document columns, the store's
+        filter columns: ~1 s at 100,000 papers) so the first search is as quick as the next."""
+        with self._run_lock:
+            self.index.refresh()
+            self.arrays(self.index.searcher())
+            self.facets()
+
+    def arrays(self, searcher: Any) -> IndexArrays:
+        """The searcher's postings and columns as arrays (rebuilt when the searcher is new)."""
+        if self._arrays is None or self._arrays.searcher is not searcher:
+            self._arrays = IndexArrays(searcher, self._postings)
+        return self._arrays
+
+    def overlay(self) -> list[OverlayDoc] | None:
+        """Papers edited since the index's last commit (None: too many, the index waits)."""
+        if self._overlay is None:
+            self._overlay = Overlay(self.library, self.index.searcher().schema)
+        return self._overlay.current()
+
+    def facets(self) -> Facets:
+        """The store's filter columns as arrays, caught up with the store's latest commit."""
+        if self._facets is None:
+            self._facets = Facets(self.library.db_path)
+        else:
+            self._facets.refresh()
+        return self._facets
+
+    def __enter__(self) -> SearchService:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def cancel(self) -> None:
+        """Make the running search (if any) stop with SearchCancelled."""
+        with self._gen_lock:
+            self._generation += 1
+
+    def sync(self, progress: Any = None, cancel: Any = None) -> SyncReport:
+        """Index what changed in the store (the outbox); a locked index is left for later."""
+        from whoosh.index import LockError
+
+        try:
+            with self._run_lock:
+                return self.index.sync(progress=progress, cancel=cancel)
+        except LockError:
+            return SyncReport(reason="index locked by another process; synced later")
+
+    # --------------------------------------------------------------- search
+    def search(self, query: str, *, sort: str = "relevance", limit: int | None = 50,
+               offset: int = 0, cancel: Callable[[], bool] | None = None) -> SearchResult:
+        """One page of hits; raises QueryError, SearchCancelled or SearchTimeout."""
+        if sort not in SORTS:
+            raise ValueError(f"unknown sort {sort!r}; one of {', '.join(SORTS)}")
+        node = parse_query(query)
+        with self._gen_lock:
+            self._generation += 1
+            generation = self._generation
+        start = time.perf_counter()
+        deadline = None if self.time_limit is None else start + self.time_limit
+
+        def check() -> None:
+            if self._generation != generation or (cancel is not None and cancel()):
+                raise SearchCancelled("superseded by a newer search")
+            if deadline is not None and time.perf_counter() > deadline:
+                raise SearchTimeout(f"the search took longer than {self.time_limit:g} s; "
+                                    f"narrow the query")
+
+        with self._run_lock:
+            check()
+            self.index.refresh()
+            ids, total, used = _Run(self, node, check).execute(sort, limit, offset)
+        return SearchResult(ids, total, used, offset, (time.perf_counter() - start) * 1000)
+
+    def search_ids(self, query: str, *, sort: str = "relevance") -> list[int]:
+        return self.search(query, sort=sort, limit=None).ids
+
+    def similar(self, paper_id: int, *, limit: int = 10) -> list[tuple[int, float]]:
+        """Papers most like one paper: its key terms of title and abstract, weighted."""
+        paper = self.library.get_paper(paper_id)
+        if paper is None:
+            raise KeyError(f"no paper with id {paper_id}")
+        with self._run_lock:
+            self.index.refresh()
+            searcher = self.index.searcher()
+            text = f"{paper.title or ''}\n{paper.abstract}"
+            terms = searcher.key_terms_from_text("abstract", text, numterms=25)
+            if not terms:
+                return []
+            strongest = max(w for _, w in terms)
+            q = wq.Or([wq.Term(f, t, boost=w / strongest) for t, w in terms
+                       for f in ("title", "abstract")])
+            # Scored over the arrays like any search: Whoosh's own top-N misses documents on
+            # an index of several segments.
+            arrays = self.arrays(searcher)
+            hits = evaluate(q, arrays, lambda: None)
+            others = arrays.pids[hits.docs] != paper_id
+            hits = Hits(hits.docs[others], hits.scores[others])
+            best = top(hits, limit)
+            return [(int(arrays.pids[d]), float(score))
+                    for d, score in zip(hits.docs[best], hits.scores[best], strict=True)]
+
+
+class _Run:
+    """One query execution against the service's current searcher, arrays and facets."""
+
+    def __init__(self, service: SearchService, node: Node, check: Callable[[], None]) -> None:
+        self.searcher = service.index.searcher()
+        self.arrays = service.arrays(self.searcher)
+        self.facets = service.facets()
+        self.overlay = service.overlay()
+        self.node = node
+        self.check = check
+
+    def execute(self, sort: str, limit: int | None, offset: int) -> tuple[list[int], int, str]:
+        conj: list[Node] = [] if isinstance(self.node, MatchAll) else (
+            list(self.node.children) if isinstance(self.node, And) else [self.node])
+        texts = [c for c in conj if is_text_only(c) and not isinstance(c, Not)]
+        filters = [c for c in conj if is_filter_only(c)]
+        rest = [c for c in conj if not (is_filter_only(c) or (is_text_only(c) and
+                                                              not isinstance(c, Not)))]
+        mask: np.ndarray | None = self.facets.mask(And(tuple(filters))) if filters else None
+        for c in rest:
+            found = self.node_mask(c)
+            mask = found if mask is None else mask & found
+        end = None if limit is None else offset + limit
+        if not texts:
+            used = "date" if sort == "relevance" else sort
+            ids = np.flatnonzero(self.facets.present if mask is None else mask)
+            return self.facets.order(ids, used)[offset:end].tolist(), len(ids), used
+
+        q = text_query(And(tuple(texts)) if len(texts) > 1 else texts[0], self.searcher)
+        pids, hits = self.text_hits(q)
+        if mask is not None:
+            keep = _lookup(mask, pids)
+            hits, pids = Hits(hits.docs[keep], hits.scores[keep]), pids[keep]
+        self.check()
+        if sort != "relevance":
+            return self.facets.order(pids, sort)[offset:end].tolist(), len(pids), sort
+        return pids[top(hits, end)][offset:].tolist(), len(pids), "relevance"
+
+    def text_hits(self, q: wq.Query) -> tuple[np.ndarray, Hits]:
+        """Paper ids and hits of a text query: the index's, with papers edited since its
+        last commit taken from the store instead (`search_overlay`)."""
+        hits = evaluate(q, self.arrays, self.check)
+        pids = self.arrays.pids[hits.docs]
+        if self.overlay is None:
+            return pids, hits
+        queued = {doc.pid for doc in self.overlay}
+        found = evaluate_overlay(q, self.overlay, self.arrays)
+        pids, scores, docs = merge(pids, hits.scores, hits.docs, found, queued,
+                                   self.arrays.doc_count_all)
+        return pids, Hits(docs, scores)
+
+    def node_mask(self, node: Node) -> np.ndarray:
+        """Bool array over paper ids for any subtree (mixed text and filter booleans)."""
+        self.check()
+        if is_filter_only(node) or isinstance(node, MatchAll):
+            return self.facets.mask(node)
+        if isinstance(node, Not):
+            return ~self.node_mask(node.child) & self.facets.present
+        if is_text_only(node):
+            pids, _ = self.text_hits(text_query(node, self.searcher))
+            out = np.zeros(len(self.facets.present), dtype=bool)
+            out[pids[pids < len(out)]] = True
+            return out
+        masks = [self.node_mask(c) for c in node.children]  # type: ignore[union-attr]
+        combine = np.logical_and if isinstance(node, And) else np.logical_or
+        return functools.reduce(combine, masks)
+
+
+def _lookup(mask: np.ndarray, pids: np.ndarray) -> np.ndarray:
+    """mask[pids], False for ids past its end (indexed before the facets saw them)."""
+    inside = pids < len(mask)
+    out = np.zeros(len(pids), dtype=bool)
+    out[inside] = mask[pids[inside]]
+    return out
+
+
+# ------------------------------------------------------------ module API
+def search(library: Library, query: str, *, sort: str = "relevance", limit: int | None = 50,
+           offset: int = 0) -> SearchResult:
+    """One page of papers matching `query` (no time limit: for scripts and the CLI)."""
+    with SearchService(library, time_limit=None) as service:
+        return service.search(query, sort=sort, limit=limit, offset=offset)
+
+
+def search_ids(library: Library, query: str, *, sort: str = "relevance") -> list[int]:
+    """Every matching id in rank order: exactly `search(..., limit=None).ids`."""
+    return search(library, query, sort=sort, limit=None).ids
+
+
+def similar(library: Library, paper_id: int, *, limit: int = 10) -> list[tuple[int, float]]:
+    with SearchService(library, time_limit=None) as service:
+        return service.similar(paper_id, limit=limit)
+
+
+@lru_cache(maxsize=32)
+def _highlighter(query: str) -> Highlighter:
+    return Highlighter(parse_query(query))
+
+
+def highlight_spans(query: str, text: str, field: str) -> list[tuple[int, int]]:
+    """Character spans of `text` (a paper's `field`) that the query's words matched.
+
+    `field` is one of title, abstract, authors, note, tags. Raises QueryError like search.
+    """
+    return _highlighter(query).spans(text, field)
+
+
+def validate(query: str) -> None:
+    """Raise QueryError if `query` cannot be parsed (for live feedback in a search field)."""
+    parse_query(query)

@@ -1,0 +1,79 @@
+"""The library's SQLite store: opening, transactions, reads, file backups."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from triage_app.core.lazy import lazy_face
+
+if TYPE_CHECKING:
+    from triage_app.core.store.connection import (
+        utc_now,
+    )
+    from triage_app.core.store.errors import (
+        LibraryError,
+    )
+    from triage_app.core.store.file_backups import (
+        backup_library,
+        backup_to,
+        daily_backup_if_due,
+        list_backups,
+        restore_from,
+        set_keep_count,
+    )
+    from triage_app.core.store.library import (
+        Library,
+        WriteTxn,
+    )
+    from triage_app.core.store.opening import (
+        open_library,
+    )
+    from triage_app.core.store.paths import (
+        BACKUP_DIR,
+        DB_NAME,
+        resolve_library_dir,
+    )
+    from triage_app.core.store.reads import (
+        load_tags,
+    )
+    from triage_app.core.store.tables import (
+        STATUSES,
+    )
+
+_NAMES = {
+    "BACKUP_DIR": "paths",
+    "DB_NAME": "paths",
+    "Library": "library",
+    "LibraryError": "errors",
+    "STATUSES": "tables",
+    "WriteTxn": "library",
+    "backup_library": "file_backups",
+    "backup_to": "file_backups",
+    "daily_backup_if_due": "file_backups",
+    "list_backups": "file_backups",
+    "load_tags": "reads",
+    "open_library": "opening",
+    "resolve_library_dir": "paths",
+    "restore_from": "file_backups",
+    "set_keep_count": "file_backups",
+    "utc_now": "connection",
+}
+__all__ = [
+    "BACKUP_DIR",
+    "DB_NAME",
+    "STATUSES",
+    "Library",
+    "LibraryError",
+    "WriteTxn",
+    "backup_library",
+    "backup_to",
+    "daily_backup_if_due",
+    "list_backups",
+    "load_tags",
+    "open_library",
+    "resolve_library_dir",
+    "restore_from",
+    "set_keep_count",
+    "utc_now",
+]
+__getattr__, __dir__ = lazy_face(globals(), _NAMES)

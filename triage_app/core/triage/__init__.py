@@ -1,0 +1,128 @@
+"""Deciding: decisions, views, the For-you order, pace, actions and keys."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from triage_app.core.lazy import lazy_face
+
+if TYPE_CHECKING:
+    from triage_app.core.triage.actions import (
+        ACTIONS,
+        MENUS,
+        Action,
+        KeymapError,
+        by_id,
+        keymap_table,
+        keys_file,
+        load_actions,
+    )
+    from triage_app.core.triage.decisions import (
+        UNSET,
+        DecisionPatch,
+        clean_tag,
+        load_states,
+        mark,
+        redo,
+        undo,
+        write_states,
+    )
+    from triage_app.core.triage.keywords import (
+        compile_terms,
+        load_lists,
+        parse_word_list,
+        save_lists,
+    )
+    from triage_app.core.triage.links import (
+        arxiv_url,
+        scholar_url,
+    )
+    from triage_app.core.triage.pace import (
+        PaceTracker,
+        local_midnight_utc_iso,
+    )
+    from triage_app.core.triage.reference import (
+        keys_markdown,
+        keys_text,
+    )
+    from triage_app.core.triage.views import (
+        Ranking,
+        SidebarCounts,
+        ViewResult,
+        ViewSpec,
+        load_newer,
+        load_view,
+        sidebar_counts,
+    )
+
+_NAMES = {
+    "ACTIONS": "actions",
+    "Action": "actions",
+    "DecisionPatch": "decisions",
+    "KeymapError": "actions",
+    "MENUS": "actions",
+    "PaceTracker": "pace",
+    "Ranking": "views",
+    "SidebarCounts": "views",
+    "UNSET": "decisions",
+    "ViewResult": "views",
+    "ViewSpec": "views",
+    "arxiv_url": "links",
+    "by_id": "actions",
+    "clean_tag": "decisions",
+    "compile_terms": "keywords",
+    "keymap_table": "actions",
+    "keys_file": "actions",
+    "keys_markdown": "reference",
+    "keys_text": "reference",
+    "load_actions": "actions",
+    "load_lists": "keywords",
+    "load_newer": "views",
+    "load_states": "decisions",
+    "load_view": "views",
+    "local_midnight_utc_iso": "pace",
+    "mark": "decisions",
+    "parse_word_list": "keywords",
+    "redo": "decisions",
+    "save_lists": "keywords",
+    "scholar_url": "links",
+    "sidebar_counts": "views",
+    "undo": "decisions",
+    "write_states": "decisions",
+}
+__all__ = [
+    "ACTIONS",
+    "MENUS",
+    "UNSET",
+    "Action",
+    "DecisionPatch",
+    "KeymapError",
+    "PaceTracker",
+    "Ranking",
+    "SidebarCounts",
+    "ViewResult",
+    "ViewSpec",
+    "arxiv_url",
+    "by_id",
+    "clean_tag",
+    "compile_terms",
+    "keymap_table",
+    "keys_file",
+    "keys_markdown",
+    "keys_text",
+    "load_actions",
+    "load_lists",
+    "load_newer",
+    "load_states",
+    "load_view",
+    "local_midnight_utc_iso",
+    "mark",
+    "parse_word_list",
+    "redo",
+    "save_lists",
+    "scholar_url",
+    "sidebar_counts",
+    "undo",
+    "write_states",
+]
+__getattr__, __dir__ = lazy_face(globals(), _NAMES)
