@@ -70,3 +70,32 @@ def test_count_ids_agrees_with_list_ids(lib: Library, spec: ViewSpec) -> None:
         listed = lib.list_ids(**spec.filters(), **extra)
         assert lib.count_ids(**spec.filters(), **extra) == len(listed)
         assert all(pid > extra.get("after_id", 0) for pid in listed)
+
+
+QUERIES = ["model", "learning OR data", "-model", "year:>=2020", "\"language model\"", "lear*"]
+
+
+@pytest.mark.parametrize("spec", VIEWS, ids=lambda s: s.key())
+def test_a_search_inside_a_view_is_one_query_of_view_and_terms(lib: Library,
+                                                               spec: ViewSpec) -> None:
+    """The view's filter and the search's terms evaluated together give what the view's ids
+    intersected with the library-wide hits gave: the same papers, in relevance order."""
+    from triage_app.core.search import SearchService
+
+    with SearchService(lib, time_limit=None) as service:
+        service.sync()
+
+        def search(query: str, within) -> list[int]:
+            return service.search(query, limit=None, within=within).ids
+
+        seen_any = False
+        for query in QUERIES:
+            everywhere = service.search(query, limit=None).ids
+            in_view = set(load_view(lib, spec).ids)
+            expected = [i for i in everywhere if i in in_view]
+            got = load_view(lib, spec, query=query, search=search).ids
+            assert got == expected, query
+            seen_any = seen_any or bool(got)
+            by_title = load_view(lib, spec, query=query, search=search, order="title").ids
+            assert sorted(by_title) == sorted(expected)
+        assert seen_any or spec.kind in ("kept",)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from functools import cache
 from types import ModuleType
 
-from triage_app.core.search import is_current
+from triage_app.core.search import Node, is_current
 from triage_app.core.store import Library
 from triage_app.gui.latency import freeze_heap
 from triage_app.workers import run_index_child
@@ -113,13 +113,15 @@ class SearchAdapter:
     def searcher_open(self) -> bool:
         return self._service is not None
 
-    def ids(self, query: str, cancel: Callable[[], bool] | None = None) -> list[int]:
+    def ids(self, query: str, cancel: Callable[[], bool] | None = None,
+            within: Node | None = None) -> list[int]:
         """Every hit by relevance; raises QueryError, SearchCancelled or SearchTimeout.
 
         Edits the index has not committed yet are searched from the store (see
         core.search_overlay): no index commit on this lane before a search."""
         service = self._ensure()
-        return service.search(query, limit=None, cancel=cancel).ids  # type: ignore[attr-defined]
+        return service.search(  # type: ignore[attr-defined]
+            query, limit=None, cancel=cancel, within=within).ids
 
     def sync(self, progress: Callable[[int, int], None] | None = None,
              cancel: Callable[[], bool] | None = None) -> object:

@@ -59,7 +59,8 @@ class ViewLoader(QObject):
 
         def run(job: Job) -> ViewResult:
             return load_view(library, spec, query=text, order=order, descending=desc,
-                             search=lambda q: search.ids(q, cancel=job.is_cancelled))
+                             search=lambda q, within: search.ids(q, within=within,
+                                                                  cancel=job.is_cancelled))
 
         def run_with_rows(job: Job) -> tuple[ViewResult, dict[int, int], list[int] | None]:
             if shown is not None:

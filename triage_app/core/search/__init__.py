@@ -13,6 +13,9 @@ if TYPE_CHECKING:
     )
     from triage_app.core.search.query import (
         QUERY_HELP,
+        Filter,
+        MatchAll,
+        Node,
         QueryError,
         parse_query,
     )
@@ -28,6 +31,9 @@ if TYPE_CHECKING:
     from triage_app.core.search.words import stem
 
 _NAMES = {
+    "Filter": "query",
+    "MatchAll": "query",
+    "Node": "query",
     "QUERY_HELP": "query",
     "QueryError": "query",
     "SearchCancelled": "service",
@@ -41,6 +47,9 @@ _NAMES = {
     "sync_index": "index",
 }
 __all__ = [
+    "Filter",
+    "MatchAll",
+    "Node",
     "QUERY_HELP",
     "QueryError",
     "SearchCancelled",

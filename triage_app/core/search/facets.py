@@ -194,6 +194,9 @@ class Facets:
             return np.isin(self.category, codes)
         if f.field in ("year", "date"):
             return self._dates(f)
+        if f.field == "batch":  # views only: the papers one import batch brought in
+            return self._ids_mask("SELECT paper_id FROM source WHERE batch_id = ?",
+                                  (int(f.value),))  # type: ignore[call-overload]
         column = self.rating if f.field == "rating" else self.score
         with np.errstate(invalid="ignore"):
             if f.op == "range":

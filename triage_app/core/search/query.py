@@ -71,7 +71,7 @@ class Text:
 class Filter:
     """A condition on a paper's metadata or decisions, answered from SQLite."""
 
-    field: str  # tag, category, year, date, rating, score, is, has
+    field: str  # tag, category, year, date, rating, score, is, has; batch (views only)
     op: str  # "=", ">", ">=", "<", "<=", "range", "prefix"
     value: object
     pos: int

@@ -217,11 +217,15 @@ class SearchService:
 
     # --------------------------------------------------------------- search
     def search(self, query: str, *, sort: str = "relevance", limit: int | None = 50,
-               offset: int = 0, cancel: Callable[[], bool] | None = None) -> SearchResult:
-        """One page of hits; raises QueryError, SearchCancelled or SearchTimeout."""
+               offset: int = 0, cancel: Callable[[], bool] | None = None,
+               within: Node | None = None) -> SearchResult:
+        """One page of hits, among the papers of the filter `within` (a view) when given;
+        raises QueryError, SearchCancelled or SearchTimeout."""
         if sort not in SORTS:
             raise ValueError(f"unknown sort {sort!r}; one of {', '.join(SORTS)}")
         node = parse_query(query)
+        if within is not None and not isinstance(within, MatchAll):
+            node = within if isinstance(node, MatchAll) else And((within, node))
         with self._gen_lock:
             self._generation += 1
             generation = self._generation

@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from triage_app.core.search import Filter, MatchAll, Node
 from triage_app.core.store import Library
 
 if TYPE_CHECKING:
@@ -42,8 +43,22 @@ class ViewSpec:
         return {"inbox": "new", "for_you": "new", "kept": "kept",
                 "dismissed": "dismissed"}.get(self.kind)
 
+    def filter_node(self) -> Node:
+        """This view as a filter of the query language: a search inside the view is one
+        query, the view's filter and the search's terms evaluated together."""
+        if self.kind == "all":
+            return MatchAll()
+        if self.kind == "starred":
+            return Filter("is", "=", "starred", 0)
+        if self.kind in ("tag", "category"):
+            return Filter(self.kind, "=", str(self.arg), 0)
+        if self.kind == "batch":
+            return Filter("batch", "=", int(self.arg or 0), 0)
+        return Filter("is", "=", self.status, 0)
+
     def filters(self) -> dict[str, Any]:
-        """Keyword arguments of `Library.list_ids` selecting this view's papers."""
+        """Keyword arguments of `Library.list_ids` selecting this view's papers (its filter
+        as SQL, which the window's first list reads before the search arrays are loaded)."""
         if self.kind == "starred":
             return {"starred": True}
         if self.kind == "tag":
@@ -109,7 +124,9 @@ class ViewResult:
     ranking: Ranking | None = field(default=None, compare=False)  # For you: why each paper
 
 
-SearchFn = Callable[[str], Sequence[int]]  # query -> ids by relevance (may raise QueryError)
+# (query, the view's filter) -> the ids of the view that match, by relevance; may raise
+# QueryError.
+SearchFn = Callable[[str, Node], Sequence[int]]
 RankFn = Callable[[Library], Ranking | Sequence[int]]
 
 
@@ -141,23 +158,24 @@ def load_view(
 ) -> ViewResult:
     """The ids of `spec` (narrowed to the hits of `query`), sorted in SQL when `order`.
 
-    The For you view carries its ranking (the reasons) when it ranked: not when sorted by a
-    column, which would cost a ranking (seconds at 100,000 papers) for an order not shown."""
+    A search inside a view is one query: the view's filter and the search's terms, evaluated
+    together by the search engine; its hits come by relevance, or in a column's order. The
+    For you view carries its ranking (the reasons) when it ranked: not
+    when sorted by a column, which would cost a ranking (seconds at 100,000 papers) for an
+    order not shown."""
     filters = spec.filters()
     query = query.strip()
     ranking: Ranking | None = None
     if query and search is not None:
-        hits = list(search(query))
-        hit_set = set(hits)
+        hits = list(search(query, spec.filter_node()))
         if order:
-            ids = [i for i in library.list_ids(**filters, order=order, descending=descending)
+            hit_set = set(hits)
+            ids = [i for i in library.list_ids(order=order, descending=descending)
                    if i in hit_set]
-        elif spec.kind == "all":
-            ids = hits
         else:
-            natural, ranking = _natural_ids(library, spec, rank)
-            in_view = set(natural)
-            ids = [i for i in hits if i in in_view]
+            ids = hits
+            if spec.kind == "for_you":  # hits by relevance, each with its For you reasons
+                ranking = _natural_ids(library, spec, rank)[1]
     elif order:
         ids = library.list_ids(**filters, order=order, descending=descending)
     else:
