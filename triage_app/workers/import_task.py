@@ -1,7 +1,7 @@
 """Importing in a child process, both sides: the child's task and the parent's call.
 
-Parsing and merging a 20,000-entry listing is Python work that held the window's GIL for
-up to 0.4 s at a time when it ran on a thread. The child sends progress and one result (an
+Parsing and merging a big listing is Python work that holds the GIL for long stretches; on a
+thread it stalled the window, a child process has its own GIL. The child sends progress and one result (an
 import report) per file; SIGTERM asks it to stop after the batch in flight (what was
 committed stays), like the Cancel button of the window.
 """

@@ -1,7 +1,7 @@
 """Indexing in a child process, both sides: the child's task and the parent's call.
 
-Whoosh holds the GIL for whole seconds while it sorts a big batch of postings, which froze
-the window when indexing ran on a thread; a child process has its own GIL. The child sends
+Whoosh holds the GIL while it sorts a big batch of postings, which froze the window when
+indexing ran on a thread; a child process has its own GIL. The child sends
 progress and one result, the number of papers indexed. Killing it is a safe cancel: the
 index is derived, and the next sync starts over from the store's outbox.
 """

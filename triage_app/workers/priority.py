@@ -2,9 +2,8 @@
 
 Why: their work is bulk work the user can wait a moment longer for, while the window must
 answer a key at once; where the cores are shared, the window's threads should get the CPU
-first. A safeguard rather than a measured gain here: this machine's scheduler already let a
-waking UI thread in within ~5 ms beside two busy processes at normal priority. A niced child
-still takes all the CPU the window leaves idle, so the work itself is hardly slower.
+first. It is a safeguard: a niced child still takes all the CPU the window leaves idle, so
+the work itself is hardly slower.
 """
 
 from __future__ import annotations

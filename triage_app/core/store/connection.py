@@ -9,10 +9,9 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.pool import QueuePool
 
-# Longer than any one write transaction holds the lock (an import batch of 2,000 entries
-# commits in about 1 s on a busy 2-core machine; a decision in milliseconds), so a second
-# process waits its turn and succeeds; short enough that a lock held by something stuck
-# gives a clear "busy" message (exit status 2) instead of a wait without end.
+# Longer than any one write transaction holds the lock (an import batch, a decision), so a
+# second process waits its turn and succeeds; short enough that a lock held by something
+# stuck gives a clear "busy" message (exit status 2) instead of a wait without end.
 BUSY_TIMEOUT_MS = 5000
 
 
@@ -42,11 +41,11 @@ def _begin(conn: Connection) -> None:
 
 def make_engine(db_path: Path) -> Engine:
     """Connections are kept open in a pool (one for each thread that reads or writes at
-    once, a handful in the window). Opening one for each read cost ~1 ms of pragmas, and
-    closing it was worse: when no other connection to the file was open, as between two
-    batches of an import child, SQLite checkpointed the whole write-ahead log on close,
-    on the closing thread: a 70-100 ms stall of the window's UI thread, measured during
-    a 20,000-entry import. Pooled connections close only when the library does."""
+    once, a handful in the window). Opening one for each read costs its pragmas, and
+    closing it is worse: when no other connection to the file is open, as between two
+    batches of an import child, SQLite checkpoints the whole write-ahead log on close, on
+    the closing thread, which stalled the window's UI thread. Pooled connections close only
+    when the library does."""
     engine = create_engine(f"sqlite:///{db_path}", poolclass=QueuePool, pool_size=8,
                            max_overflow=8)
     event.listen(engine, "connect", _set_pragmas)

@@ -246,8 +246,8 @@ class Library:
     ) -> list[int]:
         """Ids of papers matching simple filters, sorted in SQL (the GUI list's backbone).
 
-        Read on the DB-API cursor: SQLAlchemy's row handling doubled the cost (33 vs 67 ms
-        for 100,000 ids), Python time that holds the GIL beside the window."""
+        Read on the DB-API cursor: SQLAlchemy's row handling costs as much again, Python
+        time that holds the GIL beside the window."""
         where, params = id_filters(status=status, starred=starred, tag=tag,
                                     category=category, batch_id=batch_id, after_id=after_id)
         sql = f"SELECT p.id FROM paper p{where} ORDER BY {order_clause(order, descending)}"

@@ -93,7 +93,7 @@ class Ranking:
     Built off the UI thread with the order itself; the one-line explanation of a paper is
     formatted only when asked for (the reader, a tooltip), not for all 100,000. The reasons
     are held as plain tuples, which the garbage collector stops tracking, rather than 100,000
-    `Ranked` objects that every full collection would walk (~50 ms while holding the GIL)."""
+    `Ranked` objects that every full collection would walk while holding the GIL."""
 
     def __init__(self, ranked: Sequence[Ranked]) -> None:
         self.ids = [r.paper_id for r in ranked]
