@@ -1,9 +1,9 @@
 """Importing in a child process, both sides: the child's task and the parent's call.
 
 Parsing and merging a big listing is Python work that holds the GIL for long stretches; on a
-thread it stalled the window, a child process has its own GIL. The child sends progress and one result (an
-import report) per file; SIGTERM asks it to stop after the batch in flight (what was
-committed stays), like the Cancel button of the window.
+thread it stalled the window, a child process has its own GIL. The child sends progress and
+one result (an import report) per file; SIGTERM asks it to stop after the batch in flight
+(what was committed stays), like the Cancel button of the window.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """Bulk export rows built inside SQLite, for the formats that must reach 20,000 papers/s.
 
 Building a PaperRecord per paper and serialising it in Python costs more than the rest of an
-export. Here SQLite assembles each paper's JSON object (`json_object`) or CSV cells, tags and sources
-included, and Python only writes them out. Both produce exactly what `PaperRecord.to_json()`
-and `csv_table.paper_row()` produce; tests compare the two paths.
+export. Here SQLite assembles each paper's JSON object (`json_object`) or CSV cells, tags
+and sources included, and Python only writes them out. Both produce exactly what
+`PaperRecord.to_json()` and `csv_table.paper_row()` produce; tests compare the two paths.
 """
 
 from __future__ import annotations

@@ -1,11 +1,12 @@
 """Which processes hold a library folder: a shared lock per open library, exclusive to restore.
 
 SQLite's own locks cover transactions, not the time a library is merely open: the window
-keeps a library open for hours, often with no transaction running. Replacing `library.sqlite` under such a process would leave it writing decisions into a
-file that is no longer the library, so every open library holds a shared `flock` on
-`library.lock` and a restore takes it exclusively or refuses. The kernel drops the lock
-when the process dies, kill -9 included, so a crash never leaves a stale lock behind.
-Where `fcntl` is missing (Windows) the lock is a no-op and SQLite's locks are all there is.
+keeps a library open for hours, often with no transaction running. Replacing
+`library.sqlite` under such a process would leave it writing decisions into a file that is
+no longer the library, so every open library holds a shared `flock` on `library.lock` and a
+restore takes it exclusively or refuses. The kernel drops the lock when the process dies,
+kill -9 included, so a crash never leaves a stale lock behind. Where `fcntl` is missing
+(Windows) the lock is a no-op and SQLite's locks are all there is.
 """
 
 from __future__ import annotations
