@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from triage_app.cli.common import CommandError, run_command
-from triage_app.core.store import BACKUP_DIR, open_library, resolve_library_dir
+from triage_app.core.store import BACKUP_DIR, resolve_library_dir
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -39,6 +39,8 @@ def _open(args: argparse.Namespace):
 
     folder = resolve_library_dir(getattr(args, "library", None))
     try:
+        from triage_app.core.store import open_library
+
         return open_library(folder, create=False)
     except LibraryError as exc:
         raise CommandError(str(exc)) from exc

@@ -6,9 +6,12 @@ import argparse
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
-from triage_app.core.store import Library, LibraryError, resolve_library_dir
-from triage_app.core.store import open_library as open_store
+from triage_app.core.store import LibraryError, resolve_library_dir
+
+if TYPE_CHECKING:  # the store loads SQLAlchemy: only commands that run open it
+    from triage_app.core.store import Library
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
 
@@ -26,6 +29,8 @@ class CommandError(Exception):
 def open_library(args: argparse.Namespace) -> Iterator[Library]:
     folder = resolve_library_dir(getattr(args, "library", None))
     try:
+        from triage_app.core.store import open_library as open_store
+
         library = open_store(folder)
     except LibraryError as exc:
         raise CommandError(str(exc)) from exc

@@ -6,8 +6,7 @@ import argparse
 import shutil
 
 from triage_app.cli.common import open_library, run_command
-from triage_app.core.records import PaperRecord
-from triage_app.core.store import STATUSES
+from triage_app.core.records import STATUSES, PaperRecord
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from triage_app.cli.common import CommandError, open_library, run_command, sync_search_index
-from triage_app.core.triage import UNSET, DecisionPatch
+
+if TYPE_CHECKING:
+    from triage_app.core.triage import DecisionPatch
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -38,6 +40,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def patch_from_args(args: argparse.Namespace) -> DecisionPatch:
+    from triage_app.core.triage import UNSET, DecisionPatch
+
     rating: Any = UNSET  # an int, None (clear it) or UNSET (leave it)
     if args.no_rating:
         rating = None

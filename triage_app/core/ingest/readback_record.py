@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from triage_app.core.ingest.rows import backup_row
-from triage_app.core.store import STATUSES
+from triage_app.core.records import STATUSES
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
         unneutralise,
     )
     from triage_app.core.records.paper_record import (
+        STATUSES,
         Change,
         DecisionState,
         PaperRecord,
@@ -31,6 +32,7 @@ _NAMES = {
     "Change": "paper_record",
     "DecisionState": "paper_record",
     "PaperRecord": "paper_record",
+    "STATUSES": "paper_record",
     "SourceRecord": "paper_record",
     "escape_item": "csv_cells",
     "join_items": "csv_cells",
@@ -43,6 +45,7 @@ _NAMES = {
 __all__ = [
     "BOM",
     "CSV_COLUMNS",
+    "STATUSES",
     "Change",
     "DecisionState",
     "PaperRecord",

@@ -26,6 +26,9 @@ JSON_KEYS = (
     "sources",
 )
 
+# What a paper can be: not yet decided, kept or dismissed.
+STATUSES = ("new", "kept", "dismissed")
+
 
 @dataclass(frozen=True, slots=True)
 class SourceRecord:

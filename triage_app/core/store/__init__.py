@@ -36,16 +36,12 @@ if TYPE_CHECKING:
     from triage_app.core.store.reads import (
         load_tags,
     )
-    from triage_app.core.store.tables import (
-        STATUSES,
-    )
 
 _NAMES = {
     "BACKUP_DIR": "paths",
     "DB_NAME": "paths",
     "Library": "library",
     "LibraryError": "errors",
-    "STATUSES": "tables",
     "WriteTxn": "library",
     "backup_library": "file_backups",
     "backup_to": "file_backups",
@@ -61,7 +57,6 @@ _NAMES = {
 __all__ = [
     "BACKUP_DIR",
     "DB_NAME",
-    "STATUSES",
     "Library",
     "LibraryError",
     "WriteTxn",

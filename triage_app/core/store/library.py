@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, select, text
 from sqlalchemy.exc import DatabaseError, IntegrityError
 
-from triage_app.core.records import PaperRecord
+from triage_app.core.records import STATUSES, PaperRecord
 from triage_app.core.store import lock as library_lock
 from triage_app.core.store import tables as models
 from triage_app.core.store.connection import BUSY_TIMEOUT_MS, utc_now
@@ -149,7 +149,7 @@ class Library:
     def status_counts(self) -> dict[str, int]:
         with self.read() as conn:
             rows = conn.exec_driver_sql("SELECT status, count(*) FROM paper GROUP BY status")
-            counts = {s: 0 for s in models.STATUSES}
+            counts = {s: 0 for s in STATUSES}
             counts.update({s: n for s, n in rows})
         return counts
 

@@ -6,7 +6,6 @@ from sqlalchemy import Column, ForeignKey, Index, Integer, String
 from sqlmodel import Field, SQLModel
 
 SCHEMA_VERSION = 3
-STATUSES = ("new", "kept", "dismissed")
 
 
 class Paper(SQLModel, table=True):

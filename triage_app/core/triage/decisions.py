@@ -11,8 +11,8 @@ from dataclasses import dataclass, replace
 
 from sqlalchemy import Connection
 
-from triage_app.core.records import Change, DecisionState
-from triage_app.core.store import STATUSES, Library, load_tags
+from triage_app.core.records import STATUSES, Change, DecisionState
+from triage_app.core.store import Library, load_tags
 
 
 class _Unset:
