@@ -64,7 +64,7 @@ def test_the_parent_gets_reports_progress_and_failures(tmp_path: Path, library) 
     [report] = run_import_child(library.folder, [str(listing)], job)
     assert report.new == 40 and job.seen and job.seen[-1][0] == job.seen[-1][1]
     assert run_index_child(library.folder) == 40
-    with pytest.raises(RuntimeError, match="indexing failed: .*no library at"):
+    with pytest.raises(RuntimeError, match=r"indexing failed: .*no library at"):
         run_index_child(tmp_path / "missing")
 
 
