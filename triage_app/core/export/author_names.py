@@ -27,16 +27,6 @@ class PersonName:
     suffix: str = ""
     corporate: bool = False
 
-    @property
-    def display(self) -> str:
-        """The name in reading order (what a listing shows)."""
-        if self.corporate:
-            return self.family
-        parts = [p for p in (self.given, self.family) if p]
-        name = " ".join(parts)
-        return f"{name} {self.suffix}" if self.suffix else name
-
-
 def is_corporate(words: list[str]) -> bool:
     lowered = [w.lower() for w in words]
     return "and" in lowered or any(w in CORPORATE_WORDS for w in lowered) or len(words) > 6

@@ -12,7 +12,6 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
-from datetime import date
 from itertools import count
 from string import ascii_lowercase
 
@@ -97,6 +96,3 @@ def library_keys(library: Library) -> dict[int, str]:
         ]
     return assign_keys(bases)
 
-
-def year_of(published: date | None) -> int | None:
-    return published.year if published else None

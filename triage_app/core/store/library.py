@@ -29,10 +29,6 @@ __all__ = ["Library", "LibraryBusyError", "LibraryError", "WriteTxn", "utc_now"]
 
 _TABLES = models.SQLModel.metadata.tables
 paper_t = _TABLES[models.Paper.__tablename__]
-tag_t = _TABLES[models.Tag.__tablename__]
-paper_tag_t = _TABLES[models.PaperTag.__tablename__]
-source_t = _TABLES[models.Source.__tablename__]
-batch_t = _TABLES[models.ImportBatch.__tablename__]
 outbox_t = _TABLES[models.IndexOutbox.__tablename__]
 meta_t = _TABLES[models.Meta.__tablename__]
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import shlex
 from collections.abc import Iterable
 
 from triage_app.core.store import Library
@@ -44,31 +43,6 @@ def spans(text: str, pattern: re.Pattern[str] | None) -> list[tuple[int, int]]:
     if pattern is None or not text:
         return []
     return [m.span() for m in pattern.finditer(text)]
-
-
-def query_terms(query: str) -> list[str]:
-    """The words a search looks for, to highlight: no operators, fields or negated terms.
-
-    `transformer author:smith "sparse autoencoder" -survey year:2024` gives
-    `["transformer", "sparse autoencoder"]`; `smith` is searched in authors, not in text.
-    """
-    try:
-        tokens = shlex.split(query)
-    except ValueError:  # an unclosed quote while typing
-        tokens = query.replace('"', " ").split()
-    terms = []
-    for token in tokens:
-        token = token.strip("()")
-        if not token or token.startswith("-") or token.casefold() in _OPERATORS:
-            continue
-        field, sep, value = token.partition(":")
-        if sep:
-            if field.casefold() not in ("title", "abstract", "text"):
-                continue
-            token = value
-        if token and any(ch.isalnum() for ch in token):
-            terms.append(token)
-    return list(dict.fromkeys(terms))
 
 
 def load_lists(library: Library) -> tuple[list[str], list[str]]:
