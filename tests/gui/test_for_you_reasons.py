@@ -18,7 +18,7 @@ from tests.gui.keys import press
 from tests.test_support import seed_template
 from triage_app.core.search.index import sync_index
 from triage_app.core.triage.decisions import DecisionPatch, mark
-from triage_app.gui.paper_table_model import COL
+from triage_app.gui.paper_columns import COL
 
 pytestmark = pytest.mark.gui
 

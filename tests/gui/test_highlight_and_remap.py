@@ -30,9 +30,9 @@ def test_word_lists_and_search_terms_are_painted(qtbot, window) -> None:
     record = window.detail.record
     words = record.abstract.split()
     for_word, against_word = words[1].strip(".,;:()"), words[3].strip(".,;:()")
-    window.commands.highlight_for = [for_word]
-    window.commands.highlight_against = [against_word]
-    window.commands.refresh_patterns()
+    window.commands.search.highlight_for = [for_word]
+    window.commands.search.highlight_against = [against_word]
+    window.commands.search.refresh_patterns()
     colours = painted(window.detail.abstract)
     light = {k: QColor(v[0]).name() for k, v in BACKGROUNDS.items()}
     assert {w.casefold() for w in colours[light["for"]]} == {for_word.casefold()}
@@ -72,7 +72,7 @@ def test_markup_is_shown_not_interpreted(qtbot, window, tmp_path) -> None:
                                  "abstract": "<script>x</script> <a href='y'>link</a>"}]))
     import_path(window.library, path)
     pid = window.library.list_ids(order="id")[-1]
-    window.commands.refresh_view()
+    window.commands.views.refresh_view()
     settle(qtbot, window)
     window.list_view.go_to_row(window.model.row_of(pid))
     assert window.detail.title.toPlainText() == "<b>Bold</b> & <i>claims</i>"

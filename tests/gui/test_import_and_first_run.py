@@ -20,7 +20,7 @@ def test_import_by_key_shows_progress_then_the_report(qtbot, window, tmp_path,
                                                       monkeypatch) -> None:
     monkeypatch.setenv(BATCH_ENV, "100")
     listing = write_listing(tmp_path / "big.txt", 1500, seed=11)
-    window.commands.choose_files = lambda: [str(listing)]
+    window.commands.transfers.choose_files = lambda: [str(listing)]
     seen: list[int] = []
     window.progress.valueChanged.connect(seen.append)
     list_area = window.list_view.geometry()
@@ -46,7 +46,7 @@ def test_the_report_details_open_on_demand_and_close_with_it(qtbot, window,
                                                             tmp_path) -> None:
     bad = tmp_path / "binary.txt"
     bad.write_bytes(b"\x00 not a listing")
-    window.commands.import_paths([bad])
+    window.commands.transfers.import_paths([bad])
     settle(qtbot, window)
     assert window.report.isVisible() and not window.report.details.isVisible()
     qtbot.mouseClick(window.report.toggle, Qt.MouseButton.LeftButton)
@@ -67,7 +67,7 @@ def test_an_import_appends_to_the_inbox_and_keeps_the_rows_shown(qtbot, window,
     resets: list[bool] = []
     window.model.modelReset.connect(lambda: resets.append(True))
     listing = write_listing(tmp_path / "more.txt", 4, seed=23)
-    window.commands.choose_files = lambda: [str(listing)]
+    window.commands.transfers.choose_files = lambda: [str(listing)]
     press(qtbot, "Ctrl+I")
     settle(qtbot, window)
     new = sorted(set(window.library.list_ids(status="new")) - set(shown))
@@ -86,7 +86,7 @@ def test_an_import_into_a_sorted_view_reloads_it(qtbot, window, tmp_path) -> Non
     settle(qtbot, window)
     assert window.loader.order == "score"
     listing = write_listing(tmp_path / "more.txt", 4, seed=23)
-    window.commands.import_paths([listing])
+    window.commands.transfers.import_paths([listing])
     settle(qtbot, window)
     assert window.model.ids == window.library.list_ids(status="new", order="score",
                                                        descending=True)
@@ -109,7 +109,7 @@ def test_appended(shown, ids, expected) -> None:
 def test_import_can_be_cancelled(qtbot, window, tmp_path, monkeypatch) -> None:
     monkeypatch.setenv(BATCH_ENV, "100")
     listing = write_listing(tmp_path / "big.txt", 1500, seed=12)
-    window.commands.choose_files = lambda: [str(listing)]
+    window.commands.transfers.choose_files = lambda: [str(listing)]
     press(qtbot, "Ctrl+I")
     qtbot.waitUntil(window.cancel_button.isVisible, timeout=5000)
     qtbot.waitUntil(lambda: window.progress.value() > 0, timeout=10000)  # batches committed
@@ -125,7 +125,7 @@ def test_import_can_be_cancelled(qtbot, window, tmp_path, monkeypatch) -> None:
 def test_import_problems_listed_in_details(qtbot, window, tmp_path) -> None:
     bad = tmp_path / "binary.txt"
     bad.write_bytes(b"\x00\x01\x02 not a listing")
-    window.commands.import_paths([bad])
+    window.commands.transfers.import_paths([bad])
     settle(qtbot, window)
     assert window.report.summary.text() == (
         "Imported 1 file: 0 new, 0 merged, 0 already known, 0 skipped; 1 refused")
@@ -202,7 +202,7 @@ def test_an_import_that_sorts_after_the_rows_shown_is_appended(qtbot, window,
         encoding="utf-8")
     resets: list[bool] = []
     window.model.modelReset.connect(lambda: resets.append(True))
-    window.commands.import_paths([listing])
+    window.commands.transfers.import_paths([listing])
     settle(qtbot, window)
     new = window.model.ids[len(shown):]
     assert window.model.ids[:len(shown)] == shown and len(new) == 2

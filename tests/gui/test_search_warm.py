@@ -34,14 +34,14 @@ def test_no_warm_up_nor_index_build_beside_an_import(qtbot, windows) -> None:
     window = windows.open()
     settle(qtbot, window, index=True)
     window.search.close()  # as before the first warm-up
-    commands = window.commands
-    commands._work = object()  # what _follow records for a running import
-    assert commands.heavy_work()
-    commands.sync_index()
-    assert not window.index_lane.busy and commands.sync_pending()  # asked again later
-    window.search.prepare(commands.heavy_work)
+    progress, index_sync = window.commands.progress, window.commands.index_sync
+    progress._work = object()  # what follow() records for a running import
+    assert index_sync.heavy_work()
+    index_sync.sync()
+    assert not window.index_lane.busy and index_sync.pending()  # asked again later
+    window.search.prepare(index_sync.heavy_work)
     assert not window.search.searcher_open()
-    commands._work = None
+    progress._work = None
     qtbot.waitUntil(window.search.searcher_open, timeout=20000)
     settle(qtbot, window, index=True)
 
@@ -52,20 +52,21 @@ def test_the_warm_up_is_held_from_an_import_to_the_end_of_its_indexing(qtbot, wi
     which the prewarm would resume beside the window's busiest seconds."""
     window = windows.open()
     settle(qtbot, window, index=True)
-    commands = window.commands
+    transfers, index_sync = window.commands.transfers, window.commands.index_sync
+    progress = window.commands.progress
     seen: list[tuple[bool, bool]] = []
-    imported = commands._imported
+    imported = transfers._imported
 
     def watch(reports) -> None:
         imported(reports)
-        seen.append((commands._work is None, commands.heavy_work()))
+        seen.append((progress._work is None, index_sync.heavy_work()))
 
-    commands._imported = watch
-    commands.import_paths([write_listing(tmp_path / "more.txt", 5, seed=3)])
+    transfers._imported = watch
+    transfers.import_paths([write_listing(tmp_path / "more.txt", 5, seed=3)])
     qtbot.waitUntil(lambda: bool(seen), timeout=20000)
     assert seen == [(True, True)]  # the import is over, its indexing already holds
     settle(qtbot, window, index=True)
-    assert not commands.heavy_work()
+    assert not index_sync.heavy_work()
 
 
 SYNC_WITHOUT_THE_ENGINE = """

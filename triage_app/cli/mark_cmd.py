@@ -62,7 +62,7 @@ def patch_from_args(args: argparse.Namespace) -> DecisionPatch:
 
 @run_command
 def run_mark(args: argparse.Namespace) -> int:
-    from triage_app.core.triage import mark
+    from triage_app.core.triage import DecisionPatch, mark
 
     patch = patch_from_args(args)
     if patch == DecisionPatch():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import cast
 
 from triage_app.core.store import Library, LibraryError, open_library
 from triage_app.core.triage import ACTIONS, KeymapError, load_actions
@@ -25,11 +26,12 @@ def run_app(library_dir: Path) -> int:
     prefer_ui_thread()
     QCoreApplication.setOrganizationName("triage-app")
     QCoreApplication.setApplicationName("triage-app")
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    # The instance, when there is one, is a QApplication too: only this function makes one.
+    app = cast(QApplication, QApplication.instance() or QApplication(sys.argv[:1]))
     qsettings = open_qsettings()
     prefs = Preferences(qsettings)
     theme = os.environ.get(THEME_ENV) or prefs.get("theme")
-    apply_theme(app, theme)  # type: ignore[arg-type]
+    apply_theme(app, theme)
     try:
         library = open_library(library_dir)
     except LibraryError as exc:

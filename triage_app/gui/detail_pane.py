@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from triage_app.core.records import PaperRecord
 from triage_app.gui.action_set import ActionSet
 from triage_app.gui.highlight import Highlighter, Patterns, SpanFn
-from triage_app.gui.paper_table_model import placeholder_title
+from triage_app.gui.paper_columns import placeholder_title
 from triage_app.gui.tag_input import TagInput
 
 DETAIL_BUTTONS = ("toggle_star", "rate_1", "rate_2", "rate_3", "rate_4", "rate_5",

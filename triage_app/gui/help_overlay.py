@@ -42,8 +42,9 @@ class HelpOverlay(QWidget):
     def set_actions(self, actions: Iterable[Action]) -> None:
         while self._layout.count():
             item = self._layout.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         self.rows.clear()
         by_menu: dict[str, list[Action]] = {m: [] for m in MENUS}
         for action in actions:
@@ -80,9 +81,14 @@ class HelpOverlay(QWidget):
                 self.rows[action.id] = (keys, what)
                 row += 1
 
+    def _cover_parent(self) -> None:
+        parent = self.parentWidget()
+        if parent is not None:
+            self.setGeometry(parent.rect())
+
     def open(self) -> None:
         self._previous_focus = self.window().focusWidget()
-        self.setGeometry(self.parentWidget().rect())
+        self._cover_parent()
         self.raise_()
         self.show()
         self.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -106,5 +112,5 @@ class HelpOverlay(QWidget):
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Resize and self.isVisible():
-            self.setGeometry(self.parentWidget().rect())
+            self._cover_parent()
         return False

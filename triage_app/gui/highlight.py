@@ -41,7 +41,7 @@ class Patterns:
 
     def spans(self, text: str, field: str, search_spans: SpanFn | None) -> list[
             tuple[str, int, int]]:
-        out = []
+        out: list[tuple[str, int, int]] = []
         for kind, pattern in (("for", self.for_), ("against", self.against)):
             if pattern is not None:
                 out.extend((kind, *m.span()) for m in pattern.finditer(text))

@@ -100,7 +100,7 @@ def save(path: Path, image: QImage) -> None:
         fd, tmp = tempfile.mkstemp(prefix=".icons-", suffix=".png", dir=path.parent)
         os.close(fd)
         try:
-            if image.save(tmp, "PNG"):
+            if image.save(tmp):  # PNG, from the suffix (the stubs mistype a named format)
                 os.replace(tmp, path)
         finally:
             if os.path.exists(tmp):

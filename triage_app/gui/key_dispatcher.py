@@ -8,6 +8,7 @@ instead of reaching the widget. Triage keys never auto-repeat; navigation keys d
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import cast
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
@@ -101,14 +102,15 @@ class KeyDispatcher(QObject):
         return True
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        # Both kinds handled here are key events (QKeyEvent).
         kind = event.type()
         if kind == QEvent.Type.ShortcutOverride:
             # Claim bound keys before Qt's shortcut map or a text box's own handling.
-            key = key_string(event)  # type: ignore[arg-type]
+            key = key_string(cast(QKeyEvent, event))
             if key is not None and self.lookup(self._contexts.get(obj, "other"), key):
                 event.accept()
                 return True
             return False
         if kind == QEvent.Type.KeyPress and obj in self._contexts:
-            return self.dispatch(self._contexts[obj], event)  # type: ignore[arg-type]
+            return self.dispatch(self._contexts[obj], cast(QKeyEvent, event))
         return False

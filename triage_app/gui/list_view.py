@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from typing import cast
 
-from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtCore import QItemSelectionModel, QItemSelectionRange, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
-from triage_app.gui.paper_table_model import COLUMNS, PaperTableModel
+from triage_app.gui.paper_columns import COLUMNS
+from triage_app.gui.paper_table_model import PaperTableModel
 
 COLUMNS_TITLE = next(i for i, c in enumerate(COLUMNS) if c.key == "title")
 
@@ -15,6 +17,7 @@ COLUMNS_TITLE = next(i for i, c in enumerate(COLUMNS) if c.key == "title")
 class PaperListView(QTableView):
     def __init__(self, model: PaperTableModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._paper_model = model
         self.setModel(model)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -43,7 +46,7 @@ class PaperListView(QTableView):
         header.setSectionsClickable(True)
 
     def paper_model(self) -> PaperTableModel:
-        return self.model()  # type: ignore[return-value]
+        return self._paper_model
 
     def keyboardSearch(self, search: str) -> None:
         """No type-ahead: letters are triage keys here."""
@@ -68,7 +71,9 @@ class PaperListView(QTableView):
 
     def selected_rows(self) -> Iterator[int]:
         """Selected rows in order, from the selection's ranges (cheap for 100,000)."""
-        ranges = sorted((r.top(), r.bottom()) for r in self.selectionModel().selection())
+        # QItemSelection is a list of ranges; its stubs omit the iteration it supports.
+        selection = cast("Iterable[QItemSelectionRange]", self.selectionModel().selection())
+        ranges = sorted((r.top(), r.bottom()) for r in selection)
         seen = -1
         for top, bottom in ranges:
             yield from range(max(top, seen + 1), bottom + 1)

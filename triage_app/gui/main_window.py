@@ -1,12 +1,13 @@
-"""The triage window: composes the sidebar, list, reader, search field and status bar, and
-wires their signals. What each action does lives in `commands.py`."""
+"""The triage window: composes the sidebar, list, reader, search field and status bar,
+builds the controllers that act on them (one per concern, bundled in `commands.py`) and
+wires their signals. Controllers get the widgets and lanes they use, never the window."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, QUrl
+from PySide6.QtCore import QByteArray, QSettings, Qt, QUrl
 from PySide6.QtGui import (
     QCloseEvent,
     QDesktopServices,
@@ -32,19 +33,27 @@ from triage_app.core.triage import ACTIONS, Action, ViewSpec
 from triage_app.gui import icons
 from triage_app.gui.action_set import ActionSet
 from triage_app.gui.commands import WindowCommands
+from triage_app.gui.decision_commands import DecisionCommands
 from triage_app.gui.detail_pane import DetailPane
 from triage_app.gui.help_overlay import HelpOverlay
 from triage_app.gui.import_panel import EmptyLibraryPage, ImportReportLine
+from triage_app.gui.index_sync import IndexSync
 from triage_app.gui.key_dispatcher import KeyDispatcher
 from triage_app.gui.list_view import PaperListView
+from triage_app.gui.paper_cursor import PaperCursor
 from triage_app.gui.paper_table_model import PaperTableModel
+from triage_app.gui.preference_commands import PreferenceCommands
 from triage_app.gui.search_bar import SearchBar
+from triage_app.gui.search_commands import SearchCommands
 from triage_app.gui.search_worker import SearchAdapter
 from triage_app.gui.settings import Preferences, WindowState
 from triage_app.gui.sidebar import Sidebar
+from triage_app.gui.status_counts import StatusCounts
+from triage_app.gui.transfers import Transfers, WorkProgress
 from triage_app.gui.triage_controller import TriageController
+from triage_app.gui.view_commands import ViewCommands
 from triage_app.gui.view_loader import ViewLoader
-from triage_app.gui.workers import Lane
+from triage_app.gui.workers import Job, Lane
 
 
 class MainWindow(QMainWindow):
@@ -149,61 +158,102 @@ class MainWindow(QMainWindow):
         self.dispatcher.attach(self.detail.abstract, "other")
         self.dispatcher.attach(self, "other")
         self.dispatcher.triggered.connect(self.action_set.activate)
-        self.commands = WindowCommands(self)
-        self.action_set.bind(self.commands.handlers())
+        self.commands = self._build_commands()
+        self.action_set.bind(self.commands.handlers(
+            select_all=self.list_view.selectAll, undo=self.undo_stack.undo,
+            redo=self.undo_stack.redo, quit=self.close, help=self.help_overlay.open))
         self.action_set.build_menus(self.menuBar())
-        self._counts_timer = QTimer(self)
-        self._counts_timer.setSingleShot(True)
-        self._counts_timer.setInterval(250)
-        self._counts_timer.timeout.connect(self.commands.refresh_counts)
         self._wire()
         self._restore_state()
         self.commands.start(self._saved_view())
         if keymap_error:
             self.statusBar().showMessage(keymap_error, 15000)
 
-    # ------------------------------------------------------------------ wiring
+    # ------------------------------------------------------------ controllers
+    def _build_commands(self) -> WindowCommands:
+        library, status_bar = self.library, self.statusBar()
+        cursor = PaperCursor(self.list_view, self.model, self.detail, library,
+                             writes_in_flight=self.controller.in_flight, open_url=self.open_url)
+        status = StatusCounts(library, self.search_lane, self.sidebar, self.counts_label,
+                              self.center, self.model,
+                              per_minute=self.controller.pace.per_minute, parent=self)
+        search = SearchCommands(self.search_bar, self.search, self.loader, self.detail, library,
+                                self.writer, focus_list=cursor.focus_list, dialog_parent=self)
+        views = ViewCommands(self.loader, self.list_view, self.model, cursor, self.sidebar,
+                             self.center, self.detail, self.search_bar, status, library,
+                             refresh_patterns=search.refresh_patterns, status_bar=status_bar)
+        decisions = DecisionCommands(cursor, self.list_view, self.model, self.detail,
+                                     self.controller, library, self.prefs,
+                                     update_status=status.update_status)
+        preferences = PreferenceCommands(
+            self.prefs, self.action_set["toggle_advance"], self.action_set["toggle_dark"],
+            restyle=(self.action_set.refresh_icons, self.sidebar.refresh_icons,
+                     self.detail.refresh_colours, self.model.restyle))
+        progress = WorkProgress(self.progress, self.cancel_button, status_bar)
+        index_sync = IndexSync(self.search, self.index_lane, self.search_lane,
+                               transfer_running=progress.running, status_bar=status_bar,
+                               parent=self)
+        transfers = Transfers(library, self.writer, self.loader, self.model, self.report,
+                              progress, current_id=cursor.current_id,
+                              refresh_counts=status.refresh_counts,
+                              imported=index_sync.import_finished, status_bar=status_bar,
+                              dialog_parent=self)
+        return WindowCommands(cursor, decisions, views, search, status, preferences, progress,
+                              transfers, index_sync)
+
     def _wire(self) -> None:
         c = self.commands
-        self.list_view.selectionModel().currentRowChanged.connect(c.current_changed)
-        self.list_view.doubleClicked.connect(lambda _i: c.open_arxiv())
-        self.list_view.horizontalHeader().sortIndicatorChanged.connect(c.header_sort)
-        self.model.sortRequested.connect(c.sort_requested)
-        self.loader.loaded.connect(c.view_loaded)
-        self.loader.failed.connect(c.view_failed)
-        self.sidebar.viewChosen.connect(c.choose_view)
-        self.search_bar.queryChanged.connect(c.search_changed)
-        self.search_bar.edit.textChanged.connect(c.search_typed)
-        self.detail.noteEdited.connect(c.save_note)
-        self.detail.tag_input.applied.connect(c.apply_tags)
-        self.detail.tag_input.cancelled.connect(c.focus_list)
-        self.controller.committed.connect(c.store_committed)
+        self.list_view.selectionModel().currentRowChanged.connect(c.cursor.current_changed)
+        self.list_view.doubleClicked.connect(lambda _i: c.cursor.open_arxiv())
+        self.list_view.horizontalHeader().sortIndicatorChanged.connect(c.views.header_sort)
+        self.model.sortRequested.connect(c.views.sort_requested)
+        self.loader.loaded.connect(c.views.view_loaded)
+        self.loader.failed.connect(c.views.view_failed)
+        self.sidebar.viewChosen.connect(c.views.choose_view)
+        self.search_bar.queryChanged.connect(c.search.search_changed)
+        self.search_bar.edit.textChanged.connect(c.search.search_typed)
+        self.detail.noteEdited.connect(c.decisions.save_note)
+        self.detail.tag_input.applied.connect(c.decisions.apply_tags)
+        self.detail.tag_input.cancelled.connect(c.cursor.focus_list)
+        # A commit: the reader shows it, then the counts and the index catch up.
+        self.controller.committed.connect(c.cursor.store_committed)
+        self.controller.committed.connect(lambda _ids: c.status.schedule())
+        self.controller.committed.connect(lambda _ids: c.index_sync.changes_committed())
         self.controller.message.connect(lambda m: self.statusBar().showMessage(m, 10000))
-        self.controller.undone.connect(c.after_undo)
+        self.controller.undone.connect(c.decisions.after_undo)
         self.writer.failed.connect(lambda m: self.statusBar().showMessage(m, 10000))
         self.search_lane.failed.connect(lambda m: self.statusBar().showMessage(m, 10000))
         self.index_lane.failed.connect(lambda m: self.statusBar().showMessage(m, 10000))
-        self.cancel_button.clicked.connect(c.cancel_work)
-        self.empty_page.demoRequested.connect(c.load_demo)
-        self.empty_page.importRequested.connect(c.import_files)
+        self.cancel_button.clicked.connect(c.progress.cancel)
+        self.empty_page.demoRequested.connect(c.transfers.load_demo)
+        self.empty_page.importRequested.connect(c.transfers.import_files)
         self.undo_stack.canUndoChanged.connect(self.action_set["undo"].setEnabled)
         self.undo_stack.canRedoChanged.connect(self.action_set["redo"].setEnabled)
         self.action_set["undo"].setEnabled(False)
         self.action_set["redo"].setEnabled(False)
 
-    def schedule_counts(self) -> None:
-        self._counts_timer.start()
-
     def counts_pending(self) -> bool:
-        return self._counts_timer.isActive()
+        return self.commands.status.pending()
 
     def timers_pending(self) -> bool:
         """Deferred work not yet queued (counts, index sync): tests wait for it."""
-        return self._counts_timer.isActive() or self.commands.sync_pending()
+        return self.commands.timers_pending()
 
-    def stop_timers(self) -> None:
-        self._counts_timer.stop()
+    def _shutdown(self) -> None:
+        """Stop what is scheduled and cancel what runs, then close the lanes: the writer
+        first (its queued writes land), the search service last, on its own lane."""
         self.search_bar.commit_timer_stop()
+        self.commands.stop()
+        self.writer.close()
+        search = self.search
+
+        def close_search(_job: Job) -> None:
+            search.close()
+
+        self.index_lane.close()
+        self.search_lane.submit(close_search)
+        self.search_lane.close()
+        self.controller.close()
 
     # ------------------------------------------------------------ persistence
     def _saved_view(self) -> ViewSpec:
@@ -240,7 +290,7 @@ class MainWindow(QMainWindow):
         order = self.state.value("sort_order", "")
         self.loader.order = str(order) or None
         self.loader.descending = str(self.state.value("sort_descending", "false")) == "true"
-        self.commands.sync_sort_indicator()
+        self.commands.views.sync_sort_indicator()
         self.action_set["toggle_advance"].setChecked(self.prefs.get("advance_after_decision"))
         self.action_set["toggle_dark"].setChecked(self.prefs.get("theme") == "dark"
                                                 or icons.is_dark())
@@ -259,7 +309,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.detail.flush_note()  # the last keystrokes of a note go on the writer lane now
         self.save_state()
-        self.commands.shutdown()
+        self._shutdown()
         super().closeEvent(event)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
@@ -270,4 +320,4 @@ class MainWindow(QMainWindow):
         paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
         if paths:
             event.acceptProposedAction()
-            self.commands.import_paths(paths)
+            self.commands.transfers.import_paths(paths)

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
 from itertools import count
+from typing import cast
 
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
+    QModelRoleData,
     QModelRoleDataSpan,
+    QObject,
     QPersistentModelIndex,
     Qt,
     Signal,
@@ -27,37 +29,21 @@ from triage_app.core.records import DecisionState, PaperRecord
 from triage_app.core.store import Library
 from triage_app.core.triage import Ranking
 from triage_app.gui import icons
+from triage_app.gui.paper_columns import (
+    COL,
+    COLUMNS,
+    cell_icon,
+    cell_text,
+    cell_tooltip,
+    changed_fields,
+    with_state,
+)
 
 BLOCK = 128
 CACHE_ROWS = 4096
 MAP_AFTER_LOOKUPS = 16  # more lookups than this at once are cheaper through an id -> row map
-PLACEHOLDER_WORDS = 12
 
 Index = QModelIndex | QPersistentModelIndex
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: str
-    order: str | None  # Library.list_ids order, None when not sortable
-    width: int
-    tip: str
-
-
-COLUMNS: tuple[Column, ...] = (
-    Column("status", "", "status", 26, "Status: new, kept or dismissed"),
-    Column("star", "", "starred", 26, "Starred"),
-    Column("rating", "Rating", "rating", 64, "Your rating, 1-5"),
-    Column("title", "Title", "title", 520, "Title (italic: no title in the listing)"),
-    Column("author", "First author", "author", 150, "First author"),
-    Column("category", "Cat.", "category", 48, "Category"),
-    Column("date", "Date", "published", 92, "Publication date"),
-    Column("score", "Score", "score", 56, "Feed score"),
-    Column("code", "Code", "has_code", 44, "The listing says code is available"),
-    Column("tags", "Tags", None, 160, "Tags"),
-)
-COL = {c.key: i for i, c in enumerate(COLUMNS)}
 _TITLE_COL = COL["title"]
 _NCOLS = len(COLUMNS)
 _DISPLAY = Qt.ItemDataRole.DisplayRole.value
@@ -78,26 +64,10 @@ def row_map(ids: Sequence[int], first: int = 0) -> dict[int, int]:
     return dict(zip(ids, count(first)))
 
 
-def state_of(record: PaperRecord) -> DecisionState:
-    return DecisionState(record.id, record.status, record.starred, record.rating, record.note,
-                         record.tags, record.decided_at)
-
-
-def with_state(record: PaperRecord, state: DecisionState) -> PaperRecord:
-    return replace(record, status=state.status, starred=state.starred, rating=state.rating,
-                   note=state.note, tags=state.tags, decided_at=state.decided_at)
-
-
-def placeholder_title(record: PaperRecord) -> str:
-    words = record.abstract.split()
-    head = " ".join(words[:PLACEHOLDER_WORDS])
-    return f"[no title] {head}…" if len(words) > PLACEHOLDER_WORDS else f"[no title] {head}"
-
-
 class PaperTableModel(QAbstractTableModel):
     sortRequested = Signal(str, bool)  # (order name or "" for the view's own order, descending)
 
-    def __init__(self, library: Library, parent: object | None = None) -> None:
+    def __init__(self, library: Library, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.library = library
         self._ids: list[int] = []
@@ -243,7 +213,7 @@ class PaperTableModel(QAbstractTableModel):
             if new != old:
                 self._cache[state.paper_id] = new
                 self._cells.pop(state.paper_id, None)
-                self._emit_row(state.paper_id, _changed_fields(old, new))
+                self._emit_row(state.paper_id, changed_fields(old, new))
 
     def refresh(self, paper_ids: Iterable[int]) -> None:
         """Re-read rows from the store after a commit (ids not shown are ignored)."""
@@ -257,7 +227,7 @@ class PaperTableModel(QAbstractTableModel):
             if old != record:
                 self._cells.pop(record.id, None)
                 self._emit_row(record.id, ("status",) if old is None else
-                               _changed_fields(old, record, content=True))
+                               changed_fields(old, record, content=True))
 
     def _emit_row(self, paper_id: int, fields: Iterable[str]) -> None:
         row = self.row_of(paper_id)
@@ -297,7 +267,8 @@ class PaperTableModel(QAbstractTableModel):
     # flags() is Qt's own (selectable, enabled): overriding it in Python cost a call into
     # Python for every cell painted.
 
-    def multiData(self, index: Index, roleDataSpan: QModelRoleDataSpan) -> None:
+    def multiData(self, index: Index,
+                  roleDataSpan: QModelRoleDataSpan | QModelRoleData) -> None:
         """Every role a painted cell asks for, in one call (Qt's delegate asks for seven).
 
         Each call from C++ into Python must take the GIL, and waits for it while a
@@ -306,14 +277,16 @@ class PaperTableModel(QAbstractTableModel):
         median 190-250 ms beside such a thread; with this, `index` and Qt's `flags`, 340
         calls and 56 ms (alone: 6-12 ms either way; `tests/perf/bench_repaint.py`)."""
         # Every item is set: the caller reuses the span from cell to cell.
+        # Qt hands a span, which PySide6 iterates (its stubs do not say so).
+        items = cast("Iterable[QModelRoleData]", roleDataSpan)
         found = self._cells_at(index.row())
         if found is None:
-            for item in roleDataSpan:
+            for item in items:
                 item.clearData()
             return
         pid, cells = found
         col = index.column()
-        for item in roleDataSpan:
+        for item in items:
             value = self._role(item.role(), pid, cells, col)
             if value is None:
                 item.clearData()
@@ -348,7 +321,7 @@ class PaperTableModel(QAbstractTableModel):
             return _ALIGNMENTS[col]
         if role == _TOOLTIP:
             record = self._cache.get(pid)
-            tip = _tooltip(record, COLUMNS[col].key) if record is not None else None
+            tip = cell_tooltip(record, COLUMNS[col].key) if record is not None else None
             why = self.explanation(pid)
             return tip if why is None else (why if tip is None else f"{tip}\n{why}")
         if role == _USER:
@@ -360,8 +333,8 @@ class PaperTableModel(QAbstractTableModel):
         if record is None:
             return None
         cells = (
-            tuple(_display(record, c.key) for c in COLUMNS),
-            tuple(_decoration(record, c.key) for c in COLUMNS),
+            tuple(cell_text(record, c.key) for c in COLUMNS),
+            tuple(cell_icon(record, c.key) for c in COLUMNS),
             not record.title,
             self._stale(record),
         )
@@ -385,55 +358,3 @@ class PaperTableModel(QAbstractTableModel):
 
 def _dim_brush() -> object:
     return QGuiApplication.palette().brush(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
-
-
-def _changed_fields(old: PaperRecord, new: PaperRecord, *, content: bool = False) -> list[str]:
-    fields = [f for f in ("status", "starred", "rating", "tags", "note")
-              if getattr(old, f) != getattr(new, f)]
-    if content and (old.title, old.authors, old.category, old.published, old.score,
-                    old.has_code) != (new.title, new.authors, new.category, new.published,
-                                      new.score, new.has_code):
-        fields.append("status")  # every column
-    return fields
-
-
-def _display(record: PaperRecord, key: str) -> str | None:
-    if key == "title":
-        return record.title or placeholder_title(record)
-    if key == "author":
-        return record.first_author + (" et al." if record.et_al or len(record.authors) > 1
-                                      else "")
-    if key == "category":
-        return record.category or ""
-    if key == "date":
-        return record.published.isoformat() if record.published else ""
-    if key == "score":
-        return "" if record.score is None else f"{record.score:g}"
-    if key == "rating":
-        return "★" * record.rating if record.rating else ""
-    if key == "tags":
-        return ", ".join(record.tags)
-    return None
-
-
-_STATUS_ICONS = {"new": "new", "kept": "keep", "dismissed": "dismiss"}
-
-
-def _decoration(record: PaperRecord, key: str) -> object:
-    if key == "status":
-        return icons.pixmap(_STATUS_ICONS.get(record.status, "new"))
-    if key == "star" and record.starred:
-        return icons.pixmap("star")
-    if key == "code" and record.has_code:
-        return icons.pixmap("code")
-    return None
-
-
-def _tooltip(record: PaperRecord, key: str) -> str | None:
-    if key == "title":
-        return record.title or "No title in the listing"
-    if key == "author":
-        return record.author_line
-    if key == "status":
-        return record.status
-    return None

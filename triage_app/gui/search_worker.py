@@ -12,11 +12,15 @@ import threading
 from collections.abc import Callable
 from functools import cache
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 from triage_app.core.search import Node, is_current
 from triage_app.core.store import Library
 from triage_app.gui.latency import freeze_heap
 from triage_app.workers import run_index_child
+
+if TYPE_CHECKING:
+    from triage_app.core.search import SearchService
 
 
 @cache
@@ -64,7 +68,7 @@ class SearchAdapter:
 
     def __init__(self, library: Library) -> None:
         self.library = library
-        self._service: object | None = None
+        self._service: SearchService | None = None
         # The index lane (sync) and the search lane (queries) both reach the service; the
         # first build of the index must happen once, not twice side by side.
         self._lock = threading.Lock()
@@ -76,7 +80,7 @@ class SearchAdapter:
     def available(self) -> bool:
         return importlib.util.find_spec("triage_app.core.search.service") is not None
 
-    def _ensure(self) -> object:
+    def _ensure(self) -> SearchService:
         engine = _engine()
         if engine is None:
             raise SearchUnavailable("search is not part of this build")
@@ -89,20 +93,21 @@ class SearchAdapter:
         """Open the service and warm it (on the search lane, once the index is current), so
         the first search of the session does not pay for loading.
 
-        `hold()` is true while the window runs heavier work (an import, an index sync).
-        Warming then waits for the next call (each index sync ends with one), and the
-        read-ahead of frequent words pauses: beside such work it only made the window's
-        threads wait for the CPU and the GIL (stalls of 60-400 ms measured)."""
+        `hold()` is true while the window runs heavier work (an import, an index sync; the
+        rules are IndexSync's, in index_sync.py). Warming then waits for the next call
+        (each index sync ends with one), and the read-ahead of frequent words pauses: beside
+        such work it only made the window's threads wait for the CPU and the GIL (stalls of
+        60-400 ms measured)."""
         if not self.available or hold() or not self._index_current() or self._pending():
             return
         service = self._ensure()
-        service.warm()  # type: ignore[attr-defined]
+        service.warm()
         _freeze_engine_once()
         if self._prewarm is None or not self._prewarm.is_alive():
             # The frequent words' postings next, on a thread of their own: a word at a time
             # under the service's lock, so a search waits for one word's read at most.
             self._prewarm = threading.Thread(
-                target=service.prewarm, kwargs={"hold": hold},  # type: ignore[attr-defined]
+                target=service.prewarm, kwargs={"hold": hold},
                 name="triage-prewarm", daemon=True)
             self._prewarm.start()
 
@@ -120,8 +125,7 @@ class SearchAdapter:
         Edits the index has not committed yet are searched from the store (see
         core.search_overlay): no index commit on this lane before a search."""
         service = self._ensure()
-        return service.search(  # type: ignore[attr-defined]
-            query, limit=None, cancel=cancel, within=within).ids
+        return service.search(query, limit=None, cancel=cancel, within=within).ids
 
     def sync(self, progress: Callable[[int, int], None] | None = None,
              cancel: Callable[[], bool] | None = None) -> object:
@@ -140,7 +144,7 @@ class SearchAdapter:
             # would hold the GIL for seconds: both go to a child process. The next search
             # opens the fresh index.
             return self._sync_in_child(progress)
-        return service.sync(progress=progress, cancel=cancel)  # type: ignore[attr-defined]
+        return service.sync(progress=progress, cancel=cancel)
 
     def _index_current(self) -> bool:
         """An index of the current schema exists (so opening it will not rebuild it)."""
@@ -170,7 +174,7 @@ class SearchAdapter:
     def close(self) -> None:
         with self._lock:
             if self._service is not None:
-                self._service.close()  # type: ignore[attr-defined]
+                self._service.close()
                 self._service = None
 
     # ------------------------------------------------------- UI-thread helpers

@@ -72,9 +72,9 @@ class Sidebar(QTreeWidget):
         group = self._groups.get(kind)
         if group is None:
             return None
-        for i in range(group.childCount()):
-            if group.child(i).data(0, KEY_ROLE) == key:
-                return group.child(i)
+        for child in _children(group):
+            if child.data(0, KEY_ROLE) == key:
+                return child
         return None
 
     def count_text(self, kind: str) -> str:
@@ -97,8 +97,7 @@ class Sidebar(QTreeWidget):
 
     def _fill(self, kind: str, rows: list[tuple[str, str, int, str]]) -> None:
         group = self._groups[kind]
-        existing = [group.child(i) for i in range(group.childCount())]
-        if [(c.data(0, KEY_ROLE), c.text(0), c.text(1)) for c in existing] == [
+        if [(c.data(0, KEY_ROLE), c.text(0), c.text(1)) for c in _children(group)] == [
             (key, title, str(n)) for key, title, n, _ in rows
         ]:
             return
@@ -116,3 +115,7 @@ class Sidebar(QTreeWidget):
             self._items[kind].setIcon(0, icons.icon(icon))
         for kind, _title, icon in GROUPS:
             self._groups[kind].setIcon(0, icons.icon(icon))
+
+
+def _children(group: QTreeWidgetItem) -> list[QTreeWidgetItem]:
+    return [child for i in range(group.childCount()) if (child := group.child(i)) is not None]

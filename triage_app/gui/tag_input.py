@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QStringListModel, Qt, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QCompleter, QLineEdit, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QCompleter, QLineEdit, QWidget
 
 from triage_app.core.triage import clean_tag
 
@@ -85,17 +85,23 @@ class TagInput(QLineEdit):
         self.hide()
         self.cancelled.emit()
 
+    def _popup(self) -> QAbstractItemView | None:
+        """The completer's list (always there: the completer is set in __init__)."""
+        completer = self.completer()
+        return completer.popup() if completer is not None else None
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        popup = self.completer().popup()
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and popup.isVisible() \
-                and not popup.currentIndex().isValid():
+        popup = self._popup()
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and popup is not None \
+                and popup.isVisible() and not popup.currentIndex().isValid():
             popup.hide()  # no completion chosen: Enter applies what was typed
             self._apply()
             return
         super().keyPressEvent(event)
 
     def _apply(self) -> None:
-        if self.completer().popup().isVisible():
+        popup = self._popup()
+        if popup is not None and popup.isVisible():
             return  # this Enter picked a completion; the next one applies
         add, remove = parse_tags(self.text())
         self.clear()

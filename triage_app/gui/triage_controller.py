@@ -18,7 +18,8 @@ from triage_app.core.records import Change, DecisionState
 from triage_app.core.store import Library, utc_now
 from triage_app.core.triage import DecisionPatch, PaceTracker, mark, redo
 from triage_app.core.triage import undo as undo_change
-from triage_app.gui.paper_table_model import PaperTableModel, state_of
+from triage_app.gui.paper_columns import state_of
+from triage_app.gui.paper_table_model import PaperTableModel
 from triage_app.gui.undo_commands import ChangeCommand
 from triage_app.gui.workers import Job, Lane
 

@@ -1,0 +1,194 @@
+"""Imports and exports from the window, and the progress the status bar shows for them.
+
+Both run on the writer lane (an import in a child process); the one running is followed
+by `WorkProgress`, whose bar and cancel button appear only when the work takes a while.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QFileDialog, QProgressBar, QStatusBar, QToolButton, QWidget
+
+from triage_app.core.ingest import ImportReport
+from triage_app.core.store import Library, utc_now
+from triage_app.gui.import_panel import ImportReportLine
+from triage_app.gui.paper_table_model import PaperTableModel
+from triage_app.gui.view_loader import ViewLoader
+from triage_app.gui.workers import Job, Lane
+from triage_app.workers import run_import_child
+
+PROGRESS_DELAY_MS = 500
+
+FilesChooser = Callable[[], list[str]]
+ExportChooser = Callable[[], tuple[str, str]]  # (path or "", format name)
+
+
+class WorkProgress:
+    """The import or export the status bar follows: its label at once, a progress bar and
+    a cancel button after `PROGRESS_DELAY_MS`, all cleared when it ends."""
+
+    def __init__(self, bar: QProgressBar, cancel_button: QToolButton,
+                 status_bar: QStatusBar) -> None:
+        self.bar = bar
+        self.cancel_button = cancel_button
+        self.status_bar = status_bar
+        self._work: Job | None = None
+        self._closing = False
+
+    def running(self) -> bool:
+        return self._work is not None
+
+    def follow(self, job: Job, label: str) -> None:
+        self._work = job
+        self.status_bar.showMessage(label + "…")
+        QTimer.singleShot(PROGRESS_DELAY_MS, lambda: self._show(job, label))
+
+    def _show(self, job: Job, label: str) -> None:
+        if self._work is job and not self._closing:
+            self.bar.setFormat(f"{label}: %p%")
+            self.bar.show()
+            self.cancel_button.show()
+
+    def progress(self, done: int, total: int) -> None:
+        self.bar.setMaximum(max(1, total))
+        self.bar.setValue(min(done, total))
+
+    def done(self) -> None:
+        self._work = None
+        self.bar.hide()
+        self.cancel_button.hide()
+        self.status_bar.clearMessage()
+
+    def failed(self, exc: BaseException) -> None:
+        self.done()
+        self.status_bar.showMessage(f"Failed: {exc}", 15000)
+
+    def cancel(self) -> None:
+        if self._work is not None:
+            self._work.cancel()
+            self.status_bar.showMessage("Cancelling…")
+
+    def close(self) -> None:
+        """At exit: the work is cancelled (an import keeps what it wrote) and not shown."""
+        self._closing = True
+        if self._work is not None:
+            self._work.cancel()
+
+
+class Transfers:
+    """Imports (files, the clipboard, the demo) and the export of the list shown.
+
+    After an import: its report, the new papers in the list (`loader`, staying on
+    `current_id()`), `refresh_counts()`, then `imported()` (the index sync). `choose_files`
+    and `choose_export` ask the user; tests replace them."""
+
+    def __init__(self, library: Library, writer: Lane, loader: ViewLoader,
+                 model: PaperTableModel, report: ImportReportLine, progress: WorkProgress,
+                 current_id: Callable[[], int | None], refresh_counts: Callable[[], None],
+                 imported: Callable[[], None], status_bar: QStatusBar,
+                 dialog_parent: QWidget) -> None:
+        self.library = library
+        self.writer = writer
+        self.loader = loader
+        self.model = model
+        self.report = report
+        self.progress = progress
+        self.current_id = current_id
+        self.refresh_counts = refresh_counts
+        self.imported = imported
+        self.status_bar = status_bar
+        self.dialog_parent = dialog_parent
+        self.choose_files: FilesChooser = self._ask_files
+        self.choose_export: ExportChooser = self._ask_export
+
+    # ---------------------------------------------------------------- imports
+    def _ask_files(self) -> list[str]:
+        files, _ = QFileDialog.getOpenFileNames(
+            self.dialog_parent, "Import listings", str(Path.home()),
+            "Listings and backups (*.txt *.json *.csv);;All files (*)")
+        return files
+
+    def import_files(self) -> None:
+        files = self.choose_files()
+        if files:
+            self.import_paths([Path(f) for f in files])
+
+    def import_clipboard(self) -> None:
+        text = QGuiApplication.clipboard().text()
+        if not text.strip():
+            self.status_bar.showMessage("The clipboard holds no text to import.", 6000)
+            return
+        folder, data = self.library.folder, text.encode("utf-8")
+        stamp = utc_now()[:19].replace(":", "-")
+
+        def run(job: Job) -> list[ImportReport]:
+            return run_import_child(folder, ["-", "--name", f"clipboard-{stamp}.txt"], job,
+                                    stdin=data)
+
+        self._run_import(run, "Importing from the clipboard")
+
+    def import_paths(self, paths: Sequence[Path]) -> None:
+        folder, names = self.library.folder, [str(p) for p in paths]
+
+        def run(job: Job) -> list[ImportReport]:
+            return run_import_child(folder, names, job)
+
+        self._run_import(run, f"Importing {len(names)} file{'s' if len(names) != 1 else ''}")
+
+    def load_demo(self) -> None:
+        try:
+            from triage_app.core.ingest import load_demo
+        except ImportError:
+            self.status_bar.showMessage("No demo listings in this build.", 6000)
+            return
+        library = self.library
+        self._run_import(lambda _job: load_demo(library), "Loading the demo listings")
+
+    def _run_import(self, fn: Callable[[Job], list[ImportReport]], label: str) -> None:
+        job = self.writer.submit(fn, label=label, on_done=self._imported,
+                                 on_error=self.progress.failed,
+                                 on_progress=self.progress.progress)
+        self.progress.follow(job, label)
+
+    def _imported(self, reports: list[ImportReport]) -> None:
+        self.progress.done()
+        self.report.show_reports(reports)
+        self.loader.load(keep=self.current_id(), append=True)
+        self.refresh_counts()
+        self.imported()
+
+    # ----------------------------------------------------------------- export
+    def _ask_export(self) -> tuple[str, str]:
+        from triage_app.core.export import FORMATS
+
+        filters = [f"{f.name.upper()}: {f.description} (*{f.suffix})" for f in FORMATS.values()]
+        path, chosen = QFileDialog.getSaveFileName(self.dialog_parent, "Export this view",
+                                                   str(Path.home()), ";;".join(filters))
+        fmt = next((f.name for f, label in zip(FORMATS.values(), filters, strict=True)
+                    if label == chosen), "json")
+        return path, fmt
+
+    def export(self) -> None:
+        path, fmt = self.choose_export()
+        if not path:
+            return
+        from triage_app.core.export import export_papers
+
+        library, ids = self.library, list(self.model.ids)
+
+        def run(job: Job) -> int:
+            return export_papers(library, fmt, path, ids=ids, progress=job.progress,
+                                 cancel=job.is_cancelled)
+
+        def done(n: int) -> None:
+            self.progress.done()
+            self.status_bar.showMessage(f"Exported {n} papers to {path}", 10000)
+
+        job = self.writer.submit(run, label="Export", on_done=done,
+                                 on_error=self.progress.failed,
+                                 on_progress=self.progress.progress)
+        self.progress.follow(job, f"Exporting {len(ids)} papers")
