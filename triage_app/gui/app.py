@@ -55,7 +55,7 @@ def run_app(library_dir: Path) -> int:
 
 
 def _start_daily_backup(library: Library) -> None:
-    """The first start of the day copies the store (about 1.5 s at 100,000 papers): on a
+    """The first start of the day copies the store (seconds for a big library): on a
     thread of its own, through SQLite's backup API, so the window is usable at once."""
     import threading
 

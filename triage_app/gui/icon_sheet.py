@@ -2,7 +2,7 @@
 
 Importing qtawesome (and through it qtpy, whose `import *` of QtCore, QtGui and QtWidgets
 forces PySide6 to build every class it otherwise creates on first use) and drawing the
-glyphs cost the window 300 ms of each start-up, to produce the same pixels every time.
+glyphs cost a noticeable part of each start-up, to produce the same pixels every time.
 The sheet holds them: one PNG a palette, named by a hash of everything that shapes the
 pixels (the icon table, the colours, the sizes, the qtawesome version). A missing,
 unreadable or stale sheet is simply drawn again; an unwritable cache folder only costs

@@ -1,18 +1,17 @@
 """Keeping the UI thread's waits short in the window's process, where background threads
 (view loads, the search's warm-up) run Python beside it.
 
-Garbage collection: Qt, SQLAlchemy, pydantic and the window leave ~120,000 objects the
-collector tracks, and the search engine (Whoosh, its tables) adds more once it is warm. A
-full pass over them took 55 ms on an idle core and 100-600 ms while an import's child
-process shared the two cores, on whichever thread happened to allocate, holding the GIL and
-so the UI thread. Those objects (modules, classes, functions, long-lived tables) live as
-long as the process: `gc.freeze` moves them to a generation that passes skip. Reference
-counting still frees any of them that is dropped; only a reference cycle among them would
-stay.
+Garbage collection: Qt, SQLAlchemy, pydantic and the window leave over a hundred thousand
+objects the collector tracks, and the search engine (Whoosh, its tables) adds more once it
+is warm. A full pass over them runs on whichever thread happens to allocate, holding the GIL
+and so the UI thread, for long enough to be seen. Those objects (modules, classes,
+functions, long-lived tables) live as long as the process: `gc.freeze` moves them to a
+generation that passes skip. Reference counting still frees any of them that is dropped;
+only a reference cycle among them would stay.
 
 The GIL: a thread computing in Python keeps it until another thread has waited the switch
-interval (5 ms by default). Painting the list calls back into Python a few thousand times,
-and each call may have to wait for it; 1 ms bounds that wait at a cost only while two
+interval. Painting the list calls back into Python hundreds of times, and each call may
+have to wait for it; a short interval bounds that wait at a cost only while two
 threads want the GIL at once.
 """
 

@@ -60,7 +60,7 @@ _FIELD_COLUMNS = {"starred": ("star",), "rating": ("rating",), "tags": ("tags",)
 
 
 def row_map(ids: Sequence[int], first: int = 0) -> dict[int, int]:
-    """Paper id -> row for `ids` shown from row `first` on (6-10 ms at 100,000 ids)."""
+    """Paper id -> row for `ids` shown from row `first` on."""
     return dict(zip(ids, count(first)))
 
 
@@ -87,15 +87,15 @@ class PaperTableModel(QAbstractTableModel):
                 new_count: int = 0, ranking: Ranking | None = None,
                 row_of: dict[int, int] | None = None,
                 appends: list[int] | None = None) -> None:
-        """Show `ids`; `row_of` (paper id -> row), when given, was built off the UI thread
-        (6-10 ms at 100,000 rows); else the view loader builds it there afterwards
+        """Show `ids`; `row_of` (paper id -> row), when given, was built off the UI thread;
+        else the view loader builds it there afterwards
         (`needs_row_map`). When `ids` appends to the rows shown, `row_of` may cover only
         the appended rows.
 
         `appends`: the caller built `ids` (a list of its own) as the list `appends` followed
         by new papers, and `row_of` for all of them. While `appends` is still the list shown,
-        the rows are inserted with no copy, comparison or map merge here: at 120,000 rows
-        those took the UI thread ~5 ms at an import's busiest moment."""
+        the rows are inserted with no copy, comparison or map merge here, on the UI thread
+        at an import's busiest moment."""
         self.ranking = ranking
         old = len(self._ids)
         if (appends is not None and appends is self._ids and view_status == self.view_status
@@ -111,7 +111,7 @@ class PaperTableModel(QAbstractTableModel):
         if (view_status == self.view_status and old and len(ids) > old
                 and ids[:old] == self._ids):
             # Papers appended (an import into a view in id order): insert rows instead of a
-            # reset, which at 100,000 rows cost the view a relayout of 50-200 ms.
+            # reset, which costs a big list a relayout.
             self.beginInsertRows(QModelIndex(), old, len(ids) - 1)
             self._ids = ids
             if self._row_of is not None:
@@ -139,8 +139,8 @@ class PaperTableModel(QAbstractTableModel):
 
     def row_of(self, paper_id: int) -> int | None:
         """The row showing `paper_id`. Until the loader's thread delivers the id -> row map,
-        one lookup scans the ids (1-2 ms at 100,000 rows): building the map here was caught
-        inside a 119 ms stall of the UI thread after an import."""
+        one lookup scans the ids: building the whole map here stalled the UI thread after an
+        import."""
         if self._row_of is not None:
             return self._row_of.get(paper_id)
         try:
@@ -272,10 +272,8 @@ class PaperTableModel(QAbstractTableModel):
         """Every role a painted cell asks for, in one call (Qt's delegate asks for seven).
 
         Each call from C++ into Python must take the GIL, and waits for it while a
-        background thread runs Python. With `data()` a role at a time (and Qt's own `index`
-        and `flags` calling back too) a repaint of the list made 1,880 calls and took a
-        median 190-250 ms beside such a thread; with this, `index` and Qt's `flags`, 340
-        calls and 56 ms (alone: 6-12 ms either way; `tests/perf/bench_repaint.py`)."""
+        background thread runs Python: one call a cell instead of one a role makes a repaint
+        a fraction of the calls (`tests/perf/bench_repaint.py` counts and times them)."""
         # Every item is set: the caller reuses the span from cell to cell.
         # Qt hands a span, which PySide6 iterates (its stubs do not say so).
         items = cast("Iterable[QModelRoleData]", roleDataSpan)

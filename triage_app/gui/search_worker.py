@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 @cache
 def _engine() -> ModuleType | None:
-    """The search package with its engine loaded, on first use: Whoosh costs ~0.3 s at start-up."""
+    """The search package with its engine loaded, on first use: Whoosh is not a start-up cost."""
     try:
         import triage_app.core.search as search
 
@@ -96,8 +96,7 @@ class SearchAdapter:
         `hold()` is true while the window runs heavier work (an import, an index sync; the
         rules are IndexSync's, in index_sync.py). Warming then waits for the next call
         (each index sync ends with one), and the read-ahead of frequent words pauses: beside
-        such work it only made the window's threads wait for the CPU and the GIL (stalls of
-        60-400 ms measured)."""
+        such work it only made the window's threads wait for the CPU and the GIL."""
         if not self.available or hold() or not self._index_current() or self._pending():
             return
         service = self._ensure()

@@ -42,8 +42,8 @@ class ViewLoader(QObject):
 
         `append` (after an import): when the view's order puts every new paper after the
         ones shown, they are appended and the rows shown stay, decided ones dimmed until a
-        refresh, as always. At 100,000 rows that spares the list a reset (relayout and
-        re-reading the rows in sight, 60-90 ms of the UI thread) and the reader its place.
+        refresh, as always. That spares a big list a reset (relayout and re-reading the
+        rows in sight, on the UI thread) and the reader its place.
         In id order only the new papers are read (`load_newer`)."""
         if spec is not None:
             self.spec = spec
@@ -67,8 +67,8 @@ class ViewLoader(QObject):
                 newer = load_newer(library, spec, shown, query=text, order=order,
                                    descending=desc)
                 if newer is not None:
-                    # The whole id -> row map, built here (copying the one shown takes
-                    # ~2 ms): the model then takes the new rows as they are.
+                    # The whole id -> row map, built here off the UI thread: the model then
+                    # takes the new rows as they are.
                     rows = dict(shown_rows) if shown_rows is not None else row_map(shown)
                     rows.update(row_map(newer.ids[len(shown):], len(shown)))
                     return newer, rows, shown
@@ -98,7 +98,7 @@ class ViewLoader(QObject):
         self.loading = False
         self._job = None
         self.shown_view = (result.spec, result.query, result.order, result.descending)
-        # Kept while For you shows (~25 MB at 100,000 papers), dropped when another view does.
+        # Kept while For you shows (it is big), dropped when another view does.
         self._ranking = (result.ranking or self._ranking) if result.spec.kind == "for_you" \
             else None
         ranking = self._ranking

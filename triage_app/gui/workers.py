@@ -1,4 +1,5 @@
-"""Background lanes: one writer thread for every write, one reader thread for searches.
+"""Background lanes: threads that each run their jobs in order off the UI thread (the
+window has a writer, a search and an index lane).
 
 A lane runs jobs in submission order on its own thread and hands results back to the UI
 thread by a queued signal; job functions get and return plain values (ids, dataclasses),
