@@ -13,7 +13,6 @@ from triage_app.core.store import open_library
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED_LISTINGS = REPO.parent / "shared" / "listings"
 SEED_AS_OF = date(2026, 11, 24)
 
 
@@ -24,13 +23,6 @@ def _isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
-
-
-@pytest.fixture
-def shared_listings() -> Path:
-    if not SHARED_LISTINGS.is_dir():
-        pytest.skip(f"shared listings not found at {SHARED_LISTINGS}")
-    return SHARED_LISTINGS
 
 
 @pytest.fixture

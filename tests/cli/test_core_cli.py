@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from tests.cli.run import triage
+from tests.data import LISTINGS
 from tests.test_support import SEED_FILES
 
 AS_OF = ["--as-of", "2026-11-24"]
@@ -21,9 +22,9 @@ def test_version_and_help() -> None:
         assert helped.returncode == 0 and f"usage: triage-app {command}" in helped.stdout
 
 
-def test_import_list_mark_export(tmp_path: Path, shared_listings: Path) -> None:
+def test_import_list_mark_export(tmp_path: Path) -> None:
     lib = tmp_path / "lib"
-    files = [str(shared_listings / f) for f in SEED_FILES]
+    files = [str(LISTINGS / f) for f in SEED_FILES]
     result = triage("import", *files, *AS_OF, library=lib)
     assert result.returncode == 0, result.stderr
     assert "total: 64 new, 4 merged, 0 already known, 0 skipped" in result.stdout
@@ -53,13 +54,13 @@ def test_import_list_mark_export(tmp_path: Path, shared_listings: Path) -> None:
     assert restored.returncode == 0 and "64 new" in restored.stdout
 
 
-def test_stdin_import(tmp_path: Path, shared_listings: Path) -> None:
-    text = (shared_listings / SEED_FILES[1]).read_text(encoding="utf-8")
+def test_stdin_import(tmp_path: Path) -> None:
+    text = (LISTINGS / SEED_FILES[1]).read_text(encoding="utf-8")
     result = triage("import", "-", *AS_OF, library=tmp_path / "lib", stdin=text)
     assert result.returncode == 0 and "<stdin>: 8 new" in result.stdout
 
 
-def test_bad_input_exit_codes(tmp_path: Path, shared_listings: Path) -> None:
+def test_bad_input_exit_codes(tmp_path: Path) -> None:
     lib = tmp_path / "lib"
     binary = tmp_path / "photo.jpg"
     binary.write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" * 50)
@@ -71,7 +72,7 @@ def test_bad_input_exit_codes(tmp_path: Path, shared_listings: Path) -> None:
     assert "empty.txt: refused: empty file" in refused.stderr
     assert "Traceback" not in refused.stderr
 
-    lines = (shared_listings / SEED_FILES[1]).read_text(encoding="utf-8").splitlines()
+    lines = (LISTINGS / SEED_FILES[1]).read_text(encoding="utf-8").splitlines()
     broken = tmp_path / "broken.txt"
     broken.write_text("\n".join([*lines[:3], "not a header line at all", *lines[3:]]) + "\n")
     partial = triage("import", str(broken), *AS_OF, library=lib)

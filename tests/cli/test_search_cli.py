@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-SEED_FILES = ("002_e1e6b264440ae296.txt", "003_fa884e0c8d87af1f.txt", "004_b89f686bb3a49483.txt")
+from tests.data import LISTINGS
+from tests.test_support import SEED_FILES
 
 
 def triage(library: Path, *args: str) -> subprocess.CompletedProcess:
@@ -20,13 +21,9 @@ def triage(library: Path, *args: str) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from tests.conftest import SHARED_LISTINGS
-
-    if not SHARED_LISTINGS.is_dir():
-        pytest.skip("shared listings not found")
     folder = tmp_path_factory.mktemp("cli") / "lib"
     done = triage(folder, "import", "--as-of", "2026-11-24",
-                  *(str(SHARED_LISTINGS / f) for f in SEED_FILES))
+                  *(str(LISTINGS / f) for f in SEED_FILES))
     assert done.returncode == 0, done.stderr
     return folder
 

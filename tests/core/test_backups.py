@@ -30,12 +30,8 @@ def _snapshot(library: Library) -> tuple:
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from tests.conftest import SHARED_LISTINGS
-
-    if not SHARED_LISTINGS.is_dir():
-        pytest.skip(f"shared listings not found at {SHARED_LISTINGS}")
     folder = tmp_path_factory.mktemp("template") / "lib"
-    with seed_library(folder, SHARED_LISTINGS) as library:
+    with seed_library(folder) as library:
         _decide(library)
         library.set_meta("k", "v")
     return folder

@@ -1,4 +1,4 @@
-"""The shared real listings with a few decisions, exported to every format and checked."""
+"""The real listings (tests/data) with a few decisions, exported to every format and checked."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import rispy
 
 from tests.conftest import SEED_AS_OF
 from tests.core.test_export_bibtex import compile_bib
+from tests.data import LISTINGS
 from triage_app.core.export.service import export_papers
 from triage_app.core.ingest.importer import import_path
 from triage_app.core.records.paper_record import JSON_KEYS
@@ -22,10 +23,10 @@ from triage_app.core.triage.decisions import DecisionPatch, mark
 
 
 @pytest.fixture
-def decided(library: Library, shared_listings: Path) -> Library:
+def decided(library: Library) -> Library:
     for name in ("002_e1e6b264440ae296.txt", "003_fa884e0c8d87af1f.txt",
                  "004_b89f686bb3a49483.txt"):
-        assert import_path(library, shared_listings / name, as_of=SEED_AS_OF).usable
+        assert import_path(library, LISTINGS / name, as_of=SEED_AS_OF).usable
     ids = library.all_ids()
     assert len(ids) == 64
     mark(library, ids[:3], DecisionPatch(status="kept", add_tags=("survey", "to read, soon")))

@@ -18,8 +18,8 @@ from triage_app.core.triage.decisions import DecisionPatch, mark
 
 
 @pytest.fixture
-def decided(tmp_path: Path, shared_listings: Path):
-    lib = seed_library(tmp_path / "lib", shared_listings)
+def decided(tmp_path: Path):
+    lib = seed_library(tmp_path / "lib")
     mark(lib, [1, 2], DecisionPatch(starred=True, add_tags=("zeta", "Alpha; beta", "=sum()")))
     mark(lib, [3], DecisionPatch(rating=4, note='-1 "quoted", comma\r\nnew line \\ back'))
     mark(lib, [4], DecisionPatch(status="dismissed", add_tags=("ümlaut",)))

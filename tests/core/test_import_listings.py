@@ -1,4 +1,4 @@
-"""Importing the real shared listings gives exactly the truth's distinct papers."""
+"""Importing the real listings (tests/data) gives exactly the truth's distinct papers."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SEED_AS_OF
+from tests.data import LISTINGS
 from triage_app.core.ingest.importer import import_path
 from triage_app.core.ingest.normalize import abstract_key
 from triage_app.core.store.library import Library
@@ -39,9 +40,9 @@ def _check_against_truth(library: Library, truth: list[dict]) -> None:
         assert got == want, e["title"]
 
 
-def test_seed_listings_give_the_64_distinct_papers(library: Library, shared_listings: Path):
-    truth = json.loads((shared_listings / "seeds-truth.json").read_text(encoding="utf-8"))
-    reports = [import_path(library, shared_listings / f, as_of=SEED_AS_OF) for f in SEED_FILES]
+def test_seed_listings_give_the_64_distinct_papers(library: Library):
+    truth = json.loads((LISTINGS / "seeds-truth.json").read_text(encoding="utf-8"))
+    reports = [import_path(library, LISTINGS / f, as_of=SEED_AS_OF) for f in SEED_FILES]
     assert [(r.new + r.merged, r.skipped, r.problems) for r in reports] == [
         (10, 0, []), (8, 0, []), (50, 0, [])]
     assert library.count() == 64
@@ -49,18 +50,18 @@ def test_seed_listings_give_the_64_distinct_papers(library: Library, shared_list
     _check_against_truth(library, truth)
 
 
-def test_dev_listings_merge_to_400_papers(library: Library, shared_listings: Path):
-    truth = json.loads((shared_listings / "dev" / "dev-truth.json").read_text(encoding="utf-8"))
+def test_dev_listings_merge_to_400_papers(library: Library):
+    truth = json.loads((LISTINGS / "dev" / "dev-truth.json").read_text(encoding="utf-8"))
     for name in DEV_FILES:
-        report = import_path(library, shared_listings / "dev" / name, as_of=SEED_AS_OF)
+        report = import_path(library, LISTINGS / "dev" / name, as_of=SEED_AS_OF)
         assert report.skipped == 0 and not report.refused, report.summary()
     assert library.count() == 400
     _check_against_truth(library, truth)
 
 
-def test_similar_titles_stay_apart(library: Library, shared_listings: Path):
+def test_similar_titles_stay_apart(library: Library):
     for name in SEED_FILES:
-        import_path(library, shared_listings / name, as_of=SEED_AS_OF)
+        import_path(library, LISTINGS / name, as_of=SEED_AS_OF)
     titles = {p.title for p in library.iter_papers()}
     assert {
         "Risks and Opportunities of Open-Source Generative AI",
@@ -70,8 +71,8 @@ def test_similar_titles_stay_apart(library: Library, shared_listings: Path):
     } <= titles
 
 
-def test_reimport_changes_nothing_and_says_so(library: Library, shared_listings: Path):
-    path = shared_listings / SEED_FILES[2]
+def test_reimport_changes_nothing_and_says_so(library: Library):
+    path = LISTINGS / SEED_FILES[2]
     import_path(library, path, as_of=SEED_AS_OF)
     with library.read() as conn:
         snapshot = conn.exec_driver_sql("SELECT * FROM paper ORDER BY id").fetchall()
@@ -82,17 +83,16 @@ def test_reimport_changes_nothing_and_says_so(library: Library, shared_listings:
         assert conn.exec_driver_sql("SELECT * FROM paper ORDER BY id").fetchall() == snapshot
 
 
-def test_merge_keeps_decisions_and_fills_in_a_title(library: Library, shared_listings: Path,
-                                                   tmp_path: Path):
+def test_merge_keeps_decisions_and_fills_in_a_title(library: Library, tmp_path: Path):
     """An abstract-only paper decided first, then its titled entry arrives."""
-    import_path(library, shared_listings / SEED_FILES[0], as_of=SEED_AS_OF)
+    import_path(library, LISTINGS / SEED_FILES[0], as_of=SEED_AS_OF)
     assert all(p.title is None for p in library.iter_papers())
-    truth = json.loads((shared_listings / "seeds-truth.json").read_text(encoding="utf-8"))
+    truth = json.loads((LISTINGS / "seeds-truth.json").read_text(encoding="utf-8"))
     titled_abstracts = {e["abstract"] for e in truth if e["title"]}
     target = next(p for p in library.iter_papers() if p.abstract in titled_abstracts)
     mark(library, [target.id], DecisionPatch(rating=5, note="read this", add_tags=("sae",)))
     for name in SEED_FILES[1:]:
-        import_path(library, shared_listings / name, as_of=SEED_AS_OF)
+        import_path(library, LISTINGS / name, as_of=SEED_AS_OF)
     merged = library.get_paper(target.id)
     assert merged.title is not None and merged.authors
     assert (merged.rating, merged.note, merged.tags, merged.status) == (
@@ -100,12 +100,12 @@ def test_merge_keeps_decisions_and_fills_in_a_title(library: Library, shared_lis
     assert len(merged.sources) >= 2
 
 
-def test_interrupted_import_finishes_on_rerun(library: Library, shared_listings: Path,
-                                             tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+def test_interrupted_import_finishes_on_rerun(library: Library, tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch):
     from triage_app.core.ingest import importer
 
     path = tmp_path / "feed.txt"
-    shutil.copy(shared_listings / SEED_FILES[2], path)
+    shutil.copy(LISTINGS / SEED_FILES[2], path)
     monkeypatch.setattr(importer, "BATCH_SIZE", 7)
     calls = iter(range(100))
     report = import_path(library, path, as_of=SEED_AS_OF, cancel=lambda: next(calls) >= 2)

@@ -27,8 +27,8 @@ def _decided(library: Library) -> None:
     mark(library, [4], DecisionPatch(status="dismissed"))
 
 
-def test_round_trip_into_an_empty_library(tmp_path: Path, shared_listings: Path) -> None:
-    lib = seed_library(tmp_path / "a", shared_listings)
+def test_round_trip_into_an_empty_library(tmp_path: Path) -> None:
+    lib = seed_library(tmp_path / "a")
     _decided(lib)
     first = _export(lib)
     assert list(first[0])[: len(JSON_KEYS)] == list(JSON_KEYS)
@@ -41,8 +41,8 @@ def test_round_trip_into_an_empty_library(tmp_path: Path, shared_listings: Path)
     assert strip(second) == strip(first)
 
 
-def test_newer_decision_wins_on_restore(tmp_path: Path, shared_listings: Path) -> None:
-    lib = seed_library(tmp_path / "a", shared_listings)
+def test_newer_decision_wins_on_restore(tmp_path: Path) -> None:
+    lib = seed_library(tmp_path / "a")
     mark(lib, [5], DecisionPatch(rating=2))
     old_backup = _export(lib)
     mark(lib, [5], DecisionPatch(rating=5))  # newer than the backup

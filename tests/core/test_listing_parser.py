@@ -1,4 +1,4 @@
-"""Listing parser: exact recovery of the shared listings, tolerance, refusals, dates, problems."""
+"""Listing parser: exact recovery of the real listings, tolerance, refusals, dates, problems."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.data import LISTINGS
 from triage_app.core.ingest.entries import ListingEntry, ListingError, ParseProblem
 from triage_app.core.ingest.listing_parser import (
     detect_format,
@@ -21,11 +22,7 @@ from triage_app.core.ingest.listing_parser import (
     render_entry,
 )
 
-LISTINGS = Path(__file__).resolve().parents[2].parent / "shared" / "listings"
 AS_OF = date(2026, 11, 24)
-needs_shared = pytest.mark.skipif(
-    not LISTINGS.is_dir(), reason=f"shared listings not found at {LISTINGS}"
-)
 
 ENTRY = (
     "93.1CLMay 17Code\n"
@@ -64,8 +61,6 @@ def _as_truth(entry: ListingEntry) -> dict:
 
 
 def _truth_files() -> list[tuple[Path, list[dict]]]:
-    if not LISTINGS.is_dir():
-        return []
     truth = json.loads((LISTINGS / "seeds-truth.json").read_text(encoding="utf-8"))
     truth += json.loads((LISTINGS / "dev" / "dev-truth.json").read_text(encoding="utf-8"))
     by_file: dict[str, list[dict]] = {}
@@ -81,11 +76,10 @@ def _truth_files() -> list[tuple[Path, list[dict]]]:
 # --------------------------------------------------------------------------- real files
 
 
-@needs_shared
 @pytest.mark.parametrize(
-    ("path", "expected"), _truth_files() or [(None, [])], ids=lambda v: getattr(v, "name", "")
+    ("path", "expected"), _truth_files(), ids=lambda v: getattr(v, "name", "")
 )
-def test_shared_listing_recovered_exactly(path: Path, expected: list[dict]) -> None:
+def test_real_listing_recovered_exactly(path: Path, expected: list[dict]) -> None:
     got = list(parse_file(path, as_of=AS_OF))
     assert problems(got) == []
     assert [_as_truth(e) for e in entries(got)] == [
@@ -93,15 +87,13 @@ def test_shared_listing_recovered_exactly(path: Path, expected: list[dict]) -> N
     ]
 
 
-@needs_shared
-@pytest.mark.parametrize(("path", "_"), _truth_files() or [(None, [])])
-def test_shared_entries_round_trip_through_render(path: Path, _: list) -> None:
+@pytest.mark.parametrize(("path", "_"), _truth_files())
+def test_real_entries_round_trip_through_render(path: Path, _: list) -> None:
     for entry in entries(list(parse_file(path, as_of=AS_OF))):
         again = parse(render_entry(entry))
         assert again == [dataclasses.replace(entry, line=1)]
 
 
-@needs_shared
 def test_entry_line_numbers_point_at_headers() -> None:
     got = entries(list(parse_file(LISTINGS / "dev" / "dev-103.txt", as_of=AS_OF)))
     assert [e.line for e in got[:3]] == [1, 5, 9]  # a blank line after every entry

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import re
+from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from triage_app.core.ingest import title_split
 from triage_app.core.ingest.entries import ListingEntry, ListingError
 from triage_app.core.ingest.listing_parser import parse_listing, parse_stream, render_entry
 from triage_app.core.ingest.title_split import split_title_line
@@ -73,8 +77,62 @@ def test_title_split_never_raises(text: str) -> None:
     split_title_line(text)
 
 
-def test_enormous_title_line_is_fast_enough() -> None:
-    split_title_line("Word " * 20_000 + "LLMsAdi Simhi")
+def _glued_line(units: int) -> str:
+    """A title of `units` x 25 characters with glued capitals all along ('GraphRAG',
+    'VideoLLMs': each a place an author could start), then two glued authors."""
+    return "GraphRAG Meets VideoLLMs " * units + "for AgentsAdi Simhi, Fazl Barez"
+
+
+class _Work:
+    """Counts characters the splitter's candidate loop handles: the stretch it scans for
+    split points, at each split point the author string it cuts off (seg[i:], scanned for
+    its spaces), and for each candidate kept its title (a new string; title_end_score sees
+    it whole) and the stretch of it title_body_score judges."""
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self.pattern = pattern
+        self.chars = 0
+
+    def finditer(self, text: str, pos: int = 0) -> Iterator[re.Match[str]]:
+        self.chars += len(text) - pos
+        for match in self.pattern.finditer(text, pos):
+            self.chars += len(text) - match.start()
+            yield match
+
+    def judged(self, score: Callable[[str], float]) -> Callable[[str], float]:
+        def counted(title: str) -> float:
+            self.chars += len(title)
+            return score(title)
+
+        return counted
+
+
+def _candidate_work(line: str, monkeypatch: pytest.MonkeyPatch) -> int:
+    """_Work's count for splitting one line (which must split right)."""
+    work = _Work(title_split._GLUED_CAPITAL)
+    with monkeypatch.context() as patch:
+        patch.setattr(title_split, "_GLUED_CAPITAL", work)
+        patch.setattr(title_split, "title_end_score", work.judged(title_split.title_end_score))
+        patch.setattr(title_split, "title_body_score", work.judged(title_split.title_body_score))
+        split = split_title_line(line)
+    assert split.authors == ("Adi Simhi", "Fazl Barez")
+    assert split.title == line.split("Adi Simhi")[0]
+    return work.chars
+
+
+def test_title_split_work_grows_linearly_with_line_length(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A scored line can be enormous (a runaway title, a file with no line breaks): the
+    split must stay linear in its length. Quadratic would be trying every glued capital
+    of the line as an author start, each cutting off an author string (or building and
+    judging a title) as long as the line; the splitter tries only those within an author's
+    length of the end (_MAX_AUTHOR_CHARS) and judges only the last _BODY_WINDOW characters.
+    Counted, not timed: 4x the line must cost about 4x the work; the bound, 8, is a growth
+    exponent of 1.5, halfway between linear (4) and quadratic (16)."""
+    short, long = (_candidate_work(_glued_line(units), monkeypatch) for units in (200, 800))
+    assert short > 0
+    assert long / short < 8, (short, long)
 
 
 # --------------------------------------------------------------------------- round trip

@@ -1,4 +1,4 @@
-"""The "for you" order: papers like the starred ones rank above the rest (shared listings)."""
+"""The "for you" order: papers like the starred ones rank above the rest (real listings)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import SEED_AS_OF
+from tests.data import LISTINGS
 from triage_app.core.ingest.importer import import_path
 from triage_app.core.search.service import search_ids
 from triage_app.core.store import open_library
@@ -20,10 +21,10 @@ SEED_FILES = ("002_e1e6b264440ae296.txt", "003_fa884e0c8d87af1f.txt", "004_b89f6
 
 
 @pytest.fixture
-def seeded(tmp_path: Path, shared_listings: Path):
+def seeded(tmp_path: Path):
     library = open_library(tmp_path / "lib")
     for name in SEED_FILES:
-        import_path(library, shared_listings / name, as_of=SEED_AS_OF)
+        import_path(library, LISTINGS / name, as_of=SEED_AS_OF)
     yield library
     library.close()
 

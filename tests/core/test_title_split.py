@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 import random
-from pathlib import Path
 
 import pytest
 
+from tests.data import LISTINGS
 from triage_app.core.ingest.title_split import (
     TitleSplit,
     _english,
@@ -16,12 +16,8 @@ from triage_app.core.ingest.title_split import (
     split_title_line,
 )
 
-LISTINGS = Path(__file__).resolve().parents[2].parent / "shared" / "listings"
-
 
 def _truth() -> list[dict]:
-    if not LISTINGS.is_dir():
-        return []
     seeds = json.loads((LISTINGS / "seeds-truth.json").read_text(encoding="utf-8"))
     dev = json.loads((LISTINGS / "dev" / "dev-truth.json").read_text(encoding="utf-8"))
     return seeds + dev
@@ -38,8 +34,7 @@ def _scored_files() -> list[str]:
     return sorted({e["file"] for e in _truth() if e["title"] is not None})
 
 
-@pytest.mark.skipif(not LISTINGS.is_dir(), reason=f"shared listings not found at {LISTINGS}")
-@pytest.mark.parametrize("name", _scored_files() or ["<no shared listings>"])
+@pytest.mark.parametrize("name", _scored_files())
 def test_real_listing_lines_split_exactly(name: str) -> None:
     expected = [e for e in _truth() if e["file"] == name]
     lines = _title_lines(name)

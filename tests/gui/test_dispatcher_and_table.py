@@ -87,16 +87,52 @@ def test_model_passes_qtmodeltester(qtmodeltester, window) -> None:
     qtmodeltester.check(window.model, force_py=True)
 
 
-def test_model_fetches_lazily_in_blocks(window) -> None:
-    model = window.model
-    fetches = model.fetches
-    for row in range(model.rowCount()):
-        model.record(row)
-    assert model.fetches == fetches  # 30 rows: the first block read them all already
-    title_col = next(i for i in range(model.columnCount())
-                     if model.headerData(i, Qt.Orientation.Horizontal) == "Title")
-    record = model.record(0)
-    assert model.data(model.index(0, title_col)) == (record.title or "")
+def test_model_fetches_lazily_in_blocks(qtbot, tmp_path) -> None:
+    """Three blocks of rows: the model reports every row at once but reads a row's record
+    from the store only with its block (BLOCK rows, one read), when the view paints it or
+    a caller asks; scrolling to the end reads the last block and skips the middle one."""
+    from tests.gui.conftest import WindowFactory
+    from tests.perf.corpus import build_library
+    from triage_app.core.search.index import sync_index
+    from triage_app.gui.paper_table_model import BLOCK
+
+    n = 3 * BLOCK - 1  # blocks of BLOCK, BLOCK and BLOCK - 1 rows
+    with build_library(tmp_path / "library", n, seed=11) as library:
+        assert library.count() == n
+        sync_index(library)  # no index build in the window while the test reads
+    windows = WindowFactory(qtbot, tmp_path / "library", tmp_path / "config" / "window.ini")
+    try:
+        window = windows.open()
+        model = window.model
+        qtbot.waitUntil(lambda: model.rowCount() == n)
+        qtbot.waitUntil(lambda: model.cached(model.paper_id(0)) is not None)  # painted
+        fetches = model.fetches
+
+        def read(row: int) -> bool:
+            return model.cached(model.paper_id(row)) is not None
+
+        assert [read(row) for row in (BLOCK - 1, BLOCK, 2 * BLOCK, n - 1)] == [
+            True, False, False, False]
+        window.list_view.scrollToBottom()
+        qtbot.waitUntil(lambda: read(n - 1))
+        assert model.fetches == fetches + 1  # the last block, in one read
+        assert [read(row) for row in (2 * BLOCK, BLOCK, 2 * BLOCK - 1)] == [True, False, False]
+
+        fetched_at = []
+        for row in range(n):
+            before = model.fetches
+            assert model.record(row) is not None
+            if model.fetches != before:
+                fetched_at.append(row)
+        assert fetched_at == [BLOCK]  # the middle block: one read, at its first row
+        assert model.fetches == fetches + 2
+
+        title_col = next(i for i in range(model.columnCount())
+                         if model.headerData(i, Qt.Orientation.Horizontal) == "Title")
+        record = model.record(n - 1)
+        assert model.data(model.index(n - 1, title_col)) == (record.title or "")
+    finally:
+        windows.close_all()
 
 
 def test_appended_ids_insert_rows_without_a_reset(window, qtbot) -> None:

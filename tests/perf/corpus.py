@@ -1,9 +1,8 @@
 """Realistic generated papers for benchmarks and large-library tests.
 
 Word choice follows real frequencies: titles and abstracts are drawn from the word
-distribution of the shared real listings when they are present (a built-in vocabulary
-otherwise), names from the given-name list the importer itself uses plus common family
-names of many origins. Deterministic for a seed.
+distribution of the real listings in tests/data, names from the given-name list the
+importer itself uses plus common family names of many origins. Deterministic for a seed.
 """
 
 from __future__ import annotations
@@ -18,10 +17,10 @@ from functools import lru_cache
 from itertools import accumulate
 from pathlib import Path
 
+from tests.data import LISTINGS
 from triage_app.core.ingest.entries import ListingEntry
 from triage_app.core.store import open_library
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "listings"
 
 def _words(text: str) -> tuple[str, ...]:
     return tuple(text.split())
@@ -49,29 +48,18 @@ FAMILY = _words(
 )
 PARTICLE_FAMILY = ("van der Berg", "de Souza", "van Dijk", "da Silva", "von Neumann",
                    "de la Cruz", "Van den Broeck", "di Stefano", "Le Roux", "dos Santos")
-FALLBACK_WORDS = _words(
-    "learning model models language large neural network networks data training method "
-    "methods performance results task tasks approach based using show propose novel framework "
-    "deep generation image reasoning benchmark evaluation agents policy reward robust efficient "
-    "attention transformer transformers representation representations features graph diffusion "
-    "alignment safety interpretability sparse autoencoders retrieval multimodal vision robot"
-)
 
 
 @lru_cache(maxsize=1)
 def _vocabulary() -> tuple[list[str], list[float], list[str], list[float]]:
     """(abstract words, cumulative weights, title words, cumulative weights) from the real
-    listings when present."""
+    listings."""
     abstracts, titles = Counter(), Counter()
-    for truth in (SHARED / "seeds-truth.json", SHARED / "dev" / "dev-truth.json"):
-        if truth.is_file():
-            for entry in json.loads(truth.read_text(encoding="utf-8")):
-                abstracts.update(re.findall(r"[A-Za-z][A-Za-z\-']*", entry["abstract"]))
-                if entry["title"]:
-                    titles.update(re.findall(r"[A-Za-z][A-Za-z0-9\-']*", entry["title"]))
-    if not abstracts:
-        abstracts.update(FALLBACK_WORDS)
-        titles.update(w.capitalize() for w in FALLBACK_WORDS)
+    for truth in (LISTINGS / "seeds-truth.json", LISTINGS / "dev" / "dev-truth.json"):
+        for entry in json.loads(truth.read_text(encoding="utf-8")):
+            abstracts.update(re.findall(r"[A-Za-z][A-Za-z\-']*", entry["abstract"]))
+            if entry["title"]:
+                titles.update(re.findall(r"[A-Za-z][A-Za-z0-9\-']*", entry["title"]))
     a_words, a_weights = zip(*abstracts.items(), strict=True)
     t_words, t_weights = zip(*titles.items(), strict=True)
     # Cumulative weights: random.choices would otherwise re-add them on every call.
