@@ -1,7 +1,8 @@
 """The For you view says why: the reader and the row's tooltip explain each paper's rank.
 
-The library is the 64 shared seed papers with four sparse-autoencoder papers starred and
-the policy and security papers (CY, CR) dismissed, so the recommender's reasons are fixed.
+The library is the 64 papers of the real seed listings (tests/data/listings) with four
+sparse-autoencoder papers starred and the policy and security papers (CY, CR) dismissed, so
+the recommender's reasons are fixed.
 """
 
 from __future__ import annotations
