@@ -28,6 +28,7 @@ from triage_app.core.search.postings import (
 from triage_app.core.search.query import parse_query
 from triage_app.core.search.scores import evaluate, top
 from triage_app.core.search.service import SearchService
+from triage_app.core.search.sources import Corpus
 from triage_app.core.store import open_library
 from triage_app.core.store.library import Library
 from triage_app.core.triage.decisions import DecisionPatch, mark
@@ -85,7 +86,7 @@ def test_matches_scores_and_order_are_whooshs(library, query: str) -> None:
     searcher = index.searcher()
     arrays = IndexArrays(searcher, PostingCache(TEXT_FIELDS))
     q = text_query(parse_query(query), searcher)
-    hits = evaluate(q, arrays, NO_CHECK)
+    hits = evaluate(q, Corpus(arrays).sources, NO_CHECK)
     expected = sorted(searcher.docs_for_query(q))
     assert hits.docs.tolist() == expected
     # Whoosh's own top-N (limit=25) skips blocks by their best possible score and misses

@@ -10,13 +10,14 @@ import pytest
 
 from tests.test_support import seed_template
 from triage_app.core.ingest.importer import import_path
-from triage_app.core.search.index import VERSION_FILE, SearchIndex, sync_index
+from triage_app.core.search.index import SearchIndex, sync_index
 from triage_app.core.search.service import (
     SearchCancelled,
     SearchService,
     highlight_spans,
     search_ids,
 )
+from triage_app.core.search.stamp import VERSION_FILE, is_current
 from triage_app.core.store import open_library
 from triage_app.core.store.library import Library
 from triage_app.core.triage.decisions import DecisionPatch, mark, undo
@@ -50,7 +51,7 @@ def test_import_then_sync_indexes_everything_and_empties_the_outbox(lib: Library
     index.open()
     assert index.searcher().doc_count() == 64
     index.close()
-    assert (lib.index_dir / VERSION_FILE).read_text().strip() == "1"
+    assert is_current(lib.index_dir)
 
 
 def test_note_and_tag_edits_are_searchable_after_sync(lib: Library) -> None:

@@ -66,3 +66,36 @@ def test_a_bulk_change_waits_for_the_index(service, monkeypatch: pytest.MonkeyPa
     assert svc.search("zebrafish").ids == []  # four queued: searched once indexed
     svc.sync()
     assert sorted(svc.search("zebrafish").ids) == [1, 2, 3, 4]
+
+
+QUERIES = [
+    "model", "learning models", "title:learning", "author:smith", '"language models"',
+    '"large language model"', "learn*", "modle~", "robust OR efficient", "model -learning",
+    "NOT model", "(model OR learning) AND NOT robust", "title:(graph OR diffusion)",
+    "model OR has:code", "learning year:>=2025", "-robust category:CL",
+]
+
+
+def test_queued_papers_whose_text_did_not_change_match_as_indexed(service) -> None:
+    """A decision queues a paper without changing its text: searched from the store, it
+    matches every kind of query exactly where its indexed document did."""
+    library, svc = service
+    before = {q: svc.search(q, limit=None) for q in QUERIES}
+    queued = list(range(1, 400, 9))
+    mark(library, queued, DecisionPatch(starred=True))
+    assert svc.index.pending() == len(queued)
+    for q in QUERIES:
+        now = svc.search(q, limit=None)
+        assert now.total == before[q].total, q
+        assert sorted(now.ids) == sorted(before[q].ids), q
+    assert svc.search("model", limit=None).total > 0  # the queries do match something
+
+
+def test_a_queued_paper_answers_phrases_and_negations_in_one_query(service) -> None:
+    library, svc = service
+    mark(library, [7], DecisionPatch(note="quokka locomotion at scale"))
+    mark(library, [9], DecisionPatch(note="locomotion of the quokka"))
+    assert sorted(svc.search("quokka").ids) == [7, 9]
+    assert svc.search('"quokka locomotion" OR zzzz').ids == [7]
+    assert svc.search('quokka -"quokka locomotion"').ids == [9]
+    assert svc.search('note:(quokka NOT scale)').ids == [9]

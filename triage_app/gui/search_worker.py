@@ -122,7 +122,7 @@ class SearchAdapter:
         """Every hit by relevance; raises QueryError, SearchCancelled or SearchTimeout.
 
         Edits the index has not committed yet are searched from the store (see
-        core.search_overlay): no index commit on this lane before a search."""
+        core/search/overlay.py): no index commit on this lane before a search."""
         service = self._ensure()
         return service.search(query, limit=None, cancel=cancel, within=within).ids
 

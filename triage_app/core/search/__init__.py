@@ -47,10 +47,10 @@ _NAMES = {
     "sync_index": "index",
 }
 __all__ = [
+    "QUERY_HELP",
     "Filter",
     "MatchAll",
     "Node",
-    "QUERY_HELP",
     "QueryError",
     "SearchCancelled",
     "SearchService",

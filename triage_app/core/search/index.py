@@ -6,7 +6,8 @@ answered from SQLite, so a triage key never waits for an index commit. Every sto
 queues the changed ids in `index_outbox` in the same transaction; `sync()` rewrites those
 papers whose text changed, commits, and only then empties their outbox rows, so a kill
 between the two commits is healed at the next sync. A missing, unreadable or foreign index
-(schema version file mismatch, document count different from the store) is rebuilt.
+(its stamp naming another schema, Whoosh version or codec, or missing or garbled; a document
+count different from the store's) is rebuilt, never read.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import Any
 
 from whoosh import index as whoosh_index
 from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemmingAnalyzer
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec
 from whoosh.fields import NUMERIC, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.searching import Searcher
@@ -30,9 +32,9 @@ from whoosh.support.charset import accent_map
 
 from triage_app.core.search.fields import TEXT_FIELDS
 from triage_app.core.search.stamp import (
-    INDEX_SCHEMA_VERSION,
-    VERSION_FILE,
-    stamped_version,
+    CODEC,
+    CODEC_VERSION,
+    stamp_problem,
     write_stamp,
 )
 from triage_app.core.store import Library
@@ -61,8 +63,7 @@ ROW_SQL = (f"SELECT p.id, p.title, p.authors, p.abstract, p.note, {TAGS_SQL}, {S
 
 def open_whoosh(folder: Path) -> Any:
     """Open the index without memory maps: Whoosh copies every memory-mapped sub-file of a
-    compound segment into a BytesIO, so a searcher held the index twice (~420 MB at 100k
-    papers); read through the file, it holds ~20 MB and searches as fast."""
+    compound segment into a BytesIO, so a searcher held the index twice over."""
     return FileStorage(str(folder), supports_mmap=False).open_index()
 
 
@@ -87,6 +88,17 @@ def make_schema() -> Schema:
         note=TEXT(analyzer=prose),
         tags=TEXT(analyzer=prose),
     )
+
+
+def codec_stamp(codec: Any) -> tuple[str, str]:
+    """A codec's name and format version as the stamp records them (whoosh3 names its
+    version with the magic heading each posting list)."""
+    version = WHOOSH3_HEADER_MAGIC.decode("ascii") if isinstance(codec, W3Codec) else ""
+    return type(codec).__name__, version
+
+
+class IndexFormatError(RuntimeError):
+    """This Whoosh writes a codec that `postings` cannot read."""
 
 
 @dataclass
@@ -114,13 +126,8 @@ class _Row:
 
 def _row(r: tuple) -> _Row:
     pid, title, authors, abstract, note, tags, stamp = r
-    fields = {
-        "title": title or "",
-        "authors": ", ".join(json.loads(authors or "[]")),
-        "abstract": abstract or "",
-        "note": note or "",
-        "tags": tags or "",
-    }
+    fields = {"title": title or "", "authors": ", ".join(json.loads(authors or "[]")),
+              "abstract": abstract or "", "note": note or "", "tags": tags or ""}
     digest = hashlib.blake2b(digest_size=12)
     for name in TEXT_FIELDS:
         digest.update(fields[name].encode("utf-8", "surrogatepass") + b"\x00")
@@ -153,11 +160,9 @@ class SearchIndex:
 
     def _open_existing(self) -> str:
         """'' when the index opened and looks like this store's; else why it must be rebuilt."""
-        version = stamped_version(self.dir)
-        if version is None:
-            return "missing"
-        if version != str(INDEX_SCHEMA_VERSION):
-            return f"index schema version {version!r}, expected {INDEX_SCHEMA_VERSION}"
+        problem = stamp_problem(self.dir)  # before Whoosh reads a byte of the index
+        if problem:
+            return problem
         try:
             ix = open_whoosh(self.dir)
             searcher = ix.searcher()
@@ -197,7 +202,7 @@ class SearchIndex:
 
         A new searcher, never `Searcher.refresh()`: whoosh-reloaded 2.7.5 reuses the reader
         of a segment that only gained deletions together with its old deletion list, so a
-        paper's old text went on matching after its note changed. Opening one costs ~10 ms.
+        paper's old text went on matching after its note changed.
         """
         with self._lock:
             if self._searcher is None or self._ix is None:
@@ -315,8 +320,12 @@ class SearchIndex:
             if procs > 1:
                 kwargs.update(procs=procs, multisegment=True)
             writer = ix.writer(**kwargs)
+            codec = codec_stamp(writer.codec)
             stamps: dict[int, str] = {}
             try:
+                if codec != (CODEC, CODEC_VERSION):  # its stamp would never be current
+                    raise IndexFormatError(f"this Whoosh writes the codec {' '.join(codec)}; "
+                                           f"the search reads {CODEC} {CODEC_VERSION} only")
                 for row in self._iter_all_rows():
                     writer.add_document(pid=row.pid, sig=row.sig, **row.fields)
                     stamps[row.pid] = row.stamp
@@ -332,7 +341,7 @@ class SearchIndex:
                 raise
             writer.commit()
             ix.close()
-            write_stamp(fresh)
+            write_stamp(fresh, *codec)
             old = self.dir.with_name(self.dir.name + ".old")
             shutil.rmtree(old, ignore_errors=True)
             if self.dir.exists():
@@ -386,6 +395,3 @@ def rebuild_index(library: Library, progress: ProgressFn | None = None,
     finally:
         index.close()
 
-
-def index_exists(folder: Path) -> bool:
-    return (folder / VERSION_FILE).is_file()

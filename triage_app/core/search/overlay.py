@@ -1,28 +1,28 @@
 """Papers whose text changed since the last index commit, searched from the store directly.
 
-Why: a Whoosh commit costs ~90 ms at best and ~200 ms at p95 (an fsync and a segment), so a
-note typed a moment ago cannot wait for one before a search finds it. Every store write
-queues the paper in `index_outbox`; while few are queued, a search reads those papers'
-current text, runs each field through the index's own analysis (`FieldType.index`: the same
-terms, weights and length the next commit will write) and scores the query on them with the
-index's statistics. Their stale index documents are left out. The commit follows, batched,
-off the path of the keystroke.
+Why: a Whoosh commit costs an fsync and a new segment, so a note typed a moment ago cannot
+wait for one before a search finds it. Every store write queues the paper in
+`index_outbox`; while few are queued, a search reads those papers' current text and runs
+each field through the index's own analysis (`FieldType.index`: the same terms, weights and
+length the next commit will write). The query's one evaluation walk (`scores.evaluate`)
+reads them as one more source of postings beside the index (`sources`), their stale index
+documents left out. The commit follows, batched, off the path of the keystroke.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from whoosh import query as wq
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from triage_app.core.search.fields import TEXT_FIELDS
 from triage_app.core.search.index import ROW_SQL
 from triage_app.core.search.postings import IndexArrays
-from triage_app.core.search.scores import bm25
+from triage_app.core.search.scores import TermMatches
 from triage_app.core.store import Library
 
 MAX_OVERLAY = 500  # queued papers searched this way; more means a bulk job: the index waits
@@ -85,68 +85,43 @@ class Overlay:
         return _Field(float(byte_to_length(length_to_byte(length))) if length else 0.0, terms)
 
 
-def evaluate_overlay(q: wq.Query, docs: list[OverlayDoc],
-                     arrays: IndexArrays) -> dict[int, float]:
-    """pid -> score for the queued papers matching `q`, scored as `text_scores` scores
-    them once committed: with the statistics the index will have then (a commit adds each
-    document to the counts and lengths; the stale one is still counted until a merge)."""
-    if isinstance(q, wq.Term):
-        having = [(doc, doc.fields[q.fieldname]) for doc in docs
-                  if q.text in doc.fields[q.fieldname].terms]
+class OverlaySource:
+    """The queued papers as one more source of postings (`scores.Source`), numbered after
+    every index document in paper-id order, scored as `scores.evaluate` scores them once
+    committed: with the statistics the index will have then (a commit adds each document to
+    the counts and lengths; the stale one is still counted until a merge)."""
+
+    def __init__(self, docs: list[OverlayDoc], arrays: IndexArrays) -> None:
+        self.arrays = arrays
+        self.docs = sorted(docs, key=lambda d: d.pid)
+        self.pids = np.array([d.pid for d in self.docs], dtype=np.int64)
+        self.start = arrays.doc_count_all
+        self.doc_count = arrays.doc_count_all + len(docs)
+        self.field_total = {f: arrays.field_total[f] + sum(d.fields[f].length for d in docs)
+                            for f in TEXT_FIELDS}
+
+    def term(self, field: str, text: str, check: Callable[[], None], *,
+             positions: bool = False) -> TermMatches | None:
+        having = [(i, doc.fields[field]) for i, doc in enumerate(self.docs)
+                  if text in doc.fields[field].terms]
         if not having:
-            return {}
-        n = arrays.doc_count_all + len(docs)
-        df = arrays.doc_frequency(q.fieldname, q.text) + len(having)
-        total = arrays.field_total[q.fieldname] + sum(d.fields[q.fieldname].length
-                                                      for d in docs)
-        avg = total / n or 1.0
-        out: dict[int, float] = {}
-        for doc, field in having:
-            weight = field.terms[q.text][0]
-            out[doc.pid] = bm25(weight, field.length, n, df, avg) * q.boost
-        return out
-    if isinstance(q, wq.Or):
-        out = {}
-        for child in q.subqueries:
-            for pid, score in evaluate_overlay(child, docs, arrays).items():
-                out[pid] = out.get(pid, 0.0) + score
-        return out
-    if isinstance(q, wq.And):
-        positive = [c for c in q.subqueries if not isinstance(c, wq.Not)]
-        found = ([evaluate_overlay(c, docs, arrays) for c in positive] if positive
-                 else [{d.pid: 0.0 for d in docs}])
-        common = set.intersection(*(set(f) for f in found))
-        for c in q.subqueries:
-            if isinstance(c, wq.Not):
-                common -= set(evaluate_overlay(c.query, docs, arrays))
-        return {pid: sum(f[pid] for f in found) for pid in common}
-    if isinstance(q, wq.Not):
-        excluded = evaluate_overlay(q.query, docs, arrays)
-        return {d.pid: 0.0 for d in docs if d.pid not in excluded}
-    if isinstance(q, wq.Phrase):
-        words = evaluate_overlay(wq.And([wq.Term(q.fieldname, w) for w in q.words]), docs, arrays)
-        out = {}
-        for doc in docs:
-            if doc.pid in words and _adjacent(doc.fields[q.fieldname], list(q.words)):
-                out[doc.pid] = words[doc.pid] * q.boost
-        return out
-    return {}
+            return None
+        return TermMatches(
+            self.start + np.array([i for i, _ in having], dtype=np.int64),
+            np.array([f.terms[text][0] for _, f in having], dtype=np.float64),
+            np.array([f.length for _, f in having], dtype=np.float64),
+            self.doc_count, self.arrays.doc_frequency(field, text) + len(having),
+            self.field_total[field] / self.doc_count or 1.0)
 
+    def phrase_docs(self, field: str, words: list[str], candidates: np.ndarray,
+                    check: Callable[[], None]) -> np.ndarray:
+        mine = candidates[candidates >= self.start]
+        return np.array([d for d in mine.tolist()
+                         if _adjacent(self.docs[d - self.start].fields[field], words)],
+                        dtype=np.int64)
 
-def merge(pids: np.ndarray, scores: np.ndarray, docs: np.ndarray,
-          overlay: dict[int, float], queued: set[int], doc_count_all: int
-          ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Index hits without the queued papers' stale documents, plus the queued papers' own
-    hits (numbered after every index document, so equal scores rank index hits first)."""
-    if queued:
-        keep = ~np.isin(pids, np.fromiter(queued, dtype=np.int64, count=len(queued)))
-        pids, scores, docs = pids[keep], scores[keep], docs[keep]
-    if not overlay:
-        return pids, scores, docs
-    extra = sorted(overlay)
-    return (np.concatenate([pids, np.array(extra, dtype=np.int64)]),
-            np.concatenate([scores, np.array([overlay[p] for p in extra], np.float64)]),
-            np.concatenate([docs, doc_count_all + np.arange(len(extra), dtype=np.int64)]))
+    def live_docs(self) -> np.ndarray:
+        return self.start + np.arange(len(self.docs), dtype=np.int64)
 
 
 def _adjacent(field: _Field, words: list[str]) -> bool:

@@ -95,8 +95,8 @@ class PostingCache:
         with self._lock:
             for key in [k for k in self._segments if k not in live]:
                 del self._segments[key]
-            for key in [k for k in self._postings if k[0] not in live]:
-                self._bytes -= self._postings.pop(key).nbytes
+            for term in [k for k in self._postings if k[0] not in live]:
+                self._bytes -= self._postings.pop(term).nbytes
 
     def postings(self, key: str, reader: Any, field: str, btext: bytes,
                  check: Callable[[], None], *, positions: bool = False) -> _Entry:
@@ -157,9 +157,10 @@ class IndexArrays:
         self.field_total = {f: float(searcher.field_length(f)) for f in cache.fields}
 
     def term(self, field: str, text: str, check: Callable[[], None], *,
-             positions: bool = False) -> TermPostings:
-        """The term's live postings; `positions` also reads (and caches) where it occurs,
-        so a phrase decodes each of its words once."""
+             positions: bool = False, live: np.ndarray | None = None) -> TermPostings:
+        """The term's postings in live documents (those of `live` when given, else the index's);
+        `positions` also reads (and caches) where it occurs, so a phrase decodes each of its
+        words once."""
         btext = text.encode("utf-8", "surrogatepass")
         docs: list[np.ndarray] = []
         weights: list[np.ndarray] = []
@@ -173,7 +174,7 @@ class IndexArrays:
             return TermPostings(np.empty(0, np.int64), np.empty(0, np.float32))
         all_docs = np.concatenate(docs)
         all_weights = np.concatenate(weights)
-        keep = self.live[all_docs]
+        keep = (self.live if live is None else live)[all_docs]
         return TermPostings(all_docs[keep], all_weights[keep])
 
     def phrase_docs(self, field: str, words: list[str], candidates: np.ndarray,

@@ -29,7 +29,7 @@ from triage_app.core.search.facets import Facets
 from triage_app.core.search.fields import TEXT_FIELDS
 from triage_app.core.search.highlight import Highlighter
 from triage_app.core.search.index import SearchIndex, SyncReport
-from triage_app.core.search.overlay import Overlay, OverlayDoc, evaluate_overlay, merge
+from triage_app.core.search.overlay import Overlay, OverlayDoc
 from triage_app.core.search.plan import SORTS, text_query
 from triage_app.core.search.postings import IndexArrays, PostingCache
 from triage_app.core.search.query import (
@@ -43,6 +43,7 @@ from triage_app.core.search.query import (
     parse_query,
 )
 from triage_app.core.search.scores import Hits, evaluate, top
+from triage_app.core.search.sources import Corpus
 from triage_app.core.store import Library
 
 __all__ = [
@@ -102,6 +103,7 @@ class SearchService:
         self._arrays: IndexArrays | None = None
         self._facets: Facets | None = None
         self._overlay: Overlay | None = None
+        self._corpus: Corpus | None = None
         self._closed = False
         self._generation = 0
         self._gen_lock = threading.Lock()
@@ -186,6 +188,14 @@ class SearchService:
             self._overlay = Overlay(self.library, self.index.searcher().schema)
         return self._overlay.current()
 
+    def corpus(self, searcher: Any) -> Corpus:
+        """The searcher's documents with the papers edited since its commit in place of their
+        indexed text: what a query is evaluated over (kept while neither changes)."""
+        arrays, overlay = self.arrays(searcher), self.overlay()
+        if self._corpus is None or not self._corpus.serves(arrays, overlay):
+            self._corpus = Corpus(arrays, overlay)
+        return self._corpus
+
     def facets(self) -> Facets:
         """The store's filter columns as arrays, caught up with the store's latest commit."""
         if self._facets is None:
@@ -266,7 +276,7 @@ class SearchService:
             # Scored over the arrays like any search: Whoosh's own top-N misses documents on
             # an index of several segments.
             arrays = self.arrays(searcher)
-            hits = evaluate(q, arrays, lambda: None)
+            hits = evaluate(q, Corpus(arrays).sources, lambda: None)
             others = arrays.pids[hits.docs] != paper_id
             hits = Hits(hits.docs[others], hits.scores[others])
             best = top(hits, limit)
@@ -279,9 +289,8 @@ class _Run:
 
     def __init__(self, service: SearchService, node: Node, check: Callable[[], None]) -> None:
         self.searcher = service.index.searcher()
-        self.arrays = service.arrays(self.searcher)
+        self.corpus = service.corpus(self.searcher)
         self.facets = service.facets()
-        self.overlay = service.overlay()
         self.node = node
         self.check = check
 
@@ -314,16 +323,9 @@ class _Run:
 
     def text_hits(self, q: wq.Query) -> tuple[np.ndarray, Hits]:
         """Paper ids and hits of a text query: the index's, with papers edited since its
-        last commit taken from the store instead (`search_overlay`)."""
-        hits = evaluate(q, self.arrays, self.check)
-        pids = self.arrays.pids[hits.docs]
-        if self.overlay is None:
-            return pids, hits
-        queued = {doc.pid for doc in self.overlay}
-        found = evaluate_overlay(q, self.overlay, self.arrays)
-        pids, scores, docs = merge(pids, hits.scores, hits.docs, found, queued,
-                                   self.arrays.doc_count_all)
-        return pids, Hits(docs, scores)
+        last commit read from the store instead (`overlay`), in one evaluation."""
+        hits = evaluate(q, self.corpus.sources, self.check)
+        return self.corpus.pids[hits.docs], hits
 
     def node_mask(self, node: Node) -> np.ndarray:
         """Bool array over paper ids for any subtree (mixed text and filter booleans)."""

@@ -1,29 +1,74 @@
-"""The search index's schema stamp, readable without importing Whoosh.
+"""The search index's stamp: what wrote it, readable without importing Whoosh.
 
-The window asks "is the index current?" before every sync; importing Whoosh for two
-constants cost its UI thread a 130 ms stall (the import's ~0.3 s of Python competes for the
-GIL), measured at the first sync after a 20,000-paper import.
+The index is derived data in Whoosh's on-disk format, which `postings` reads directly: an
+index written by another Whoosh version, with another codec or for another schema is rebuilt
+from the store, never read. The stamp records all three as JSON; a missing, garbled or
+different stamp means the index is not current.
+
+Whoosh-free because the window asks "is the index current?" before every sync, and importing
+Whoosh there stalled its UI thread (the import's Python competes for the GIL). The installed
+Whoosh's version comes from its package metadata, at writing as at checking.
 """
 
 from __future__ import annotations
 
+import json
+from functools import lru_cache
+from importlib import metadata
 from pathlib import Path
 
 INDEX_SCHEMA_VERSION = 1
 VERSION_FILE = "triage-index-version"
+WHOOSH_DIST = "whoosh-reloaded"
+# The codec the index is written with and `postings` reads: whoosh3's, whose format version
+# is the magic heading each posting list (`index.codec_stamp` reads both from Whoosh).
+CODEC = "W3Codec"
+CODEC_VERSION = "W3Bl"
 
 
-def stamped_version(folder: Path) -> str | None:
-    """The schema version written in `folder`, or None when there is none to read."""
+@lru_cache(maxsize=1)
+def whoosh_version() -> str:
+    """The installed Whoosh's version, from its package metadata (Whoosh is not imported)."""
     try:
-        return (folder / VERSION_FILE).read_text(encoding="utf-8").strip()
-    except OSError:
+        return metadata.version(WHOOSH_DIST)
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def expected_stamp() -> dict[str, object]:
+    """The stamp of an index this program writes and reads."""
+    return {"schema": INDEX_SCHEMA_VERSION, "whoosh": whoosh_version(), "codec": CODEC,
+            "codec_version": CODEC_VERSION}
+
+
+def read_stamp(folder: Path) -> dict[str, object] | None:
+    """The stamp written in `folder`, or None when there is none or it is garbled."""
+    try:
+        stamp = json.loads((folder / VERSION_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # unreadable, not UTF-8 or not JSON
         return None
+    return stamp if isinstance(stamp, dict) else None
+
+
+def stamp_problem(folder: Path) -> str:
+    """'' when the index in `folder` is stamped as this program writes it; else why not."""
+    if not (folder / VERSION_FILE).is_file():
+        return "missing"
+    stamp = read_stamp(folder)
+    if stamp is None:
+        return "garbled index stamp"
+    wrong = [f"{key} {stamp.get(key)!r}, expected {value!r}"
+             for key, value in expected_stamp().items() if stamp.get(key) != value]
+    return "index stamped with " + "; ".join(wrong) if wrong else ""
 
 
 def is_current(folder: Path) -> bool:
-    return stamped_version(folder) == str(INDEX_SCHEMA_VERSION)
+    """An index this program can read is in `folder` (so opening it will not rebuild it)."""
+    return not stamp_problem(folder)
 
 
-def write_stamp(folder: Path) -> None:
-    (folder / VERSION_FILE).write_text(f"{INDEX_SCHEMA_VERSION}\n", encoding="utf-8")
+def write_stamp(folder: Path, codec: str, codec_version: str) -> None:
+    """Stamp the index just written in `folder` with the codec its writer used."""
+    stamp = {**expected_stamp(), "codec": codec, "codec_version": codec_version}
+    (folder / VERSION_FILE).write_text(json.dumps(stamp, sort_keys=True) + "\n",
+                                       encoding="utf-8")

@@ -1,0 +1,146 @@
+"""The index's stamp guards Whoosh's on-disk format: an index written by another Whoosh
+version, with another codec or for another schema, or with a missing or garbled stamp, is
+rebuilt from the store before Whoosh reads it; a current one is opened as it is."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from importlib import metadata
+from pathlib import Path
+
+import pytest
+
+from tests.test_support import seed_template
+from triage_app.core.search import index as search_index
+from triage_app.core.search.index import IndexFormatError, SearchIndex, codec_stamp, sync_index
+from triage_app.core.search.service import search_ids
+from triage_app.core.search.stamp import (
+    CODEC,
+    CODEC_VERSION,
+    INDEX_SCHEMA_VERSION,
+    VERSION_FILE,
+    is_current,
+)
+from triage_app.core.store import open_library
+from triage_app.core.store.library import Library
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    library = seed_template(tmp_path_factory)
+    sync_index(library)
+    library.close()
+    return library.folder
+
+
+@pytest.fixture
+def lib(template: Path, tmp_path: Path):
+    folder = tmp_path / "copy"
+    shutil.copytree(template, folder)
+    library = open_library(folder)
+    yield library
+    library.close()
+
+
+@pytest.fixture
+def opened(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Whether the stamp was current each time Whoosh opened the index."""
+    seen: list[bool] = []
+    real = search_index.open_whoosh
+
+    def spy(folder: Path):
+        seen.append(is_current(folder))
+        return real(folder)
+
+    monkeypatch.setattr(search_index, "open_whoosh", spy)
+    return seen
+
+
+def stamp(library: Library) -> dict:
+    return json.loads((library.index_dir / VERSION_FILE).read_text(encoding="utf-8"))
+
+
+def test_an_index_is_stamped_with_the_whoosh_and_codec_that_wrote_it(lib: Library) -> None:
+    from whoosh.codec import default_codec
+
+    assert stamp(lib) == {"schema": INDEX_SCHEMA_VERSION,
+                          "whoosh": metadata.version("whoosh-reloaded"),
+                          "codec": CODEC, "codec_version": CODEC_VERSION}
+    # The constants the stamp is checked against are what this Whoosh writes.
+    assert codec_stamp(default_codec()) == (CODEC, CODEC_VERSION)
+    assert is_current(lib.index_dir)
+
+
+def test_a_current_index_is_opened_not_rebuilt(lib: Library, opened: list[bool]) -> None:
+    index = SearchIndex(lib)
+    report = index.open()
+    index.close()
+    assert not report.rebuilt
+    assert opened == [True]
+
+
+@pytest.mark.parametrize("change", [
+    {"whoosh": "2.7.4"}, {"whoosh": None}, {"codec": "W2Codec"}, {"codec_version": "W3B2"},
+    {"schema": INDEX_SCHEMA_VERSION + 1},
+])
+def test_an_index_stamped_by_another_whoosh_or_codec_is_rebuilt_not_read(
+        lib: Library, opened: list[bool], change: dict) -> None:
+    expected = search_ids(lib, "sparse autoencoders")
+    opened.clear()
+    foreign = {**stamp(lib), **change}
+    (lib.index_dir / VERSION_FILE).write_text(json.dumps(foreign), encoding="utf-8")
+    assert not is_current(lib.index_dir)
+    index = SearchIndex(lib)
+    report = index.open()
+    index.close()
+    assert report.rebuilt and next(iter(change)) in report.reason
+    assert all(opened) and opened  # Whoosh never opened the foreign index
+    assert is_current(lib.index_dir) and stamp(lib)["whoosh"] == metadata.version(
+        "whoosh-reloaded")
+    assert search_ids(lib, "sparse autoencoders") == expected
+
+
+@pytest.mark.parametrize("garbled", [b"", b"1\n", b"\xff\xfe{not json", b"[1, 2]", b"{\"sch"])
+def test_a_garbled_or_old_stamp_rebuilds(lib: Library, opened: list[bool],
+                                         garbled: bytes) -> None:
+    (lib.index_dir / VERSION_FILE).write_bytes(garbled)
+    assert not is_current(lib.index_dir)
+    index = SearchIndex(lib)
+    report = index.open()
+    index.close()
+    assert report.rebuilt and report.reason == "garbled index stamp"
+    assert all(opened) and is_current(lib.index_dir)
+
+
+def test_a_missing_stamp_rebuilds(lib: Library, opened: list[bool]) -> None:
+    (lib.index_dir / VERSION_FILE).unlink()
+    assert not is_current(lib.index_dir)
+    index = SearchIndex(lib)
+    report = index.open()
+    index.close()
+    assert (report.rebuilt, report.reason) == (True, "missing")
+    assert all(opened) and is_current(lib.index_dir)
+
+
+def test_a_whoosh_writing_another_codec_is_refused(lib: Library,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its stamp would never be current: every open would rebuild again."""
+    monkeypatch.setattr(search_index, "CODEC_VERSION", "W9Bl")
+    index = SearchIndex(lib)
+    with pytest.raises(IndexFormatError, match="W3Codec W3Bl"):
+        index.rebuild()
+    index.close()
+    assert not lib.index_dir.with_name(lib.index_dir.name + ".building").exists()
+    assert is_current(lib.index_dir)  # the index in place is left as it was
+
+
+def test_the_stamp_is_checked_without_importing_whoosh(lib: Library) -> None:
+    code = ("import sys\nfrom pathlib import Path\n"
+            "from triage_app.core.search import is_current\n"
+            f"print(is_current(Path({str(lib.index_dir)!r})), 'whoosh' in sys.modules)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60, check=True)
+    assert done.stdout.split() == ["True", "False"]
