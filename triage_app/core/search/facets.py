@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -196,7 +196,7 @@ class Facets:
             return self._dates(f)
         if f.field == "batch":  # views only: the papers one import batch brought in
             return self._ids_mask("SELECT paper_id FROM source WHERE batch_id = ?",
-                                  (int(f.value),))  # type: ignore[call-overload]
+                                  (cast(int, f.value),))
         column = self.rating if f.field == "rating" else self.score
         with np.errstate(invalid="ignore"):
             if f.op == "range":
@@ -207,7 +207,7 @@ class Facets:
                     out &= column <= f.high
                 return out
             return {">": np.greater, ">=": np.greater_equal, "<": np.less,
-                    "<=": np.less_equal, "=": np.equal}[f.op](column, f.value)
+                    "<=": np.less_equal, "=": np.equal}[f.op](column, cast(float, f.value))
 
     def _dates(self, f: Filter) -> np.ndarray:
         d = self.published

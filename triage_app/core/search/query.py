@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import Any, cast
 
 from triage_app.core.search.fields import FIELD_ALIASES
 
@@ -390,7 +391,7 @@ def _filter(name: str, value: str, pos: int) -> Filter:
         low_s, _, high_s = rest.partition("..")
         low = _value(name, low_s, pos)
         high = _value(name, high_s, pos + len(low_s) + 2)
-        if low is not None and high is not None and low > high:
+        if low is not None and high is not None and cast(Any, low) > high:
             raise QueryError(f"empty range {value!r}: the low end is above the high end", pos)
         if low is None and high is None:
             raise QueryError(f"'{name}:..' needs at least one bound", pos)
