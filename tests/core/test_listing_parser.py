@@ -15,12 +15,10 @@ from triage_app.core.ingest.entries import ListingEntry, ListingError, ParseProb
 from triage_app.core.ingest.listing_parser import (
     detect_format,
     infer_date,
-    iter_text_lines,
-    parse_file,
     parse_listing,
-    parse_stream,
     render_entry,
 )
+from triage_app.core.ingest.sources import decode_lines
 
 AS_OF = date(2026, 11, 24)
 
@@ -35,6 +33,12 @@ ENTRY2 = "CYApr 16, 2023\nFairness in AIOndrej Bohdal · mit, eth\nSuccessful de
 
 def parse(text: str, as_of: date = AS_OF) -> list[ListingEntry | ParseProblem]:
     return list(parse_listing(io.StringIO(text), as_of=as_of))
+
+
+def parse_path(path: Path) -> list[ListingEntry | ParseProblem]:
+    """A listing file's entries, its bytes decoded as the importer decodes them."""
+    with path.open("rb") as stream:
+        return list(parse_listing((text for _, text, _ in decode_lines(stream)), as_of=AS_OF))
 
 
 def entries(items: list) -> list[ListingEntry]:
@@ -80,7 +84,7 @@ def _truth_files() -> list[tuple[Path, list[dict]]]:
     ("path", "expected"), _truth_files(), ids=lambda v: getattr(v, "name", "")
 )
 def test_real_listing_recovered_exactly(path: Path, expected: list[dict]) -> None:
-    got = list(parse_file(path, as_of=AS_OF))
+    got = parse_path(path)
     assert problems(got) == []
     assert [_as_truth(e) for e in entries(got)] == [
         {k: v for k, v in item.items() if k != "file"} for item in expected
@@ -89,13 +93,13 @@ def test_real_listing_recovered_exactly(path: Path, expected: list[dict]) -> Non
 
 @pytest.mark.parametrize(("path", "_"), _truth_files())
 def test_real_entries_round_trip_through_render(path: Path, _: list) -> None:
-    for entry in entries(list(parse_file(path, as_of=AS_OF))):
+    for entry in entries(parse_path(path)):
         again = parse(render_entry(entry))
         assert again == [dataclasses.replace(entry, line=1)]
 
 
 def test_entry_line_numbers_point_at_headers() -> None:
-    got = entries(list(parse_file(LISTINGS / "dev" / "dev-103.txt", as_of=AS_OF)))
+    got = entries(parse_path(LISTINGS / "dev" / "dev-103.txt"))
     assert [e.line for e in got[:3]] == [1, 5, 9]  # a blank line after every entry
 
 
@@ -137,16 +141,6 @@ def test_layout_variants_give_the_same_entries(variant: str) -> None:
     assert [(e.title, e.authors, e.abstract, e.published) for e in entries(got)] == want
 
 
-def test_bytes_with_bom_and_crlf_through_parse_stream() -> None:
-    raw = ("\ufeff" + ENTRY + ENTRY2).replace("\n", "\r\n").encode("utf-8")
-    got = list(parse_stream(io.BytesIO(raw), as_of=AS_OF))
-    assert [e.title for e in entries(got)] == [
-        "Old Habits Die Hard: How Conversational History Geometrically Traps LLMs",
-        "Fairness in AI",
-    ]
-    assert entries(got)[1].affiliations == ("mit", "eth")
-
-
 def test_abstract_only_listing() -> None:
     got = parse("\ufeffAbstract:First one.\r\n\r\nAbstract: Second one.  \nAbstract:Third")
     assert [(e.line, e.abstract, e.title, e.published) for e in got] == [
@@ -185,17 +179,6 @@ def test_non_listings_are_refused_before_anything_is_yielded(text: str, reason: 
     gen = parse_listing(io.StringIO(text), as_of=AS_OF)
     with pytest.raises(ListingError, match=reason):
         next(gen)
-
-
-def test_binary_bytes_are_refused_as_not_utf8() -> None:
-    raw = b"\x89PNG\r\n\x1a\n\xff\xfe\xfd binary"
-    with pytest.raises(ListingError, match="not UTF-8 text"):
-        list(parse_stream(io.BytesIO(raw), as_of=AS_OF))
-
-
-def test_missing_file_is_a_listing_error(tmp_path: Path) -> None:
-    with pytest.raises(ListingError, match="cannot read"):
-        list(parse_file(tmp_path / "nope.txt", as_of=AS_OF))
 
 
 def test_detect_format() -> None:
@@ -282,29 +265,18 @@ def test_extra_lines_between_entries_are_one_problem() -> None:
     assert len(entries(got)) == 2
 
 
-def test_nul_and_invalid_utf8_later_in_the_file_skip_only_that_entry() -> None:
-    raw = (ENTRY + ENTRY2 + ENTRY).encode("utf-8")
-    raw = raw.replace(b"Successful deployment.", b"Successful \xff\xfe deployment.")
-    got = list(parse_stream(io.BytesIO(raw), as_of=AS_OF))
+def test_nul_and_undecodable_text_later_in_the_file_skip_only_that_entry() -> None:
+    # Lone surrogates: text a caller decoded with surrogateescape from bytes not UTF-8.
+    got = parse(ENTRY + ENTRY2.replace("Successful", "Successful \udcff\udcfe") + ENTRY)
     assert [(p.line, p.reason) for p in problems(got)] == [(6, "line is not valid UTF-8")]
     assert [e.line for e in entries(got)] == [1, 7]
     got = parse(ENTRY + ENTRY2.replace("Successful", "Succ\x00essful") + ENTRY)
     assert [p.reason for p in problems(got)] == ["NUL byte in line"]
 
 
-def test_enormous_line_is_cut_and_reported() -> None:
-    from triage_app.core.ingest import listing_parser
-
-    raw = ENTRY.encode() + b"CVDec 3\nTitleJohn Smith\n" + b"x" * 3000 + b"\n" + ENTRY2.encode()
-    old = listing_parser.MAX_LINE_CHARS
-    listing_parser.MAX_LINE_CHARS = 200
-    try:
-        lines = list(iter_text_lines(io.BytesIO(raw)))
-        got = list(parse_listing(lines, as_of=AS_OF))
-    finally:
-        listing_parser.MAX_LINE_CHARS = old
-    assert max(len(x) for x in lines) <= 201
-    assert [p.reason for p in problems(got)] == ["line longer than 200 characters"]
+def test_enormous_line_is_reported() -> None:
+    got = parse(ENTRY + "CVDec 3\nTitleJohn Smith\n" + "x" * 1_000_001 + "\n" + ENTRY2)
+    assert [p.reason for p in problems(got)] == ["line longer than 1000000 characters"]
     assert len(entries(got)) == 2
 
 

@@ -16,6 +16,8 @@ if TYPE_CHECKING:
         ImportReport,
         import_path,
         import_source,
+    )
+    from triage_app.core.ingest.sources import (
         open_bytes,
     )
 
@@ -26,7 +28,7 @@ _NAMES = {
     "import_path": "importer",
     "import_source": "importer",
     "load_demo": "demo",
-    "open_bytes": "importer",
+    "open_bytes": "sources",
 }
 __all__ = [
     "ImportReport",

@@ -6,9 +6,10 @@ from datetime import date
 from importlib.resources import as_file, files
 from pathlib import Path
 
-from triage_app.core.ingest.importer import ImportReport, _content_hash, import_path
+from triage_app.core.ingest.importer import ImportReport, import_path
 
 # The importer's own key for "this file was already imported".
+from triage_app.core.ingest.sources import content_hash
 from triage_app.core.store import DB_NAME, Library, open_library
 
 # The samples' dates without a year were written relative to this day.
@@ -39,7 +40,7 @@ def demo_listing_hashes() -> list[str]:
     hashes = []
     for name in demo_listing_names():
         with folder.joinpath(name).open("rb") as stream:
-            hashes.append(_content_hash(stream))
+            hashes.append(content_hash(stream))
     return hashes
 
 

@@ -3,14 +3,12 @@
 Entries stream from the parser in batches; each batch is one short transaction, so a
 20,000-entry import never holds the write lock for long, and a kill loses at most the batch
 in flight. Re-running an interrupted import finishes it: sources already recorded (same
-content hash and line) count as known.
+content hash and line) count as known. What kind a file is and its lines as text come from
+`sources` (sniff, decode_lines), for every kind alike.
 """
 
 from __future__ import annotations
 
-import hashlib
-import io
-import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -20,13 +18,23 @@ from typing import IO, Any
 from triage_app.core.ingest.entries import ListingEntry, ListingError, ParseProblem
 from triage_app.core.ingest.merge import MergeTarget, merge_items
 from triage_app.core.ingest.readback_record import BackupRecord
+from triage_app.core.ingest.sources import (
+    Gap,
+    OpenedSource,
+    bounded,
+    content_hash,
+    decode_lines,
+    open_bytes,
+    open_source,
+    sniff,
+)
 from triage_app.core.store import Library, WriteTxn, utc_now
 
+# open_bytes lives in sources; it is imported from here as well, beside import_source.
+__all__ = ["ImportReport", "import_path", "import_source", "open_bytes"]
+
 BATCH_SIZE = 2000
-MAX_LINE_BYTES = 1 << 20
-SNIFF_BYTES = 64 * 1024
 MAX_PROBLEMS = 1000  # listed per file; the rest are counted in `skipped`
-MAX_GAP_BYTES = 8 << 20  # text read without a single entry or problem: not a listing
 
 ProgressFn = Callable[[int, int], None]  # (bytes done, bytes total)
 CancelFn = Callable[[], bool]
@@ -68,122 +76,15 @@ class ImportReport:
         return f"{self.file}: {parts}" + (" (cancelled)" if self.cancelled else "")
 
 
-# ------------------------------------------------------------------- sources
-@dataclass
-class OpenedSource:
-    name: str
-    stream: IO[bytes]
-    size: int
-    content_hash: str
-
-
-def open_source(path: str | Path) -> OpenedSource:
-    """Open a file (or `-` for standard input, spooled so it can be read twice)."""
-    if str(path) == "-":
-        import tempfile
-
-        spool = tempfile.SpooledTemporaryFile(max_size=32 << 20)  # noqa: SIM115 - returned open
-        data = sys.stdin.buffer
-        while chunk := data.read(1 << 20):
-            spool.write(chunk)
-        spool.seek(0)
-        return _hashed("<stdin>", spool)
-    p = Path(path)
-    try:
-        return _hashed(p.name, p.open("rb"))
-    except IsADirectoryError as exc:
-        raise ListingError("is a folder, not a listing file") from exc
-    except FileNotFoundError as exc:
-        raise ListingError("no such file") from exc
-    except PermissionError as exc:
-        raise ListingError("permission denied") from exc
-
-
-def open_bytes(name: str, data: bytes) -> OpenedSource:
-    return _hashed(name, io.BytesIO(data))
-
-
-def _hashed(name: str, stream: IO[bytes]) -> OpenedSource:
-    """The source with its size; the content hash waits until the file passed the sniff,
-    so a refused 1 GB file costs one 64 KiB read, not a read of the whole file."""
-    size = stream.seek(0, io.SEEK_END)
-    stream.seek(0)
-    return OpenedSource(name, stream, size, "")
-
-
-def _content_hash(stream: IO[bytes]) -> str:
-    digest = hashlib.sha256()
-    while chunk := stream.read(1 << 20):
-        digest.update(chunk)
-    stream.seek(0)
-    return digest.hexdigest()[:32]
-
-
-def _sniff(source: OpenedSource) -> str:
-    """`json`, `csv` or `listing`; refuses binary and non-UTF-8 files before any write."""
-    head = source.stream.read(SNIFF_BYTES)
-    source.stream.seek(0)
-    if not head.strip():
-        raise ListingError("empty file")
-    if b"\x00" in head:
-        raise ListingError("binary file (NUL bytes), not a text listing")
-    try:
-        text = head.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        if exc.start < len(head) - 4:  # not just a character cut by the sniff window
-            raise ListingError(f"not UTF-8 text (byte {exc.start})") from exc
-        text = head[: exc.start].decode("utf-8-sig", "ignore")
-    first = text.lstrip()[:1]
-    if first in "[{":
-        return "json"
-    header = text.lstrip().split("\n", 1)[0].strip().lower()
-    if header.startswith("id,title,authors"):
-        return "csv"
-    return "listing"
-
-
-def _check_listing_head(source: OpenedSource) -> None:
-    """The parser's own format check on the first lines, as it will see them."""
-    from triage_app.core.ingest.listing_parser import SNIFF_LINES, detect_format
-
-    head = source.stream.read(SNIFF_BYTES)
-    whole = source.stream.read(1) == b""
-    source.stream.seek(0)
-    lines = head.removeprefix(b"\xef\xbb\xbf").decode("utf-8", "replace").split("\n")
-    if not whole:
-        lines = lines[:-1]  # may be cut by the window
-    filled = [line for line in lines if line.strip()]
-    if whole or len(filled) >= SNIFF_LINES:
-        detect_format(filled[:SNIFF_LINES])
-
-
 def _text_lines(stream: IO[bytes], problems: list[tuple[int, str]],
                 keep_ends: bool = False) -> Iterator[str]:
-    """Decoded lines, memory-bounded: a line longer than 1 MiB is cut and reported.
-
-    `keep_ends` keeps each line's terminator: a quoted CSV cell may hold a CR LF of its own.
-    """
-    number = 0
-    first = True
-    while True:
-        raw = stream.readline(MAX_LINE_BYTES + 1)
-        if not raw:
-            return
-        number += 1
-        if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
-            _note_line_problem(problems, number, "line longer than 1 MiB; cut to 1 MiB")
-            while (rest := stream.readline(MAX_LINE_BYTES)) and not rest.endswith(b"\n"):
-                pass
-        if first:
-            raw = raw.removeprefix(b"\xef\xbb\xbf")
-            first = False
-        try:
-            line = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            line = raw.decode("utf-8", "replace")
-            _note_line_problem(problems, number,
-                               "bytes that are not UTF-8 were replaced with \ufffd")
-        yield line if keep_ends else line.rstrip("\r\n")
+    """The decoded lines' texts, for a reader; what was wrong with their bytes goes to
+    `problems` as (line, reason), reported once the file is read."""
+    for number, text, found in decode_lines(stream, keep_ends=keep_ends):
+        if found:
+            for reason in found:
+                _note_line_problem(problems, number, reason)
+        yield text
 
 
 def _note_line_problem(problems: list[tuple[int, str]], number: int, reason: str) -> None:
@@ -229,18 +130,12 @@ def import_source(
     """Import one opened file; `batch_size` entries a transaction (BATCH_SIZE by default)."""
     report = ImportReport(file=source.name)
     try:
-        kind = _sniff(source)
+        kind = sniff(source)  # before hashing: a 1 GB non-listing is refused at once
     except ListingError as exc:
         report.refused = str(exc)
         return report
     if not source.content_hash:
-        if kind == "listing":
-            try:
-                _check_listing_head(source)  # before hashing: a 1 GB non-listing is refused now
-            except ListingError as exc:
-                report.refused = str(exc)
-                return report
-        source.content_hash = _content_hash(source.stream)
+        source.content_hash = content_hash(source.stream)
     previous = _finished_batch(library, source.content_hash)
     if previous is not None:
         # The same bytes were fully imported before: nothing to parse, nothing to change.
@@ -248,9 +143,9 @@ def import_source(
         report.known = _known_entries(library, source.content_hash)
         return report
     line_problems: list[tuple[int, str]] = []
-    gap = _Gap()
-    lines = _bounded(_text_lines(source.stream, line_problems, keep_ends=kind == "csv"),
-                     source.stream, gap)
+    gap = Gap()
+    lines = bounded(_text_lines(source.stream, line_problems, keep_ends=kind == "csv"),
+                    source.stream, gap)
     try:
         if kind == "json":
             from triage_app.core.ingest.json_readback import read_json_backup
@@ -263,9 +158,10 @@ def import_source(
         else:
             from triage_app.core.ingest.listing_parser import parse_listing
 
-            items = parse_listing(lines, as_of=as_of or date.today())
+            items = parse_listing(lines, as_of=as_of or date.today(), fmt=kind)
         _run_batches(library, source, items, report, line_problems, progress, cancel, gap,
-                     refuse_empty=kind == "listing", batch_size=batch_size or BATCH_SIZE)
+                     refuse_empty=kind in ("scored", "abstracts"),
+                     batch_size=batch_size or BATCH_SIZE)
     except ListingError as exc:
         report.refused = str(exc)
     except ImportCancelled:
@@ -289,22 +185,6 @@ def _finished_batch(library: Library, content_hash: str) -> str | None:
         ).scalar()
 
 
-class _Gap:
-    """Where in the stream the last entry or problem ended."""
-
-    mark = 0
-
-
-def _bounded(lines: Iterable[str], stream: IO[bytes], gap: _Gap) -> Iterator[str]:
-    """Stop a file that yields nothing for 8 MiB: a parser buffering it would grow without
-    bound, and no real listing or export has such a stretch."""
-    for line in lines:
-        if stream.tell() - gap.mark > MAX_GAP_BYTES:
-            raise ListingError(
-                f"{MAX_GAP_BYTES >> 20} MiB of text without a paper entry (not a listing)")
-        yield line
-
-
 def _note_problem(report: ImportReport, text: str) -> None:
     if len(report.problems) < MAX_PROBLEMS:
         report.problems.append(text)
@@ -320,7 +200,7 @@ def _run_batches(
     line_problems: list[tuple[int, str]],
     progress: ProgressFn | None,
     cancel: CancelFn | None,
-    gap: _Gap,
+    gap: Gap,
     *,
     refuse_empty: bool,
     batch_size: int,

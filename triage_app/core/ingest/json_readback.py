@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 
 from triage_app.core.ingest.entries import ListingError, ParseProblem
 from triage_app.core.ingest.readback_record import BackupRecord, record_from_json
+
+_SPACE = re.compile(r"[ \t\r\n]*")
 
 
 def read_json_backup(lines: Iterable[str], name: str) -> Iterator[BackupRecord | ParseProblem]:
@@ -31,11 +34,16 @@ def read_json_backup(lines: Iterable[str], name: str) -> Iterator[BackupRecord |
             return False
 
     def skip_ws() -> None:
-        nonlocal pos
+        nonlocal buf, pos, buf_start_line
         while True:
-            while pos < len(buf) and buf[pos] in " \t\r\n":
-                pos += 1
-            if pos < len(buf) or not more():
+            pos = _SPACE.match(buf, pos).end()  # type: ignore[union-attr]  # `*` always matches
+            if pos < len(buf):
+                return
+            # Only whitespace left: drop it, so a long blank stretch is not kept and recopied.
+            buf_start_line += buf.count("\n")
+            buf = ""
+            pos = 0
+            if not more():
                 return
 
     skip_ws()

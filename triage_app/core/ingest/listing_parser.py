@@ -1,15 +1,17 @@
-"""Stream a listing file (scored feed or abstract-only) into ListingEntry / ParseProblem."""
+"""Parse listing lines (scored feed or abstract-only) into ListingEntry / ParseProblem.
+
+The lines come as text: the importer decodes the file (sources.decode_lines) and decides its
+format (sources.sniff, through read_format) before the parser sees it.
+"""
 
 from __future__ import annotations
 
 import math
 import re
-import sys
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
-from itertools import chain
-from pathlib import Path
-from typing import BinaryIO, Literal
+from itertools import chain, islice
+from typing import Literal
 
 from triage_app.core.ingest.entries import ListingEntry, ListingError, ParseProblem
 from triage_app.core.ingest.title_split import join_title_line, split_title_line
@@ -20,7 +22,7 @@ ABSTRACT_PREFIX = "Abstract:"
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 # Lines longer than this are malformed (a listing line is a title or one abstract).
 MAX_LINE_CHARS = 1_000_000
-# How many non-blank lines the format sniffer looks at before deciding.
+# How many non-blank lines decide the format.
 SNIFF_LINES = 4
 
 _HEADER = re.compile(
@@ -47,7 +49,7 @@ _UNDECODABLE = re.compile("[\udc80-\udcff]")
 
 
 def _has_undecodable(line: str) -> bool:
-    """Lone surrogates come from bytes that were not UTF-8 (surrogateescape)."""
+    """Lone surrogates: a caller decoded bytes that were not UTF-8 with surrogateescape."""
     return _UNDECODABLE.search(line) is not None
 
 
@@ -150,20 +152,32 @@ def _line_problem(line: str) -> str | None:
     return None
 
 
-def parse_listing(lines: Iterable[str], *, as_of: date) -> Iterator[ListingEntry | ParseProblem]:
+def _head_format(head: list[tuple[int, str]]) -> Format:
+    return detect_format([text[:MAX_LINE_CHARS] for _, text in head])
+
+
+def read_format(lines: Iterable[str]) -> Format:
+    """The format of listing lines as parse_listing would decide it (ListingError if none);
+    reads only up to the first SNIFF_LINES non-blank lines."""
+    return _head_format(list(islice(_numbered(lines), SNIFF_LINES)))
+
+
+def parse_listing(
+    lines: Iterable[str], *, as_of: date, fmt: Format | None = None
+) -> Iterator[ListingEntry | ParseProblem]:
     """Stream entries from listing lines (with or without newlines), memory flat.
 
-    Raises ListingError (before yielding anything) when the input is not a listing.
+    `fmt` is the format the importer's sniffer already read from these lines; without it the
+    first lines decide, and ListingError (before anything is yielded) refuses a non-listing.
     A malformed entry yields ParseProblem and parsing resumes at the next header line.
     """
-    stream = _numbered(lines)
-    head: list[tuple[int, str]] = []
-    for item in stream:
-        head.append(item)
-        if len(head) >= SNIFF_LINES:
-            break
-    fmt = detect_format([text[:MAX_LINE_CHARS] for _, text in head])
-    rows = chain(head, stream)
+    rows = _numbered(lines)
+    # The head is read ahead whether or not the format is given, so where a stream stands
+    # at each entry (progress, the importer's gap rule) does not depend on who decided it.
+    head = list(islice(rows, SNIFF_LINES))
+    if fmt is None:
+        fmt = _head_format(head)
+    rows = chain(head, rows)
     if fmt == "abstracts":
         yield from _parse_abstracts(rows)
     else:
@@ -262,55 +276,6 @@ def _parse_scored(
             has_code=has_code,
             abstract=body[1].strip(),
         )
-
-
-# --------------------------------------------------------------------------- files
-
-
-def iter_text_lines(stream: BinaryIO) -> Iterator[str]:
-    """Decode a byte stream line by line as UTF-8 (BOM tolerated), memory flat.
-
-    Undecodable bytes become lone surrogates (surrogateescape): inside the first lines
-    the parser refuses the file as "not UTF-8 text"; later they make that entry a
-    ParseProblem ("line is not valid UTF-8") and the rest is still imported.
-    Over-long lines are cut to MAX_LINE_CHARS + 1 so the parser reports them.
-    """
-    first = True
-    while True:
-        raw = stream.readline(MAX_LINE_CHARS * 4 + 1)
-        if not raw:
-            return
-        if not raw.endswith(b"\n") and len(raw) > MAX_LINE_CHARS * 4:
-            while True:  # discard the rest of an enormous line
-                rest = stream.readline(1 << 20)
-                if not rest or rest.endswith(b"\n"):
-                    break
-        if first:
-            first = False
-            if raw.startswith(b"\xef\xbb\xbf"):
-                raw = raw[3:]
-        text = raw.decode("utf-8", errors="surrogateescape").rstrip("\r\n")
-        yield text[: MAX_LINE_CHARS + 1]
-
-
-def parse_stream(stream: BinaryIO, *, as_of: date) -> Iterator[ListingEntry | ParseProblem]:
-    """parse_listing over a binary stream (an open file, or stdin's buffer)."""
-    yield from parse_listing(iter_text_lines(stream), as_of=as_of)
-
-
-def parse_file(path: str | Path, *, as_of: date) -> Iterator[ListingEntry | ParseProblem]:
-    """parse_listing over a file path; "-" reads standard input's bytes."""
-    if str(path) == "-":
-        yield from parse_stream(sys.stdin.buffer, as_of=as_of)
-        return
-    try:
-        fh = open(path, "rb")  # noqa: SIM115 - closed in finally while streaming
-    except OSError as exc:
-        raise ListingError(f"cannot read {path}: {exc.strerror or exc}") from exc
-    try:
-        yield from parse_stream(fh, as_of=as_of)
-    finally:
-        fh.close()
 
 
 # --------------------------------------------------------------------------- render

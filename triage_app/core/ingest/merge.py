@@ -198,7 +198,8 @@ def _id_free(txn: WriteTxn, pid: int, pending: list[dict[str, Any]]) -> bool:
 
 
 def _restore_decisions(
-    txn: WriteTxn, restored: list[tuple[int, BackupRecord]], current: dict[int, dict[str, Any]], now: str
+    txn: WriteTxn, restored: list[tuple[int, BackupRecord]], current: dict[int, dict[str, Any]],
+    now: str,
 ) -> None:
     """Backup decisions win over the library's when they are newer (or the paper is new)."""
     ids = list(dict.fromkeys(pid for pid, _ in restored))

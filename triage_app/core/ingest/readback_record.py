@@ -32,6 +32,12 @@ def record_from_json(obj: Any, line: int) -> BackupRecord:
         raise ValueError("expected a JSON object for a paper")
     if not obj.get("title") and not obj.get("abstract"):
         raise ValueError("a paper needs a title or an abstract")
+    for key in ("title", "abstract", "category", "note"):
+        if obj.get(key) is not None and not isinstance(obj[key], str):
+            raise ValueError(f"{key} must be text, not {obj[key]!r:.60}")
+    score = obj.get("score")
+    if score is not None and (isinstance(score, bool) or not isinstance(score, int | float)):
+        raise ValueError(f"score must be a number or null, not {score!r:.60}")
     status = obj.get("status") or "new"
     if status not in STATUSES:
         raise ValueError(f"unknown status {status!r}")
