@@ -22,7 +22,7 @@ def normalize_text(text: str) -> str:
     Transformers" and "Understanding Addition and Subtraction in Transformers" stay apart.
     """
     if text.isascii():
-        # Same result as the general path, five times faster on abstracts (the importer
+        # Same result as the general path, much faster on abstracts (the importer
         # folds every title and abstract it reads).
         return " ".join(text.translate(_ASCII_FOLD).split())
     folded = unicodedata.normalize("NFKC", text).casefold()

@@ -1,9 +1,9 @@
 """The filterable columns of every paper as numpy arrays indexed by paper id.
 
 Why: a filter such as `is:new` or `year:>=2025` matches most of a library, and SQLite must
-read every fat paper row (abstracts inline) to answer it: 40-100 ms at 100,000 papers before
-Python has seen one id. These arrays answer any filter tree in about a millisecond and order
-any set of hits by date, score or rating without a query.
+read every fat paper row (abstracts inline) to answer it before Python has seen one id. These
+arrays answer any filter tree with a few vector operations and order any set of hits by date,
+score or rating without a query.
 
 They are a cache of the store, never a second truth: `refresh()` costs one `PRAGMA
 data_version` when nothing changed, and re-reads only the rows whose `updated_at` moved
@@ -109,7 +109,7 @@ class Facets:
             else:
                 cursor = self._conn.execute(f"SELECT {COLUMNS} FROM paper")
             # In chunks (one statement, so one snapshot): a whole library in one fetchall
-            # and one zip held the GIL for 50-70 ms at a time, stalling the window.
+            # and one zip held the GIL long enough to stall the window.
             while rows := cursor.fetchmany(CHUNK_ROWS):
                 top = max(r[0] for r in rows)
                 if top + 1 > self._size:

@@ -1,7 +1,7 @@
 """A Whoosh index read as numpy arrays: postings, field lengths, paper ids, live documents.
 
-Why: Whoosh walks postings one document at a time in Python (about 1 µs each), so a word in
-most of 100,000 abstracts costs ~100 ms to count and as much again to rank. Read a block at a
+Why: Whoosh walks postings one document at a time in Python, so a word found in most
+abstracts of a big library is slow to count and as slow again to rank. Read a block at a
 time into arrays instead, and a search becomes a few vectorised operations. A segment never
 changes once written (only its deletion list grows), so what is read from it is cached by
 segment: the per-document columns always, the postings of frequent words up to a byte budget.
@@ -351,7 +351,7 @@ def _length_column(reader: Any, field: str, count: int) -> np.ndarray:
 
 def _numeric_column(reader: Any, field: str, count: int) -> np.ndarray:
     """An integer field's column. Whoosh stores it in sortable form and translates each value
-    in Python on reading (~100 ms for 50,000 documents, holding the GIL); the translation of
+    in Python on reading, one value at a time holding the GIL; the translation of
     an int is a shift, done here on the whole array."""
     spec = reader.schema[field]
     if spec.numtype is not int or spec.decimal_places:

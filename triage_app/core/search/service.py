@@ -124,13 +124,13 @@ class SearchService:
                 words: int = PREWARM_WORDS, hold: Callable[[], bool] | None = None) -> int:
         """Read the most frequent words' postings, with positions, into the cache, one word
         at a time between searches, until `share` of its budget is used: a first search on
-        a common word, or a phrase of common words, then pays no cold read (~1 µs a
-        posting, ~100 ms for a word in most abstracts). Returns how many words it read.
+        a common word, or a phrase of common words, then pays no cold read. Returns how
+        many words it read.
 
         While `hold()` is true it waits: the caller's heavier work (an import beside a
         window) goes first instead of sharing the CPU and the GIL with it. A word being read
-        when the hold begins is dropped and read again after it (a common word is ~100 ms
-        of Python, which stalled the window at the end of an import)."""
+        when the hold begins is dropped and read again after it (reading a common word is
+        a long stretch of Python, which stalled the window at the end of an import)."""
         with self._run_lock:
             self.index.refresh()
             reader = self.index.searcher().reader()
@@ -170,7 +170,7 @@ class SearchService:
 
     def warm(self) -> None:
         """Read what every search needs (the index's per-document columns, the store's
-        filter columns: ~1 s at 100,000 papers) so the first search is as quick as the next."""
+        filter columns) so the first search is as quick as the next."""
         with self._run_lock:
             self.index.refresh()
             self.arrays(self.index.searcher())
