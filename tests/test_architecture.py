@@ -97,8 +97,11 @@ GRAPH = {_module_name(p): _imports(p) for p in SOURCES}
 
 
 def test_every_module_has_a_layer() -> None:
-    loose = [m for m in GRAPH if _layer_of(m) is None and m not in SHARED
-             and m not in ("triage_app.__main__",)]
+    loose = [
+        m
+        for m in GRAPH
+        if _layer_of(m) is None and m not in SHARED and m not in ("triage_app.__main__",)
+    ]
     assert loose == []
 
 
@@ -107,7 +110,13 @@ def test_core_shows_its_packages_and_few_loose_modules() -> None:
     loose = sorted(p.name for p in core.glob("*.py") if p.name != "__init__.py")
     assert len(loose) <= 3, loose
     assert {p.name for p in core.iterdir() if (p / "__init__.py").exists()} >= {
-        "records", "store", "search", "triage", "ingest", "export"}
+        "records",
+        "store",
+        "search",
+        "triage",
+        "ingest",
+        "export",
+    }
 
 
 def test_packages_import_only_downward_and_through_faces() -> None:
@@ -131,15 +140,23 @@ def test_packages_import_only_downward_and_through_faces() -> None:
 
 
 def test_core_imports_no_qt() -> None:
-    wrong = [f"{m}:{line} imports {t}" for m, imports in GRAPH.items()
-             if m.startswith("triage_app.core") for line, t in imports
-             if t.split(".")[0] in QT]
+    wrong = [
+        f"{m}:{line} imports {t}"
+        for m, imports in GRAPH.items()
+        if m.startswith("triage_app.core")
+        for line, t in imports
+        if t.split(".")[0] in QT
+    ]
     assert wrong == []
 
 
 def test_only_the_search_package_imports_whoosh() -> None:
-    wrong = [f"{m}:{line}" for m, imports in GRAPH.items() for line, t in imports
-             if t.split(".")[0] == "whoosh" and _layer_of(m) != "triage_app.core.search"]
+    wrong = [
+        f"{m}:{line}"
+        for m, imports in GRAPH.items()
+        for line, t in imports
+        if t.split(".")[0] == "whoosh" and _layer_of(m) != "triage_app.core.search"
+    ]
     assert wrong == []
 
 
@@ -185,21 +202,28 @@ def test_no_import_circles() -> None:
 
 
 def test_no_module_over_500_lines() -> None:
-    long = {p.relative_to(PACKAGE).as_posix(): n for p in SOURCES
-            if (n := len(p.read_text(encoding="utf-8").splitlines())) > 500}
+    long = {
+        p.relative_to(PACKAGE).as_posix(): n
+        for p in SOURCES
+        if (n := len(p.read_text(encoding="utf-8").splitlines())) > 500
+    }
     assert long == {}
 
 
 def _heavy_loaded_after(code: str) -> set[str]:
-    script = f"import sys\n{code}\nprint(' '.join(sorted({{m.split('.')[0] for m in sys.modules}})))\n"
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                         check=True, timeout=60)
+    script = (
+        f"import sys\n{code}\nprint(' '.join(sorted({{m.split('.')[0] for m in sys.modules}})))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60
+    )
     return set(out.stdout.split()) & set(HEAVY)
 
 
 def _help_modules(args: list[str]) -> set[str]:
     return _heavy_loaded_after(
-        f"from triage_app.cli.main import main\ntry:\n    main({args!r})\nexcept SystemExit:\n    pass"
+        "from triage_app.cli.main import main\n"
+        f"try:\n    main({args!r})\nexcept SystemExit:\n    pass"
     )
 
 
@@ -219,5 +243,7 @@ def test_help_loads_no_heavy_library(command: str | None) -> None:
 
 def test_the_help_check_sees_a_heavy_import() -> None:
     """The check above can fail: touching a face's name loads what that name needs."""
-    assert _heavy_loaded_after("from triage_app.core.store import Library") == {"sqlalchemy",
-                                                                                  "sqlmodel"}
+    assert _heavy_loaded_after("from triage_app.core.store import Library") == {
+        "sqlalchemy",
+        "sqlmodel",
+    }

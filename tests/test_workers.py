@@ -26,14 +26,20 @@ class _Job:
 
 
 def test_a_bundle_starts_its_children_through_its_own_executable(monkeypatch) -> None:
-    assert worker_command("index", ["L"]) == [sys.executable, "-m", "triage_app.workers",
-                                              "index", "L"]
+    assert worker_command("index", ["L"]) == [
+        sys.executable,
+        "-m",
+        "triage_app.workers",
+        "index",
+        "L",
+    ]
     monkeypatch.setattr(sys, "frozen", True, raising=False)
     assert worker_command("index", ["L"]) == [sys.executable, "--worker", "index", "L"]
 
 
-def test_the_entry_point_runs_a_worker_task_and_speaks_the_protocol(tmp_path: Path,
-                                                                    library) -> None:
+def test_the_entry_point_runs_a_worker_task_and_speaks_the_protocol(
+    tmp_path: Path, library
+) -> None:
     """What a frozen bundle runs (`triage-app --worker TASK`), through the real entry point."""
     folder = library.folder
     write_listing(tmp_path / "a.txt", 30, seed=5)

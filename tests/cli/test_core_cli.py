@@ -44,7 +44,11 @@ def test_import_list_mark_export(tmp_path: Path) -> None:
     papers = {p["id"]: p for p in json.loads(exported.stdout)}
     assert len(papers) == 64
     assert (papers[3]["starred"], papers[3]["status"], papers[3]["tags"], papers[3]["note"]) == (
-        True, "kept", ["Survey"], "a\nb")
+        True,
+        "kept",
+        ["Survey"],
+        "a\nb",
+    )
     assert (papers[4]["rating"], papers[4]["status"]) == (4, "kept")
     assert papers[5]["status"] == "dismissed"
 

@@ -15,15 +15,20 @@ from tests.test_support import SEED_FILES
 
 
 def triage(library: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "triage_app", "--library", str(library), *args],
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "triage_app", "--library", str(library), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("cli") / "lib"
-    done = triage(folder, "import", "--as-of", "2026-11-24",
-                  *(str(LISTINGS / f) for f in SEED_FILES))
+    done = triage(
+        folder, "import", "--as-of", "2026-11-24", *(str(LISTINGS / f) for f in SEED_FILES)
+    )
     assert done.returncode == 0, done.stderr
     return folder
 
@@ -39,12 +44,28 @@ def test_search_json_lists_papers_in_rank_order(lib: Path) -> None:
     done = triage(lib, "search", "title:addition", "--json")
     assert done.returncode == 0, done.stderr
     papers = json.loads(done.stdout)
-    assert [p["title"] for p in papers] == ["Understanding Addition in Transformers",
-                                            "Understanding Addition and Subtraction in "
-                                            "Transformers"]
-    assert list(papers[0])[:16] == ["id", "title", "authors", "et_al", "affiliations",
-                                    "category", "published", "score", "has_code", "abstract",
-                                    "status", "starred", "rating", "tags", "note", "sources"]
+    assert [p["title"] for p in papers] == [
+        "Understanding Addition in Transformers",
+        "Understanding Addition and Subtraction in Transformers",
+    ]
+    assert list(papers[0])[:16] == [
+        "id",
+        "title",
+        "authors",
+        "et_al",
+        "affiliations",
+        "category",
+        "published",
+        "score",
+        "has_code",
+        "abstract",
+        "status",
+        "starred",
+        "rating",
+        "tags",
+        "note",
+        "sources",
+    ]
 
 
 def test_search_table_and_paging(lib: Path) -> None:
@@ -60,8 +81,11 @@ def test_filters_sort_and_mark_query_agree(lib: Path) -> None:
     done = triage(lib, "mark", "--query", "author:barez year:2023", "--star", "--yes")
     assert done.returncode == 0, done.stderr
     starred = json.loads(triage(lib, "search", "is:starred", "--json", "--limit", "0").stdout)
-    matched = json.loads(triage(lib, "search", "author:barez year:2023", "--json",
-                                "--sort", "date", "--limit", "0").stdout)
+    matched = json.loads(
+        triage(
+            lib, "search", "author:barez year:2023", "--json", "--sort", "date", "--limit", "0"
+        ).stdout
+    )
     assert {p["id"] for p in starred} == {p["id"] for p in matched}
     assert len(matched) == 6
     dates = [p["published"] for p in matched]
@@ -79,14 +103,17 @@ def test_bad_query_exits_2_with_a_pointed_message(lib: Path) -> None:
     done = triage(lib, "search", "title:(sae OR lora")
     assert done.returncode == 2
     assert done.stdout == ""
-    assert done.stderr == ("triage-app: bad query: '(' is never closed (at column 7)\n"
-                           "  title:(sae OR lora\n"
-                           "        ^\n")
+    assert done.stderr == (
+        "triage-app: bad query: '(' is never closed (at column 7)\n"
+        "  title:(sae OR lora\n"
+        "        ^\n"
+    )
 
 
 def test_similar_and_reindex(lib: Path) -> None:
-    ids = [p["id"] for p in json.loads(triage(lib, "search", '"sparse autoencoders"',
-                                              "--json").stdout)]
+    ids = [
+        p["id"] for p in json.loads(triage(lib, "search", '"sparse autoencoders"', "--json").stdout)
+    ]
     done = triage(lib, "similar", str(ids[0]), "--json", "--limit", "3")
     assert done.returncode == 0, done.stderr
     similar = [p["id"] for p in json.loads(done.stdout)]

@@ -10,13 +10,24 @@ ABSTRACT_A = "We study sparse autoencoders on language model activations at scal
 ABSTRACT_B = "A benchmark for retrieval augmented generation in the legal domain."
 
 
-def entry(line: int = 1, title: str | None = "Sparse Autoencoders at Scale",
-          abstract: str = ABSTRACT_A, **kw) -> ListingEntry:
+def entry(
+    line: int = 1,
+    title: str | None = "Sparse Autoencoders at Scale",
+    abstract: str = ABSTRACT_A,
+    **kw,
+) -> ListingEntry:
     fields = dict(
-        line=line, title=title, authors=("Ada Lovelace", "Alan Turing") if title else (),
-        et_al=False, affiliations=(), category="LG" if title else None,
-        published=date(2025, 12, 3) if title else None, year_in_listing=True,
-        score=None, has_code=False, abstract=abstract,
+        line=line,
+        title=title,
+        authors=("Ada Lovelace", "Alan Turing") if title else (),
+        et_al=False,
+        affiliations=(),
+        category="LG" if title else None,
+        published=date(2025, 12, 3) if title else None,
+        year_in_listing=True,
+        score=None,
+        has_code=False,
+        abstract=abstract,
     )
     fields.update(kw)
     return ListingEntry(**fields)

@@ -14,11 +14,22 @@ from triage_app.core.store.library import Library
 
 def paper(pid: int = 1, **kw: Any) -> PaperRecord:
     fields: dict[str, Any] = dict(
-        id=pid, title="Trust Me, I Am Wrong: LLMs Hallucinate",
+        id=pid,
+        title="Trust Me, I Am Wrong: LLMs Hallucinate",
         authors=("Adi Simhi", "Jan van der Berg"),
-        et_al=True, affiliations=("Technion",), category="CL", published=date(2025, 2, 17),
-        year_inferred=False, score=7.5, has_code=True, abstract="We study hallucinations.",
-        status="kept", starred=True, rating=4, note="read §3", tags=("survey", "llm"),
+        et_al=True,
+        affiliations=("Technion",),
+        category="CL",
+        published=date(2025, 2, 17),
+        year_inferred=False,
+        score=7.5,
+        has_code=True,
+        abstract="We study hallucinations.",
+        status="kept",
+        starred=True,
+        rating=4,
+        note="read §3",
+        tags=("survey", "llm"),
         sources=(SourceRecord("004_b.txt", "abc123", 7, "2026-11-24T08:00:00.000000+00:00"),),
     )
     fields.update(kw)
@@ -36,10 +47,20 @@ def restore(library: Library, folder: Path, objects: list[dict[str, Any]]) -> li
 
 def paper_object(n: int, **kw: Any) -> dict[str, Any]:
     obj: dict[str, Any] = {
-        "title": f"Paper {n}: Scaling Sparse Autoencoders", "authors": [f"Ada Lovelace{n}"],
-        "et_al": False, "affiliations": [], "category": "LG", "published": "2025-03-14",
-        "score": None, "has_code": False, "abstract": f"Abstract number {n}.",
-        "status": "new", "starred": False, "rating": None, "tags": [], "note": "",
+        "title": f"Paper {n}: Scaling Sparse Autoencoders",
+        "authors": [f"Ada Lovelace{n}"],
+        "et_al": False,
+        "affiliations": [],
+        "category": "LG",
+        "published": "2025-03-14",
+        "score": None,
+        "has_code": False,
+        "abstract": f"Abstract number {n}.",
+        "status": "new",
+        "starred": False,
+        "rating": None,
+        "tags": [],
+        "note": "",
         "sources": [],
     }
     obj.update(kw)

@@ -8,8 +8,10 @@ from typing import Any
 
 from triage_app.core.search.query import And, Filter, MatchAll, Node, Not, Or
 
-TAG_IDS = ("p.id IN (SELECT pt.paper_id FROM paper_tag pt JOIN tag t ON t.id = pt.tag_id "
-           "WHERE t.name {cmp})")
+TAG_IDS = (
+    "p.id IN (SELECT pt.paper_id FROM paper_tag pt JOIN tag t ON t.id = pt.tag_id "
+    "WHERE t.name {cmp})"
+)
 
 IS_SQL = {
     "starred": "p.starred = 1",

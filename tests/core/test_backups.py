@@ -20,7 +20,7 @@ from triage_app.core.triage.decisions import DecisionPatch, mark
 
 def _decide(library: Library) -> None:
     mark(library, [1, 2], DecisionPatch(starred=True, add_tags=("Survey", "méthodes")))
-    mark(library, [3], DecisionPatch(rating=4, note="quote \" comma , newline\n<b>x</b>"))
+    mark(library, [3], DecisionPatch(rating=4, note='quote " comma , newline\n<b>x</b>'))
     mark(library, [4], DecisionPatch(status="dismissed"))
 
 
@@ -58,11 +58,16 @@ def test_backup_holds_decisions_still_in_the_wal(seeded: Library, tmp_path: Path
     assert sorted(p.name for p in copy.parent.iterdir()) == ["copy.sqlite"]  # one file
     conn = sqlite3.connect(copy)
     assert conn.execute("PRAGMA journal_mode").fetchone() == ("delete",)
-    rows = conn.execute("SELECT id, starred, rating, status FROM paper WHERE id <= 4 "
-                        "ORDER BY id").fetchall()
+    rows = conn.execute(
+        "SELECT id, starred, rating, status FROM paper WHERE id <= 4 ORDER BY id"
+    ).fetchall()
     conn.close()
-    assert rows == [(1, 1, None, "kept"), (2, 1, None, "kept"), (3, 0, 4, "kept"),
-                    (4, 0, 2, "dismissed")]
+    assert rows == [
+        (1, 1, None, "kept"),
+        (2, 1, None, "kept"),
+        (3, 0, 4, "kept"),
+        (4, 0, 2, "dismissed"),
+    ]
 
 
 def test_restore_brings_back_every_paper_and_keeps_what_it_replaced(
@@ -119,7 +124,8 @@ def test_restore_refuses_a_bad_file_and_changes_nothing(
             conn.close()
         else:
             root = conn.execute(
-                "SELECT rootpage FROM sqlite_master WHERE name = 'paper'").fetchone()
+                "SELECT rootpage FROM sqlite_master WHERE name = 'paper'"
+            ).fetchone()
             conn.close()
             data = bytearray(bad.read_bytes())
             start = (root[0] - 1) * 4096

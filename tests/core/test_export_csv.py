@@ -20,8 +20,10 @@ from triage_app.core.records import CSV_COLUMNS, join_items, neutralise, split_i
 from triage_app.core.store import open_library
 from triage_app.core.triage.decisions import clean_tag
 
-HEADER = ("id,title,authors,et_al,affiliations,category,published,score,has_code,status,"
-          "starred,rating,tags,note,abstract,sources")
+HEADER = (
+    "id,title,authors,et_al,affiliations,category,published,score,has_code,status,"
+    "starred,rating,tags,note,abstract,sources"
+)
 
 
 def csv_text(*papers, excel: bool = False) -> str:
@@ -41,32 +43,89 @@ def test_header_and_row_cells_are_exact() -> None:
     assert text.split("\r\n")[0] == HEADER
     rows = list(csv.reader(io.StringIO(text, newline="")))
     assert rows[1] == [
-        "1", "Trust Me, I Am Wrong: LLMs Hallucinate", "Adi Simhi; Jan van der Berg", "true",
-        "Technion", "CL", "2025-02-17", "7.5", "true", "kept", "true", "4", "survey; llm",
-        "read §3", "We study hallucinations.",
+        "1",
+        "Trust Me, I Am Wrong: LLMs Hallucinate",
+        "Adi Simhi; Jan van der Berg",
+        "true",
+        "Technion",
+        "CL",
+        "2025-02-17",
+        "7.5",
+        "true",
+        "kept",
+        "true",
+        "4",
+        "survey; llm",
+        "read §3",
+        "We study hallucinations.",
         "004_b.txt:7@abc123 2026-11-24T08:00:00.000000+00:00",
     ]
     assert rows[0] == list(CSV_COLUMNS)
 
 
 def test_empty_values_are_empty_cells() -> None:
-    row = next(csv.reader([csv_text(paper(
-        title=None, authors=(), et_al=False, affiliations=(), category=None, published=None,
-        score=None, has_code=False, status="new", starred=False, rating=None, note="", tags=(),
-        sources=()))[len(HEADER) + 2:]]))
-    assert row == ["1", "", "", "false", "", "", "", "", "false", "new", "false", "", "", "",
-                   "We study hallucinations.", ""]
+    row = next(
+        csv.reader(
+            [
+                csv_text(
+                    paper(
+                        title=None,
+                        authors=(),
+                        et_al=False,
+                        affiliations=(),
+                        category=None,
+                        published=None,
+                        score=None,
+                        has_code=False,
+                        status="new",
+                        starred=False,
+                        rating=None,
+                        note="",
+                        tags=(),
+                        sources=(),
+                    )
+                )[len(HEADER) + 2 :]
+            ]
+        )
+    )
+    assert row == [
+        "1",
+        "",
+        "",
+        "false",
+        "",
+        "",
+        "",
+        "",
+        "false",
+        "new",
+        "false",
+        "",
+        "",
+        "",
+        "We study hallucinations.",
+        "",
+    ]
 
 
 def test_formula_prefixes_are_neutralised_and_restored() -> None:
     hostile = ["=1+1", "+SUM(A1)", "-2", "@cmd", "\tx", "\rx", "'quoted", "''", "a=b"]
     assert [neutralise(h) for h in hostile] == [
-        "'=1+1", "'+SUM(A1)", "'-2", "'@cmd", "'\tx", "'\rx", "''quoted", "'''", "a=b"]
-    papers = [paper(i + 1, title=h, note=h, tags=(h,), authors=(h,)) for i, h in
-              enumerate(hostile)]
+        "'=1+1",
+        "'+SUM(A1)",
+        "'-2",
+        "'@cmd",
+        "'\tx",
+        "'\rx",
+        "''quoted",
+        "'''",
+        "a=b",
+    ]
+    papers = [paper(i + 1, title=h, note=h, tags=(h,), authors=(h,)) for i, h in enumerate(hostile)]
     records = read_back(csv_text(*papers))
     assert [(r.row["title"], r.note, r.tags, r.row["authors"]) for r in records] == [
-        (h, h, (h,), f'["{h}"]'.replace("\t", "\\t").replace("\r", "\\r")) for h in hostile]
+        (h, h, (h,), f'["{h}"]'.replace("\t", "\\t").replace("\r", "\\r")) for h in hostile
+    ]
 
 
 def test_list_items_with_separators_and_backslashes_round_trip() -> None:
@@ -107,14 +166,26 @@ def test_bad_rows_are_reported_with_their_line_and_the_rest_imports() -> None:
 
 def test_reimport_into_an_empty_library_restores_papers_and_decisions(tmp_path: Path) -> None:
     with open_library(tmp_path / "a") as lib:
-        restore(lib, tmp_path, [
-            paper_object(1, status="kept", starred=True, rating=5, tags=["survey", "to read"],
-                         note="=cmd|' /C calc'!A0\nsecond line", authors=["Ada Lovelace",
-                                                                          "Alan Turing"],
-                         et_al=True, affiliations=["Cambridge; UK"], score=-3.25),
-            paper_object(2, status="dismissed", title="-Minus Title", abstract="A, b; c."),
-            paper_object(3),
-        ])
+        restore(
+            lib,
+            tmp_path,
+            [
+                paper_object(
+                    1,
+                    status="kept",
+                    starred=True,
+                    rating=5,
+                    tags=["survey", "to read"],
+                    note="=cmd|' /C calc'!A0\nsecond line",
+                    authors=["Ada Lovelace", "Alan Turing"],
+                    et_al=True,
+                    affiliations=["Cambridge; UK"],
+                    score=-3.25,
+                ),
+                paper_object(2, status="dismissed", title="-Minus Title", abstract="A, b; c."),
+                paper_object(3),
+            ],
+        )
         first = [p.to_json() for p in lib.iter_papers()]
         export_papers(lib, "csv", tmp_path / "out.csv")
     with open_library(tmp_path / "b") as lib:
@@ -122,31 +193,57 @@ def test_reimport_into_an_empty_library_restores_papers_and_decisions(tmp_path: 
         assert (report.new, report.skipped, report.problems) == (3, 0, [])
         second = [p.to_json() for p in lib.iter_papers()]
         export_papers(lib, "csv", tmp_path / "again.csv")
-    compared = ("id", "title", "authors", "et_al", "affiliations", "category", "published",
-                "score", "has_code", "abstract", "status", "starred", "rating", "tags", "note")
-    assert [{k: p[k] for k in compared} for p in second] == \
-        [{k: p[k] for k in compared} for p in first]
+    compared = (
+        "id",
+        "title",
+        "authors",
+        "et_al",
+        "affiliations",
+        "category",
+        "published",
+        "score",
+        "has_code",
+        "abstract",
+        "status",
+        "starred",
+        "rating",
+        "tags",
+        "note",
+    )
+    assert [{k: p[k] for k in compared} for p in second] == [
+        {k: p[k] for k in compared} for p in first
+    ]
     assert (tmp_path / "again.csv").read_text() == (tmp_path / "out.csv").read_text()
 
 
 # ------------------------------------------------------------------ hostile text
-HOSTILE = st.sampled_from([*"\"',;\n\r\t{}\\%$#&_~^<>=+-@|é漢😀\u2028\x0b\x1c ab",
-                           "<b>x</b>", "=HYPERLINK(", "\r\n"])
-hostile_text = st.lists(st.one_of(HOSTILE, st.text(max_size=5).filter(
-    lambda s: "\x00" not in s)), max_size=12).map("".join)
+HOSTILE = st.sampled_from(
+    [*"\"',;\n\r\t{}\\%$#&_~^<>=+-@|é漢😀\u2028\x0b\x1c ab", "<b>x</b>", "=HYPERLINK(", "\r\n"]
+)
+hostile_text = st.lists(
+    st.one_of(HOSTILE, st.text(max_size=5).filter(lambda s: "\x00" not in s)), max_size=12
+).map("".join)
 tags = st.lists(hostile_text.map(clean_tag).filter(bool), max_size=4, unique_by=str.casefold)
 
 
 @settings(max_examples=300, deadline=None)
-@given(title=hostile_text, note=hostile_text, tag_list=tags,
-       authors=st.lists(hostile_text.filter(bool), max_size=3))
-def test_hostile_fields_round_trip_through_the_csv_reader(title, note, tag_list,
-                                                          authors) -> None:
-    original = paper(title=title or "t", note=note, tags=tuple(tag_list),
-                     authors=tuple(authors), abstract=title)
+@given(
+    title=hostile_text,
+    note=hostile_text,
+    tag_list=tags,
+    authors=st.lists(hostile_text.filter(bool), max_size=3),
+)
+def test_hostile_fields_round_trip_through_the_csv_reader(title, note, tag_list, authors) -> None:
+    original = paper(
+        title=title or "t", note=note, tags=tuple(tag_list), authors=tuple(authors), abstract=title
+    )
     (record,) = read_back(csv_text(original))
-    assert (record.row["title"], record.note, list(record.tags), record.row["abstract"]) == \
-        (title or "t", note, tag_list, title)
+    assert (record.row["title"], record.note, list(record.tags), record.row["abstract"]) == (
+        title or "t",
+        note,
+        tag_list,
+        title,
+    )
     assert split_items(join_items(authors)) == authors
 
 
@@ -156,12 +253,24 @@ def test_hostile_fields_survive_export_and_reimport(title, note, tag_list) -> No
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         with open_library(folder / "a") as lib:
-            restore(lib, folder, [paper_object(1, title=title + "x", note=note, tags=tag_list,
-                                               status="kept", rating=2)])
+            restore(
+                lib,
+                folder,
+                [
+                    paper_object(
+                        1, title=title + "x", note=note, tags=tag_list, status="kept", rating=2
+                    )
+                ],
+            )
             export_papers(lib, "csv", folder / "out.csv")
         with open_library(folder / "b") as lib:
             report = import_path(lib, folder / "out.csv")
             assert (report.new, report.problems) == (1, [])
             (back,) = lib.iter_papers()
-    assert (back.title, back.note, sorted(back.tags), back.status, back.rating) == \
-        (title + "x", note, sorted(tag_list), "kept", 2)
+    assert (back.title, back.note, sorted(back.tags), back.status, back.rating) == (
+        title + "x",
+        note,
+        sorted(tag_list),
+        "kept",
+        2,
+    )

@@ -32,8 +32,12 @@ def ids_in(path: Path) -> list[int]:
 
 def test_every_format_is_registered() -> None:
     assert sorted(FORMATS) == ["bibtex", "csv", "json", "ris"]
-    assert [FORMATS[f].suffix for f in ("bibtex", "csv", "json", "ris")] == \
-        [".bib", ".csv", ".json", ".ris"]
+    assert [FORMATS[f].suffix for f in ("bibtex", "csv", "json", "ris")] == [
+        ".bib",
+        ".csv",
+        ".json",
+        ".ris",
+    ]
 
 
 def test_ids_keep_their_order_and_all_goes_by_id(filled: Library, tmp_path: Path) -> None:
@@ -49,8 +53,9 @@ def test_stdout_destination(filled: Library) -> None:
     assert out.getvalue().count("ER  - \n") == 2
 
 
-def test_progress_is_reported_and_cancel_leaves_the_old_file(filled: Library,
-                                                              tmp_path: Path) -> None:
+def test_progress_is_reported_and_cancel_leaves_the_old_file(
+    filled: Library, tmp_path: Path
+) -> None:
     seen: list[tuple[int, int]] = []
     export_papers(filled, "json", tmp_path / "x.json", progress=lambda d, t: seen.append((d, t)))
     assert seen == [(1000, 2500), (2000, 2500), (2500, 2500)]
@@ -62,8 +67,9 @@ def test_progress_is_reported_and_cancel_leaves_the_old_file(filled: Library,
     assert [p.name for p in tmp_path.iterdir() if p.suffix == ".partial"] == []
 
 
-def test_a_failure_half_way_never_leaves_a_truncated_file(filled: Library, tmp_path: Path,
-                                                          monkeypatch) -> None:
+def test_a_failure_half_way_never_leaves_a_truncated_file(
+    filled: Library, tmp_path: Path, monkeypatch
+) -> None:
     target = tmp_path / "out.csv"
     target.write_text("previous export\n")
 
@@ -74,8 +80,11 @@ def test_a_failure_half_way_never_leaves_a_truncated_file(filled: Library, tmp_p
                 raise OSError(28, "No space left on device")
         return 0
 
-    monkeypatch.setitem(FORMATS, "csv", FORMATS["csv"].__class__(
-        "csv", ".csv", "broken", lambda: broken, newline=""))
+    monkeypatch.setitem(
+        FORMATS,
+        "csv",
+        FORMATS["csv"].__class__("csv", ".csv", "broken", lambda: broken, newline=""),
+    )
     with pytest.raises(ExportDestinationError, match="No space left on device"):
         export_papers(filled, "csv", target)
     assert target.read_text() == "previous export\n"
@@ -83,9 +92,11 @@ def test_a_failure_half_way_never_leaves_a_truncated_file(filled: Library, tmp_p
 
 
 def test_unwritable_destinations_have_clear_messages(filled: Library, tmp_path: Path) -> None:
-    with pytest.raises(ExportDestinationError,
-                       match=f"cannot write {tmp_path}/missing/x.csv: the folder "
-                             f"{tmp_path}/missing does not exist"):
+    with pytest.raises(
+        ExportDestinationError,
+        match=f"cannot write {tmp_path}/missing/x.csv: the folder "
+        f"{tmp_path}/missing does not exist",
+    ):
         export_papers(filled, "csv", tmp_path / "missing" / "x.csv")
     with pytest.raises(ExportDestinationError, match="it is a folder"):
         export_papers(filled, "csv", tmp_path)

@@ -30,10 +30,14 @@ def _check_against_truth(library: Library, truth: list[dict]) -> None:
         if e["title"] is None:
             continue
         got = {
-            "title": paper.title, "authors": list(paper.authors), "et_al": paper.et_al,
-            "affiliations": list(paper.affiliations), "category": paper.category,
+            "title": paper.title,
+            "authors": list(paper.authors),
+            "et_al": paper.et_al,
+            "affiliations": list(paper.affiliations),
+            "category": paper.category,
             "published": paper.published.isoformat() if paper.published else None,
-            "year_in_listing": not paper.year_inferred, "score": paper.score,
+            "year_in_listing": not paper.year_inferred,
+            "score": paper.score,
             "has_code": paper.has_code,
         }
         want = {k: e[k] for k in got}
@@ -44,7 +48,10 @@ def test_seed_listings_give_the_64_distinct_papers(library: Library):
     truth = json.loads((LISTINGS / "seeds-truth.json").read_text(encoding="utf-8"))
     reports = [import_path(library, LISTINGS / f, as_of=SEED_AS_OF) for f in SEED_FILES]
     assert [(r.new + r.merged, r.skipped, r.problems) for r in reports] == [
-        (10, 0, []), (8, 0, []), (50, 0, [])]
+        (10, 0, []),
+        (8, 0, []),
+        (50, 0, []),
+    ]
     assert library.count() == 64
     assert sum(r.new for r in reports) == 64
     _check_against_truth(library, truth)
@@ -96,12 +103,17 @@ def test_merge_keeps_decisions_and_fills_in_a_title(library: Library, tmp_path: 
     merged = library.get_paper(target.id)
     assert merged.title is not None and merged.authors
     assert (merged.rating, merged.note, merged.tags, merged.status) == (
-        5, "read this", ("sae",), "kept")
+        5,
+        "read this",
+        ("sae",),
+        "kept",
+    )
     assert len(merged.sources) >= 2
 
 
-def test_interrupted_import_finishes_on_rerun(library: Library, tmp_path: Path,
-                                             monkeypatch: pytest.MonkeyPatch):
+def test_interrupted_import_finishes_on_rerun(
+    library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
     from triage_app.core.ingest import importer
 
     path = tmp_path / "feed.txt"

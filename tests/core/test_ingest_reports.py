@@ -30,14 +30,15 @@ def test_bad_bytes_are_reported_by_file_and_line_and_the_entry_kept(library: Lib
     raw = head + bad + listing(1, 2001).encode()
     report = import_source(library, open_bytes("feed.txt", raw), as_of=AS_OF)
     assert (report.new, report.skipped, report.refused) == (2002, 0, None)
-    assert report.problems == [
-        "feed.txt:6002: bytes that are not UTF-8 were replaced with \ufffd"]
+    assert report.problems == ["feed.txt:6002: bytes that are not UTF-8 were replaced with \ufffd"]
 
 
 def test_line_problems_are_listed_up_to_a_bound(library: Library) -> None:
     head = listing(2000).encode()
-    bad = b"".join(ENTRY.format(n=n).encode().replace(b"Title", b"T\xe9tle")
-                   for n in range(2000, 2000 + MAX_PROBLEMS + 5))
+    bad = b"".join(
+        ENTRY.format(n=n).encode().replace(b"Title", b"T\xe9tle")
+        for n in range(2000, 2000 + MAX_PROBLEMS + 5)
+    )
     report = import_source(library, open_bytes("feed.txt", head + bad), as_of=AS_OF)
     assert report.new == 2000 + MAX_PROBLEMS + 5
     assert len(report.problems) == MAX_PROBLEMS + 1
@@ -45,8 +46,9 @@ def test_line_problems_are_listed_up_to_a_bound(library: Library) -> None:
 
 
 def test_an_over_long_line_is_cut_reported_and_its_entry_skipped(library: Library) -> None:
-    raw = (listing(2) + "CVDec 4\nLong TitleJane Doe\n" + "x" * (2 << 20) + "\n"
-           + listing(1, 9)).encode()
+    raw = (
+        listing(2) + "CVDec 4\nLong TitleJane Doe\n" + "x" * (2 << 20) + "\n" + listing(1, 9)
+    ).encode()
     report = import_source(library, open_bytes("feed.txt", raw), as_of=AS_OF)
     assert (report.new, report.skipped) == (3, 1)
     assert report.problems == [
@@ -55,14 +57,17 @@ def test_an_over_long_line_is_cut_reported_and_its_entry_skipped(library: Librar
     ]
 
 
-@pytest.mark.parametrize(("data", "reason"), [
-    (b"", "empty file"),
-    (listing(3).encode("utf-16"), "binary file (NUL bytes), not a text listing"),
-    (b"Just prose.\nMore prose.\n", "not a listing: expected a feed header"),
-    (b"@article{key,\n title={A}}\n", "not a listing: looks like a BibTeX file"),
-    (b'{"papers": []}', "JSON file is not a list of papers"),
-    (b"id,title,authors\n1,\"open", "not a listing: 1 entries could not be read"),
-])
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"", "empty file"),
+        (listing(3).encode("utf-16"), "binary file (NUL bytes), not a text listing"),
+        (b"Just prose.\nMore prose.\n", "not a listing: expected a feed header"),
+        (b"@article{key,\n title={A}}\n", "not a listing: looks like a BibTeX file"),
+        (b'{"papers": []}', "JSON file is not a list of papers"),
+        (b'id,title,authors\n1,"open', "not a listing: 1 entries could not be read"),
+    ],
+)
 def test_a_refused_file_writes_nothing(library: Library, data: bytes, reason: str) -> None:
     report = import_source(library, open_bytes("x.csv", data), as_of=AS_OF)
     assert report.refused is not None and report.refused.startswith(reason), report.refused
@@ -71,9 +76,15 @@ def test_a_refused_file_writes_nothing(library: Library, data: bytes, reason: st
 
 
 def test_export_records_of_the_wrong_types_are_problems_not_crashes(library: Library) -> None:
-    objects = [{"title": 1}, {"title": "A", "abstract": ["x"]}, {"title": "B", "category": 5},
-               {"title": "C", "note": []}, {"title": "D", "score": "high"},
-               {"title": "E", "score": True}, {"title": "Fine", "score": 7}]
+    objects = [
+        {"title": 1},
+        {"title": "A", "abstract": ["x"]},
+        {"title": "B", "category": 5},
+        {"title": "C", "note": []},
+        {"title": "D", "score": "high"},
+        {"title": "E", "score": True},
+        {"title": "Fine", "score": 7},
+    ]
     report = import_source(library, open_bytes("b.json", json.dumps(objects).encode()))
     assert (report.new, report.skipped) == (1, 6)
     assert report.problems == [

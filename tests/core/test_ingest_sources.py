@@ -70,35 +70,41 @@ def entry_lines(items: list[ListingEntry | ParseProblem]) -> list[int]:
 # ------------------------------------------------------------------------------ sniffer
 
 
-@pytest.mark.parametrize(("data", "kind"), [
-    (ENTRY.encode(), "scored"),
-    (b"\xef\xbb\xbf" + ENTRY.replace("\n", "\r\n").encode(), "scored"),
-    (b"stray first line\n" + ENTRY.encode(), "scored"),
-    (b"Abstract:One.\nAbstract:Two.\n", "abstracts"),
-    (b'[{"title": "A"}]', "json"),
-    (b'\n  \r\n{"not": "a list"}', "json"),
-    (b"\xef\xbb\xbf[]", "json"),
-    (CSV_HEAD + b"1,A,B,false,,,\r\n", "csv"),
-    (b"\xef\xbb\xbf" + CSV_HEAD.upper(), "csv"),
-    (b"\n\n " + CSV_HEAD, "csv"),
-])
+@pytest.mark.parametrize(
+    ("data", "kind"),
+    [
+        (ENTRY.encode(), "scored"),
+        (b"\xef\xbb\xbf" + ENTRY.replace("\n", "\r\n").encode(), "scored"),
+        (b"stray first line\n" + ENTRY.encode(), "scored"),
+        (b"Abstract:One.\nAbstract:Two.\n", "abstracts"),
+        (b'[{"title": "A"}]', "json"),
+        (b'\n  \r\n{"not": "a list"}', "json"),
+        (b"\xef\xbb\xbf[]", "json"),
+        (CSV_HEAD + b"1,A,B,false,,,\r\n", "csv"),
+        (b"\xef\xbb\xbf" + CSV_HEAD.upper(), "csv"),
+        (b"\n\n " + CSV_HEAD, "csv"),
+    ],
+)
 def test_sniff_names_the_kind(data: bytes, kind: str) -> None:
     assert kind_of(data) == kind
 
 
-@pytest.mark.parametrize(("data", "reason"), [
-    (b"", "empty file"),
-    (b" \n\t\r\n", "empty file"),
-    (b"\xef\xbb\xbf\xef\xbb\xbf\n", "not a listing: the file is empty"),
-    (b"GIF89a\x00\x01", "binary file (NUL bytes), not a text listing"),
-    (ENTRY.encode("utf-16"), "binary file (NUL bytes), not a text listing"),
-    (b"\x89PNG\r\n\x1a\n\xff\xfe\xfd binary", "not UTF-8 text (byte 0)"),
-    (ENTRY.replace("Adi", "Adé").encode("latin-1"), "not UTF-8 text (byte 91)"),
-    (b"@article{key,\n  title={A},\n}\n", "not a listing: looks like a BibTeX file"),
-    (b"<?xml version='1.0'?>\n<feed/>\n", "not a listing: looks like an XML/HTML file"),
-    (b"title,authors,abstract\nA,B,C\n", "not a listing: looks like a CSV file"),
-    (b"Just some prose.\nMore prose.\n", "not a listing: expected a feed header like"),
-])
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"", "empty file"),
+        (b" \n\t\r\n", "empty file"),
+        (b"\xef\xbb\xbf\xef\xbb\xbf\n", "not a listing: the file is empty"),
+        (b"GIF89a\x00\x01", "binary file (NUL bytes), not a text listing"),
+        (ENTRY.encode("utf-16"), "binary file (NUL bytes), not a text listing"),
+        (b"\x89PNG\r\n\x1a\n\xff\xfe\xfd binary", "not UTF-8 text (byte 0)"),
+        (ENTRY.replace("Adi", "Adé").encode("latin-1"), "not UTF-8 text (byte 91)"),
+        (b"@article{key,\n  title={A},\n}\n", "not a listing: looks like a BibTeX file"),
+        (b"<?xml version='1.0'?>\n<feed/>\n", "not a listing: looks like an XML/HTML file"),
+        (b"title,authors,abstract\nA,B,C\n", "not a listing: looks like a CSV file"),
+        (b"Just some prose.\nMore prose.\n", "not a listing: expected a feed header like"),
+    ],
+)
 def test_sniff_refuses_with_one_clear_reason(data: bytes, reason: str) -> None:
     assert refusal(data).startswith(reason)
 
@@ -164,16 +170,29 @@ def test_sniff_of_any_bytes_names_a_kind_or_refuses(raw: bytes) -> None:
 
 def test_line_endings_and_the_byte_order_mark() -> None:
     data = b"\xef\xbb\xbfa\r\nb\n\nc\rd\n\xef\xbb\xbfe"
-    assert decoded(data) == [(1, "a", ()), (2, "b", ()), (3, "", ()), (4, "c\rd", ()),
-                             (5, "\ufeffe", ())]
+    assert decoded(data) == [
+        (1, "a", ()),
+        (2, "b", ()),
+        (3, "", ()),
+        (4, "c\rd", ()),
+        (5, "\ufeffe", ()),
+    ]
     assert [t for _, t, _ in decoded(data, keep_ends=True)] == [
-        "a\r\n", "b\n", "\n", "c\rd\n", "\ufeffe"]
+        "a\r\n",
+        "b\n",
+        "\n",
+        "c\rd\n",
+        "\ufeffe",
+    ]
     assert decoded(b"") == []
 
 
 def test_bytes_that_are_not_utf8_are_replaced_and_named() -> None:
     assert decoded(b"ok\nbad \xff\xfe here\n\xe2\x82") == [
-        (1, "ok", ()), (2, "bad \ufffd\ufffd here", (REPLACED,)), (3, "\ufffd", (REPLACED,))]
+        (1, "ok", ()),
+        (2, "bad \ufffd\ufffd here", (REPLACED,)),
+        (3, "\ufffd", (REPLACED,)),
+    ]
 
 
 def test_nul_bytes_stay_text_for_the_reader_to_judge() -> None:
@@ -185,7 +204,10 @@ def test_an_over_long_line_is_cut_and_the_rest_of_it_skipped() -> None:
     over = b"x" * (3 * MAX_LINE_BYTES) + b"\xff"
     got = decoded(exact + b"\n" + over + b"\nnext\n")
     assert [(n, len(t), p) for n, t, p in got] == [
-        (1, MAX_LINE_BYTES, ()), (2, MAX_LINE_BYTES + 1, (CUT,)), (3, 4, ())]
+        (1, MAX_LINE_BYTES, ()),
+        (2, MAX_LINE_BYTES + 1, (CUT,)),
+        (3, 4, ()),
+    ]
     # Cut inside a multi-byte character: both problems, on the one line.
     got = decoded(b"x" * MAX_LINE_BYTES + "é".encode() + b"tail\n")
     assert got[0][2] == (CUT, REPLACED)
@@ -210,12 +232,19 @@ def test_any_bytes_decode_to_numbered_lines_that_rejoin_to_the_text(raw: bytes) 
 
 
 @FAST
-@given(st.lists(st.text(alphabet=st.characters(blacklist_characters="\n\r",
-                                               blacklist_categories=("Cs",)), max_size=30),
-                max_size=20),
-       st.sampled_from(["\n", "\r\n"]))
-def test_text_written_with_either_ending_reads_back_line_for_line(lines: list[str],
-                                                                 ending: str) -> None:
+@given(
+    st.lists(
+        st.text(
+            alphabet=st.characters(blacklist_characters="\n\r", blacklist_categories=("Cs",)),
+            max_size=30,
+        ),
+        max_size=20,
+    ),
+    st.sampled_from(["\n", "\r\n"]),
+)
+def test_text_written_with_either_ending_reads_back_line_for_line(
+    lines: list[str], ending: str
+) -> None:
     raw = "".join(line + ending for line in lines).encode("utf-8")
     expected = list(lines)
     if expected and expected[0].startswith("\ufeff"):
@@ -248,16 +277,23 @@ def test_bad_bytes_later_in_the_file_keep_the_entry_and_nul_skips_only_its_entry
     raw = (pad + ENTRY2 + ENTRY).encode().replace(b"Successful", b"Succ\x00essful")
     got = read_listing(raw)
     assert [(p.line, p.reason) for p in got if isinstance(p, ParseProblem)] == [
-        (first + 2, "NUL byte in line")]
+        (first + 2, "NUL byte in line")
+    ]
     assert entry_lines(got)[-2:] == [first - 3, first + 3]
 
 
 def test_an_enormous_abstract_is_one_problem_and_the_rest_is_read() -> None:
-    raw = (ENTRY.encode() + b"CVDec 3\nTitleJohn Smith\n" + b"x" * (3 * MAX_LINE_BYTES) + b"\n"
-           + ENTRY2.encode())
+    raw = (
+        ENTRY.encode()
+        + b"CVDec 3\nTitleJohn Smith\n"
+        + b"x" * (3 * MAX_LINE_BYTES)
+        + b"\n"
+        + ENTRY2.encode()
+    )
     got = read_listing(raw)
     assert [p.reason for p in got if isinstance(p, ParseProblem)] == [
-        "line longer than 1000000 characters"]
+        "line longer than 1000000 characters"
+    ]
     assert len(entries(got)) == 2
 
 

@@ -79,10 +79,25 @@ def test_broken_json_is_refused(library: Library) -> None:
 
 
 def test_older_exports_without_optional_keys_still_import(library: Library) -> None:
-    minimal = [{"id": 7, "title": "Old export", "authors": ["A B"], "abstract": "",
-                "status": "kept", "starred": True, "rating": None, "tags": ["x"], "note": ""}]
+    minimal = [
+        {
+            "id": 7,
+            "title": "Old export",
+            "authors": ["A B"],
+            "abstract": "",
+            "status": "kept",
+            "starred": True,
+            "rating": None,
+            "tags": ["x"],
+            "note": "",
+        }
+    ]
     report = import_source(library, open_bytes("old.json", json.dumps(minimal).encode()))
     assert report.new == 1
     paper = library.get_paper(7)
     assert (paper.title, paper.status, paper.starred, paper.tags) == (
-        "Old export", "kept", True, ("x",))
+        "Old export",
+        "kept",
+        True,
+        ("x",),
+    )

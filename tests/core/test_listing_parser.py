@@ -80,9 +80,7 @@ def _truth_files() -> list[tuple[Path, list[dict]]]:
 # --------------------------------------------------------------------------- real files
 
 
-@pytest.mark.parametrize(
-    ("path", "expected"), _truth_files(), ids=lambda v: getattr(v, "name", "")
-)
+@pytest.mark.parametrize(("path", "expected"), _truth_files(), ids=lambda v: getattr(v, "name", ""))
 def test_real_listing_recovered_exactly(path: Path, expected: list[dict]) -> None:
     got = parse_path(path)
     assert problems(got) == []

@@ -24,9 +24,11 @@ def test_ascii_fast_path_equals_the_general_fold(text: str) -> None:
 
 def test_keys_fold_case_punctuation_and_spacing_but_not_words() -> None:
     assert title_key("Understanding Addition in Transformers") == title_key(
-        "understanding  addition in transformers.")
+        "understanding  addition in transformers."
+    )
     assert title_key("Understanding Addition in Transformers") != title_key(
-        "Understanding Addition and Subtraction in Transformers")
+        "Understanding Addition and Subtraction in Transformers"
+    )
     assert normalize_text("Émigré—Ünïcode_Test") == "émigré ünïcode test"
     assert abstract_key("too short") is None
     assert title_key("  ") is None

@@ -66,30 +66,33 @@ def test_explanations_name_the_rank_and_the_words() -> None:
     from triage_app.core.triage.recommend import Ranked, explain
     from triage_app.core.triage.views import Ranking
 
-    ranking = Ranking([
-        Ranked(7, 0.9, ("diffusion", "reward"), ("survey",)),
-        Ranked(3, 0.8, ("diffusion",), (), 0.93),
-        Ranked(5, 0.5),
-    ])
+    ranking = Ranking(
+        [
+            Ranked(7, 0.9, ("diffusion", "reward"), ("survey",)),
+            Ranked(3, 0.8, ("diffusion",), (), 0.93),
+            Ranked(5, 0.5),
+        ]
+    )
     assert ranking.ids == [7, 3, 5]
     assert ranking.explain(7) == "For you #1 · up: diffusion, reward · down: survey"
     assert ranking.explain(3) == "For you #2 · up: diffusion · feed score 93"
     assert ranking.explain(5) == "For you #3 · nothing stands out"
     assert ranking.explain(4) is None
     assert explain(1, Ranked(9, 0.93, by_feed_only=True)) == (
-        "For you #1 · by feed score (nothing starred or kept yet)")
+        "For you #1 · by feed score (nothing starred or kept yet)"
+    )
     assert Ranked(3, 0.8, ("diffusion",), ("survey", "benchmark"), 0.93).reasons == (
-        "like your picks: diffusion; unlike: survey, benchmark; feed score 93")
+        "like your picks: diffusion; unlike: survey, benchmark; feed score 93"
+    )
 
 
 def _reasons_by_sorting(x, w, names):
     """The plain definition: sort each row's (contribution, column) pairs."""
     ups, downs = {}, {}
     for k in range(x.shape[0]):
-        cols = x.indices[x.indptr[k]:x.indptr[k + 1]]
-        vals = x.data[x.indptr[k]:x.indptr[k + 1]]
-        contrib = sorted(zip((vals * w[cols]).tolist(), cols.tolist(), strict=True),
-                         reverse=True)
+        cols = x.indices[x.indptr[k] : x.indptr[k + 1]]
+        vals = x.data[x.indptr[k] : x.indptr[k + 1]]
+        contrib = sorted(zip((vals * w[cols]).tolist(), cols.tolist(), strict=True), reverse=True)
         up = [names[j] for c, j in contrib[:3] if c > 0.002]
         down = [names[j] for c, j in reversed(contrib[-2:]) if c < -0.002]
         if up:

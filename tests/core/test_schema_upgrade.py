@@ -16,13 +16,37 @@ from triage_app.core.store.migrations import SCHEMA_V1
 
 PAPERS = [
     # id, title, authors, status, starred, rating, note, updated_at
-    (1, "Sparse Autoencoders Find Features", '["Ann Lee", "Bo Chen"]', "kept", 1, 5,
-     "read <b>twice</b>", "2025-01-02T10:00:00+00:00"),
-    (2, "Risks of Open Models", '["Zoë Müller"]', "dismissed", 0, None, "",
-     "2025-01-03T10:00:00+00:00"),
+    (
+        1,
+        "Sparse Autoencoders Find Features",
+        '["Ann Lee", "Bo Chen"]',
+        "kept",
+        1,
+        5,
+        "read <b>twice</b>",
+        "2025-01-02T10:00:00+00:00",
+    ),
+    (
+        2,
+        "Risks of Open Models",
+        '["Zoë Müller"]',
+        "dismissed",
+        0,
+        None,
+        "",
+        "2025-01-03T10:00:00+00:00",
+    ),
     (3, None, "[]", "new", 0, None, "", "2025-01-04T10:00:00+00:00"),
-    (4, "Understanding Addition in Transformers", '["Philip Quirke"]', "kept", 0, 3,
-     "עברית 🧪\nsecond line", "2025-01-05T10:00:00+00:00"),
+    (
+        4,
+        "Understanding Addition in Transformers",
+        '["Philip Quirke"]',
+        "kept",
+        0,
+        3,
+        "עברית 🧪\nsecond line",
+        "2025-01-05T10:00:00+00:00",
+    ),
 ]
 TAGS = [(1, "Survey"), (2, "méthodes")]
 PAPER_TAGS = [(1, 1), (1, 2), (4, 1)]
@@ -78,18 +102,22 @@ def test_upgrade_backs_up_first_and_keeps_everything(tmp_path: Path) -> None:
 
         with library.read() as conn:
             version = conn.exec_driver_sql("PRAGMA user_version").scalar()
-            outbox = [r[0] for r in conn.exec_driver_sql(
-                "SELECT paper_id FROM index_outbox ORDER BY paper_id")]
+            outbox = [
+                r[0]
+                for r in conn.exec_driver_sql("SELECT paper_id FROM index_outbox ORDER BY paper_id")
+            ]
         assert version == models.SCHEMA_VERSION
         assert outbox == [1, 2, 3, 4]  # the old index is rebuilt from the store
         papers = library.get_papers([1, 2, 3, 4])
-        got = [(p.id, p.title, list(p.authors), p.status, p.starred, p.rating, p.note,
-                p.updated_at) for p in papers]
-        assert got == [(i, t, json.loads(a), s, bool(st), r, n, u)
-                       for i, t, a, s, st, r, n, u in PAPERS]
+        got = [
+            (p.id, p.title, list(p.authors), p.status, p.starred, p.rating, p.note, p.updated_at)
+            for p in papers
+        ]
+        assert got == [
+            (i, t, json.loads(a), s, bool(st), r, n, u) for i, t, a, s, st, r, n, u in PAPERS
+        ]
         assert [p.tags for p in papers] == [("méthodes", "Survey"), (), (), ("Survey",)]
-        assert [p.decided_at for p in papers] == [PAPERS[0][7], PAPERS[1][7], None,
-                                                  PAPERS[3][7]]
+        assert [p.decided_at for p in papers] == [PAPERS[0][7], PAPERS[1][7], None, PAPERS[3][7]]
         assert [len(p.sources) for p in papers] == [1, 1, 1, 1]
         assert papers[3].sources[0].line == 10
 
@@ -108,13 +136,20 @@ with open_library(sys.argv[1]) as library:
 def test_two_processes_opening_an_old_library_at_once(tmp_path: Path) -> None:
     build_v1(tmp_path / "lib")
     procs = [
-        subprocess.Popen([sys.executable, "-c", UPGRADE_SCRIPT, str(tmp_path / "lib")],
-                         cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, "-c", UPGRADE_SCRIPT, str(tmp_path / "lib")],
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for _ in range(2)
     ]
     results = [p.communicate(timeout=120) for p in procs]
-    assert [(p.returncode, out.strip()) for p, (out, _) in zip(procs, results, strict=True)] \
-        == [(0, "4"), (0, "4")], results
+    assert [(p.returncode, out.strip()) for p, (out, _) in zip(procs, results, strict=True)] == [
+        (0, "4"),
+        (0, "4"),
+    ], results
     with open_library(tmp_path / "lib") as library:
         assert library.get_paper(1).rating == 5
         with library.read() as conn:

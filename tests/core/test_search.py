@@ -128,8 +128,10 @@ def test_stemming_finds_singular_and_plural(seeded: Library) -> None:
 
 def test_title_field_exact_titles(seeded: Library) -> None:
     titles = {p.title for p in seeded.get_papers(search_ids(seeded, "title:addition"))}
-    assert titles == {"Understanding Addition in Transformers",
-                      "Understanding Addition and Subtraction in Transformers"}
+    assert titles == {
+        "Understanding Addition in Transformers",
+        "Understanding Addition and Subtraction in Transformers",
+    }
     phrase = 'title:"addition and subtraction"'  # `and` is a stop word, in index and query
     titles = {p.title for p in seeded.get_papers(search_ids(seeded, phrase))}
     assert titles == {"Understanding Addition and Subtraction in Transformers"}
@@ -144,15 +146,17 @@ def test_author_field(seeded: Library) -> None:
 
 def test_abstract_and_note_fields(seeded: Library) -> None:
     assert got(seeded, "abstract:chess") == oracle(
-        seeded, lambda p: bool(re.search(r"\bchess\b", p.abstract, re.I)))
+        seeded, lambda p: bool(re.search(r"\bchess\b", p.abstract, re.I))
+    )
     assert got(seeded, "note:chess") == oracle(seeded, lambda p: "chess" in p.note)
     assert len(got(seeded, "note:chess")) == 1
     assert got(seeded, "note:routing") == oracle(seeded, lambda p: "routing" in p.note)
 
 
 def test_title_group(seeded: Library) -> None:
-    expected = oracle(seeded, lambda p: bool(re.search(r"\b(addition|chess)\b", p.title or "",
-                                                      re.I)))
+    expected = oracle(
+        seeded, lambda p: bool(re.search(r"\b(addition|chess)\b", p.title or "", re.I))
+    )
     assert got(seeded, "title:(addition OR chess)") == expected
 
 
@@ -210,20 +214,28 @@ def test_filter_counts_of_the_seed_listings(seeded: Library) -> None:
 
 # ----------------------------------------------------------- combinations
 COMBO_CASES: list[tuple[str, Callable[[PaperRecord], bool]]] = [
-    ("transformers AND NOT is:new",
-     lambda p: has(TRANSFORM)(p) and p.status != "new"),
-    ("(author:barez OR author:quirke) year:2023",
-     lambda p: any(n in a.lower() for a in p.authors for n in ("barez", "quirke"))
-     and year(p) == 2023),
-    ("author:barez OR category:CY",
-     lambda p: any("barez" in a.lower() for a in p.authors) or p.category == "CY"),
+    ("transformers AND NOT is:new", lambda p: has(TRANSFORM)(p) and p.status != "new"),
+    (
+        "(author:barez OR author:quirke) year:2023",
+        lambda p: (
+            any(n in a.lower() for a in p.authors for n in ("barez", "quirke")) and year(p) == 2023
+        ),
+    ),
+    (
+        "author:barez OR category:CY",
+        lambda p: any("barez" in a.lower() for a in p.authors) or p.category == "CY",
+    ),
     ("NOT transformers", lambda p: not has(TRANSFORM)(p)),
-    ("model -transformers category:LG",
-     lambda p: has(r"\bmodel(s|ed|ing)?\b")(p) and not has(TRANSFORM)(p)
-     and p.category == "LG"),
-    ("(chess OR autoencoders) AND NOT is:dismissed",
-     lambda p: (has(r"\bchess\b")(p) or has(r"\bautoencoders?\b")(p))
-     and p.status != "dismissed"),
+    (
+        "model -transformers category:LG",
+        lambda p: has(r"\bmodel(s|ed|ing)?\b")(p) and not has(TRANSFORM)(p) and p.category == "LG",
+    ),
+    (
+        "(chess OR autoencoders) AND NOT is:dismissed",
+        lambda p: (
+            (has(r"\bchess\b")(p) or has(r"\bautoencoders?\b")(p)) and p.status != "dismissed"
+        ),
+    ),
     ("autoencoders OR is:starred", lambda p: has(r"\bautoencoders?\b")(p) or p.starred),
     ("NOT (is:new OR chess)", lambda p: p.status != "new" and not has(r"\bchess\b")(p)),
 ]
@@ -238,8 +250,11 @@ def test_combinations_match_oracle(seeded: Library, query: str, pred) -> None:
 
 # ---------------------------------------------------------------- sorting
 def test_empty_and_filter_only_queries_sort_by_date(seeded: Library) -> None:
-    everything = sorted(papers(seeded), key=lambda p: (p.published is not None,
-                                                       p.published or 0, p.id), reverse=True)
+    everything = sorted(
+        papers(seeded),
+        key=lambda p: (p.published is not None, p.published or 0, p.id),
+        reverse=True,
+    )
     result = search(seeded, "", limit=None)
     assert result.sort == "date"
     assert result.ids == [p.id for p in everything]
@@ -253,8 +268,9 @@ def test_sort_by_score_and_rating(seeded: Library) -> None:
         return (value is not None, value or 0, p.published is not None, p.published or 0, p.id)
 
     hits = seeded.get_papers(search_ids(seeded, "model", sort="score"))
-    assert [p.id for p in hits] == [p.id for p in sorted(hits, key=lambda p: key(p, "score"),
-                                                         reverse=True)]
+    assert [p.id for p in hits] == [
+        p.id for p in sorted(hits, key=lambda p: key(p, "score"), reverse=True)
+    ]
     assert hits[0].score == 93.1
     rated = seeded.get_papers(search_ids(seeded, "", sort="rating"))
     assert [p.rating for p in rated[:6]] == [5, 5, 3, 3, None, None]
@@ -263,12 +279,15 @@ def test_sort_by_score_and_rating(seeded: Library) -> None:
 def test_relevance_ranks_title_matches_first(seeded: Library) -> None:
     ids = search_ids(seeded, "addition")
     first_two = {p.title for p in seeded.get_papers(ids[:2])}
-    assert first_two == {"Understanding Addition in Transformers",
-                         "Understanding Addition and Subtraction in Transformers"}
+    assert first_two == {
+        "Understanding Addition in Transformers",
+        "Understanding Addition and Subtraction in Transformers",
+    }
 
 
-@pytest.mark.parametrize("query", ["model", "model is:new", "language OR chess", "is:new",
-                                   "model -is:starred"])
+@pytest.mark.parametrize(
+    "query", ["model", "model is:new", "language OR chess", "is:new", "model -is:starred"]
+)
 @pytest.mark.parametrize("sort", ["relevance", "date", "score"])
 def test_pages_agree_with_search_ids(seeded: Library, query: str, sort: str) -> None:
     every = search_ids(seeded, query, sort=sort)
@@ -304,8 +323,9 @@ ERROR_CASES = [
 
 
 @pytest.mark.parametrize(("query", "position", "message"), ERROR_CASES)
-def test_unparseable_queries_say_what_and_where(seeded: Library, query: str, position: int,
-                                                message: str) -> None:
+def test_unparseable_queries_say_what_and_where(
+    seeded: Library, query: str, position: int, message: str
+) -> None:
     with pytest.raises(QueryError) as info:
         search(seeded, query)
     assert info.value.position == position

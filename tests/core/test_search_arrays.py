@@ -36,12 +36,30 @@ from triage_app.core.triage.decisions import DecisionPatch, mark
 NO_CHECK = lambda: None  # noqa: E731
 
 QUERIES = [
-    "model", "learning", "models", "title:learning", "abstract:robust", "author:smith",
-    "model learning", "robust OR efficient", "learning -model", "model NOT robust",
-    '"language models"', '"reinforcement learning"', '"large language model"',
-    "title:(graph OR diffusion)", "learn*", "transfor*", "robsut~", "modle~",
-    "note:attention", "note:benchmark", '"benchmark note"', "later",
-    "(model OR learning) AND NOT robust", "diffusion (image OR video)",
+    "model",
+    "learning",
+    "models",
+    "title:learning",
+    "abstract:robust",
+    "author:smith",
+    "model learning",
+    "robust OR efficient",
+    "learning -model",
+    "model NOT robust",
+    '"language models"',
+    '"reinforcement learning"',
+    '"large language model"',
+    "title:(graph OR diffusion)",
+    "learn*",
+    "transfor*",
+    "robsut~",
+    "modle~",
+    "note:attention",
+    "note:benchmark",
+    '"benchmark note"',
+    "later",
+    "(model OR learning) AND NOT robust",
+    "diffusion (image OR video)",
 ]
 
 
@@ -55,14 +73,26 @@ def library(tmp_path_factory: pytest.TempPathFactory):
     index = SearchIndex(library)
     index.rebuild()
     for pid in range(1, 41):
-        mark(library, [pid], DecisionPatch(note=f"benchmark note on attention {pid}",
-                                           add_tags=("later",) if pid % 3 else ()))
+        mark(
+            library,
+            [pid],
+            DecisionPatch(
+                note=f"benchmark note on attention {pid}", add_tags=("later",) if pid % 3 else ()
+            ),
+        )
     index.sync()
     # Whoosh merges small segments on commit; this one keeps a fresh segment beside the big
     # one and three deleted documents in it (the store does not matter to these tests).
     writer = index._ix.writer()
-    writer.update_document(pid=800, sig="x", title="fresh segment", authors="", abstract="",
-                           note="benchmark note", tags="")
+    writer.update_document(
+        pid=800,
+        sig="x",
+        title="fresh segment",
+        authors="",
+        abstract="",
+        note="benchmark note",
+        tags="",
+    )
     for pid in (5, 6, 700):
         writer.delete_by_term("pid", pid)
     writer.commit(merge=False)
@@ -112,15 +142,20 @@ def test_a_second_read_comes_from_the_cache_and_gives_the_same(library) -> None:
 
 
 @settings(max_examples=25, deadline=None)
-@given(st.lists(st.integers(-(2**31), 2**31 - 1), min_size=1, max_size=40),
-       st.lists(st.integers(0, 2**62), min_size=1, max_size=40))
-def test_integer_columns_read_whole_equal_whooshs_values(signed: list[int],
-                                                         unsigned: list[int]) -> None:
+@given(
+    st.lists(st.integers(-(2**31), 2**31 - 1), min_size=1, max_size=40),
+    st.lists(st.integers(0, 2**62), min_size=1, max_size=40),
+)
+def test_integer_columns_read_whole_equal_whooshs_values(
+    signed: list[int], unsigned: list[int]
+) -> None:
     from whoosh.fields import NUMERIC, Schema
     from whoosh.filedb.filestore import RamStorage
 
-    schema = Schema(a=NUMERIC(int, bits=32, signed=True, sortable=True),
-                    b=NUMERIC(int, bits=64, signed=False, sortable=True))
+    schema = Schema(
+        a=NUMERIC(int, bits=32, signed=True, sortable=True),
+        b=NUMERIC(int, bits=64, signed=False, sortable=True),
+    )
     index = RamStorage().create_index(schema)
     with index.writer() as writer:
         for a, b in zip(signed, unsigned, strict=False):
@@ -128,13 +163,17 @@ def test_integer_columns_read_whole_equal_whooshs_values(signed: list[int],
     reader = index.reader()
     count = reader.doc_count_all()
     for field in ("a", "b"):
-        assert _numeric_column(reader, field, count).tolist() == list(
-            reader.column_reader(field))
+        assert _numeric_column(reader, field, count).tolist() == list(reader.column_reader(field))
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.lists(st.integers(0, 3000), min_size=1, max_size=30, unique=True),
-                min_size=1, max_size=60))
+@given(
+    st.lists(
+        st.lists(st.integers(0, 3000), min_size=1, max_size=30, unique=True),
+        min_size=1,
+        max_size=60,
+    )
+)
 def test_positions_decode_as_whoosh_encodes_them(lists: list[list[int]]) -> None:
     fmt = Positions()
     lists = [sorted(ps) for ps in lists]
@@ -161,12 +200,40 @@ def decided(tmp_path_factory: pytest.TempPathFactory):
 
 
 LEAVES = [
-    "is:starred", "is:new", "is:kept", "is:dismissed", "is:rated", "is:unrated", "has:code",
-    "has:note", "has:tags", "has:rating", "has:abstract", "has:title", "tag:survey",
-    "tag:surv*", "tag:to_*", "tag:TO_READ", "category:CL", "category:lg", "category:c*",
-    "year:2025", "year:>=2025", "year:<2025", "year:2024..2025", "date:2025-05",
-    "date:>=2025-05-01", "date:<=2025-03", "date:>2025-06", "rating:>=3", "rating:2..4",
-    "rating:<2", "rating:=1", "score:>=90", "score:<50", "score:40..80",
+    "is:starred",
+    "is:new",
+    "is:kept",
+    "is:dismissed",
+    "is:rated",
+    "is:unrated",
+    "has:code",
+    "has:note",
+    "has:tags",
+    "has:rating",
+    "has:abstract",
+    "has:title",
+    "tag:survey",
+    "tag:surv*",
+    "tag:to_*",
+    "tag:TO_READ",
+    "category:CL",
+    "category:lg",
+    "category:c*",
+    "year:2025",
+    "year:>=2025",
+    "year:<2025",
+    "year:2024..2025",
+    "date:2025-05",
+    "date:>=2025-05-01",
+    "date:<=2025-03",
+    "date:>2025-06",
+    "rating:>=3",
+    "rating:2..4",
+    "rating:<2",
+    "rating:=1",
+    "score:>=90",
+    "score:<50",
+    "score:40..80",
 ]
 
 
@@ -201,8 +268,9 @@ def test_filter_arrays_match_the_sql(decided: Library, query: str) -> None:
 def test_orders_match_the_sql(decided: Library, sort: str) -> None:
     conn = sqlite3.connect(decided.db_path)
     try:
-        expected = [r[0] for r in conn.execute(f"SELECT p.id FROM paper p ORDER BY "
-                                               f"{ORDER_SQL[sort]}")]
+        expected = [
+            r[0] for r in conn.execute(f"SELECT p.id FROM paper p ORDER BY {ORDER_SQL[sort]}")
+        ]
     finally:
         conn.close()
     facets = _facets(decided)
@@ -218,10 +286,24 @@ def test_facets_read_in_small_chunks_equal_one_read(decided: Library, monkeypatc
     try:
         size = len(whole.present)  # the chunked arrays grew in steps: maybe longer
         assert not chunked.present[size:].any()
-        for name in ("present", "status", "starred", "rating", "published", "score",
-                     "category", "has_code", "has_note", "has_abstract", "has_title"):
-            assert np.array_equal(getattr(chunked, name)[:size], getattr(whole, name),
-                                  equal_nan=name in ("rating", "score")), name
+        for name in (
+            "present",
+            "status",
+            "starred",
+            "rating",
+            "published",
+            "score",
+            "category",
+            "has_code",
+            "has_note",
+            "has_abstract",
+            "has_title",
+        ):
+            assert np.array_equal(
+                getattr(chunked, name)[:size],
+                getattr(whole, name),
+                equal_nan=name in ("rating", "score"),
+            ), name
         assert chunked._newest == whole._newest and chunked._categories == whole._categories
     finally:
         whole.close()
@@ -281,15 +363,18 @@ def test_prewarm_reads_the_frequent_words_and_answers_the_same(tmp_path: Path) -
     with open_library(tmp_path / "lib") as library:
         import_path(library, write_listing(tmp_path / "a.txt", 600, seed=6))
         with SearchService(library) as cold:
-            expected = {q: cold.search(q, limit=None).ids
-                        for q in ("model", '"language models"', "learn* data")}
+            expected = {
+                q: cold.search(q, limit=None).ids
+                for q in ("model", '"language models"', "learn* data")
+            }
         with SearchService(library) as service:
             service._postings.min_postings = 50  # 600 papers: frequent words are short
             assert service._postings.cached_bytes == 0
             read = service.prewarm(words=20)
             assert read == 40  # 20 words of abstracts and 20 of titles, all under budget
-            cached = {k[1:] for k, e in service._postings._postings.items()
-                      if e.positions is not None}
+            cached = {
+                k[1:] for k, e in service._postings._postings.items() if e.positions is not None
+            }
             assert ("abstract", "model") in cached
             assert {q: service.search(q, limit=None).ids for q in expected} == expected
             assert service.prewarm(stop=lambda: True) == 0
@@ -310,8 +395,9 @@ def test_prewarm_waits_while_held_and_goes_on_when_released(tmp_path: Path) -> N
                 return not released.is_set()
 
             read: list[int] = []
-            worker = threading.Thread(target=lambda: read.append(
-                service.prewarm(words=10, hold=hold)))
+            worker = threading.Thread(
+                target=lambda: read.append(service.prewarm(words=10, hold=hold))
+            )
             worker.start()
             try:
                 worker.join(0.5)
@@ -324,7 +410,8 @@ def test_prewarm_waits_while_held_and_goes_on_when_released(tmp_path: Path) -> N
 
 
 def test_a_hold_that_begins_mid_word_drops_the_read_and_frees_the_service(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A word being read when the caller's heavy work begins is abandoned (not cached), the
     service's lock is free for searches during the hold, and the word is read afterwards."""
     import threading
@@ -346,16 +433,18 @@ def test_a_hold_that_begins_mid_word_drops_the_read_and_frees_the_service(
                 return holding.is_set() and not released.is_set()
 
             read: list[int] = []
-            worker = threading.Thread(target=lambda: read.append(
-                service.prewarm(words=10, hold=hold)))
+            worker = threading.Thread(
+                target=lambda: read.append(service.prewarm(words=10, hold=hold))
+            )
             worker.start()
             try:
                 assert holding.wait(10)
                 worker.join(0.3)
                 assert worker.is_alive() and service._postings.cached_bytes == 0
                 found: list[list[int]] = []
-                searcher = threading.Thread(target=lambda: found.append(
-                    service.search_ids("model")))
+                searcher = threading.Thread(
+                    target=lambda: found.append(service.search_ids("model"))
+                )
                 searcher.start()
                 searcher.join(5)
                 assert found and found[0], "a search waited for the held prewarm"

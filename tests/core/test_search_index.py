@@ -137,8 +137,11 @@ def test_unusable_index_is_rebuilt(lib: Library, damage: str) -> None:
 
 def test_new_import_is_indexed_incrementally(lib: Library, tmp_path: Path) -> None:
     backup = tmp_path / "one.json"
-    backup.write_text('[{"title": "Quokka locomotion at scale", "abstract": "Quokkas hop.", '
-                      '"authors": ["Ada Quokkason"], "category": "RO"}]', encoding="utf-8")
+    backup.write_text(
+        '[{"title": "Quokka locomotion at scale", "abstract": "Quokkas hop.", '
+        '"authors": ["Ada Quokkason"], "category": "RO"}]',
+        encoding="utf-8",
+    )
     import_path(lib, backup)
     report = sync_index(lib)
     assert (report.indexed, report.rebuilt) == (1, False)
@@ -154,6 +157,7 @@ def test_cancel_token_stops_a_search(lib: Library) -> None:
 
 def test_a_newer_search_supersedes_a_running_one(lib: Library) -> None:
     with SearchService(lib, time_limit=None) as service:
+
         def newer_search_arrives() -> bool:
             service.cancel()  # what SearchService.search() does when a newer query starts
             return False

@@ -69,10 +69,22 @@ def test_a_bulk_change_waits_for_the_index(service, monkeypatch: pytest.MonkeyPa
 
 
 QUERIES = [
-    "model", "learning models", "title:learning", "author:smith", '"language models"',
-    '"large language model"', "learn*", "modle~", "robust OR efficient", "model -learning",
-    "NOT model", "(model OR learning) AND NOT robust", "title:(graph OR diffusion)",
-    "model OR has:code", "learning year:>=2025", "-robust category:CL",
+    "model",
+    "learning models",
+    "title:learning",
+    "author:smith",
+    '"language models"',
+    '"large language model"',
+    "learn*",
+    "modle~",
+    "robust OR efficient",
+    "model -learning",
+    "NOT model",
+    "(model OR learning) AND NOT robust",
+    "title:(graph OR diffusion)",
+    "model OR has:code",
+    "learning year:>=2025",
+    "-robust category:CL",
 ]
 
 
@@ -98,4 +110,4 @@ def test_a_queued_paper_answers_phrases_and_negations_in_one_query(service) -> N
     assert sorted(svc.search("quokka").ids) == [7, 9]
     assert svc.search('"quokka locomotion" OR zzzz').ids == [7]
     assert svc.search('quokka -"quokka locomotion"').ids == [9]
-    assert svc.search('note:(quokka NOT scale)').ids == [9]
+    assert svc.search("note:(quokka NOT scale)").ids == [9]

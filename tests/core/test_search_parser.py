@@ -21,23 +21,36 @@ from triage_app.core.search.query import (
 
 def test_forms_parse_to_the_expected_tree() -> None:
     assert parse_query("  ") == MatchAll()
-    assert parse_query('a OR "b c" -d') == Or((
-        Text(None, "word", "a", 0),
-        And((Text(None, "phrase", "b c", 5), Not(Text(None, "word", "d", 12)))),
-    ))
-    assert parse_query("TITLE:(x OR yak*)") == Or((Text("title", "word", "x", 7),
-                                                   Text("title", "prefix", "yak", 12)))
-    assert parse_query("year:>=2024 Rating:2..4 is:Starred") == And((
-        Filter("year", ">=", 2024, 5), Filter("rating", "range", 2, 19, 4),
-        Filter("is", "=", "starred", 27)))
-    assert parse_query("word~2 and or not") == And((
-        Text(None, "fuzzy", "word", 0, 2), Text(None, "word", "and", 7),
-        Text(None, "word", "or", 11), Text(None, "word", "not", 14)))
+    assert parse_query('a OR "b c" -d') == Or(
+        (
+            Text(None, "word", "a", 0),
+            And((Text(None, "phrase", "b c", 5), Not(Text(None, "word", "d", 12)))),
+        )
+    )
+    assert parse_query("TITLE:(x OR yak*)") == Or(
+        (Text("title", "word", "x", 7), Text("title", "prefix", "yak", 12))
+    )
+    assert parse_query("year:>=2024 Rating:2..4 is:Starred") == And(
+        (
+            Filter("year", ">=", 2024, 5),
+            Filter("rating", "range", 2, 19, 4),
+            Filter("is", "=", "starred", 27),
+        )
+    )
+    assert parse_query("word~2 and or not") == And(
+        (
+            Text(None, "fuzzy", "word", 0, 2),
+            Text(None, "word", "and", 7),
+            Text(None, "word", "or", 11),
+            Text(None, "word", "not", 14),
+        )
+    )
     assert parse_query("NOT NOT a") == Text(None, "word", "a", 8)
 
 
-ALPHABET = st.sampled_from([*'abcXY:()"*~-<>=.. 0129', "AND", "OR", "NOT", "title:", "year:",
-                            "is:", "tag:", "foo:"])
+ALPHABET = st.sampled_from(
+    [*'abcXY:()"*~-<>=.. 0129', "AND", "OR", "NOT", "title:", "year:", "is:", "tag:", "foo:"]
+)
 
 
 @settings(max_examples=400, deadline=None)

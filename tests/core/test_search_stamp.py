@@ -66,9 +66,12 @@ def stamp(library: Library) -> dict:
 def test_an_index_is_stamped_with_the_whoosh_and_codec_that_wrote_it(lib: Library) -> None:
     from whoosh.codec import default_codec
 
-    assert stamp(lib) == {"schema": INDEX_SCHEMA_VERSION,
-                          "whoosh": metadata.version("whoosh-reloaded"),
-                          "codec": CODEC, "codec_version": CODEC_VERSION}
+    assert stamp(lib) == {
+        "schema": INDEX_SCHEMA_VERSION,
+        "whoosh": metadata.version("whoosh-reloaded"),
+        "codec": CODEC,
+        "codec_version": CODEC_VERSION,
+    }
     # The constants the stamp is checked against are what this Whoosh writes.
     assert codec_stamp(default_codec()) == (CODEC, CODEC_VERSION)
     assert is_current(lib.index_dir)
@@ -82,12 +85,19 @@ def test_a_current_index_is_opened_not_rebuilt(lib: Library, opened: list[bool])
     assert opened == [True]
 
 
-@pytest.mark.parametrize("change", [
-    {"whoosh": "2.7.4"}, {"whoosh": None}, {"codec": "W2Codec"}, {"codec_version": "W3B2"},
-    {"schema": INDEX_SCHEMA_VERSION + 1},
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"whoosh": "2.7.4"},
+        {"whoosh": None},
+        {"codec": "W2Codec"},
+        {"codec_version": "W3B2"},
+        {"schema": INDEX_SCHEMA_VERSION + 1},
+    ],
+)
 def test_an_index_stamped_by_another_whoosh_or_codec_is_rebuilt_not_read(
-        lib: Library, opened: list[bool], change: dict) -> None:
+    lib: Library, opened: list[bool], change: dict
+) -> None:
     expected = search_ids(lib, "sparse autoencoders")
     opened.clear()
     foreign = {**stamp(lib), **change}
@@ -98,14 +108,12 @@ def test_an_index_stamped_by_another_whoosh_or_codec_is_rebuilt_not_read(
     index.close()
     assert report.rebuilt and next(iter(change)) in report.reason
     assert all(opened) and opened  # Whoosh never opened the foreign index
-    assert is_current(lib.index_dir) and stamp(lib)["whoosh"] == metadata.version(
-        "whoosh-reloaded")
+    assert is_current(lib.index_dir) and stamp(lib)["whoosh"] == metadata.version("whoosh-reloaded")
     assert search_ids(lib, "sparse autoencoders") == expected
 
 
-@pytest.mark.parametrize("garbled", [b"", b"1\n", b"\xff\xfe{not json", b"[1, 2]", b"{\"sch"])
-def test_a_garbled_or_old_stamp_rebuilds(lib: Library, opened: list[bool],
-                                         garbled: bytes) -> None:
+@pytest.mark.parametrize("garbled", [b"", b"1\n", b"\xff\xfe{not json", b"[1, 2]", b'{"sch'])
+def test_a_garbled_or_old_stamp_rebuilds(lib: Library, opened: list[bool], garbled: bytes) -> None:
     (lib.index_dir / VERSION_FILE).write_bytes(garbled)
     assert not is_current(lib.index_dir)
     index = SearchIndex(lib)
@@ -125,8 +133,9 @@ def test_a_missing_stamp_rebuilds(lib: Library, opened: list[bool]) -> None:
     assert all(opened) and is_current(lib.index_dir)
 
 
-def test_a_whoosh_writing_another_codec_is_refused(lib: Library,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_whoosh_writing_another_codec_is_refused(
+    lib: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Its stamp would never be current: every open would rebuild again."""
     monkeypatch.setattr(search_index, "CODEC_VERSION", "W9Bl")
     index = SearchIndex(lib)
@@ -138,9 +147,12 @@ def test_a_whoosh_writing_another_codec_is_refused(lib: Library,
 
 
 def test_the_stamp_is_checked_without_importing_whoosh(lib: Library) -> None:
-    code = ("import sys\nfrom pathlib import Path\n"
-            "from triage_app.core.search import is_current\n"
-            f"print(is_current(Path({str(lib.index_dir)!r})), 'whoosh' in sys.modules)\n")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=60, check=True)
+    code = (
+        "import sys\nfrom pathlib import Path\n"
+        "from triage_app.core.search import is_current\n"
+        f"print(is_current(Path({str(lib.index_dir)!r})), 'whoosh' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
     assert done.stdout.split() == ["True", "False"]

@@ -91,15 +91,16 @@ def test_meta_round_trip(library: Library) -> None:
 
 
 def _write_in_another_process(folder: Path, kib: int) -> None:
-    code = ("import sys\n"
-            "from pathlib import Path\n"
-            "from triage_app.core.store import open_library\n"
-            "lib = open_library(Path(sys.argv[1]))\n"
-            "for i in range(int(sys.argv[2]) // 64):\n"
-            "    lib.set_meta(f'blob{i}', 'x' * 65536)\n"
-            "lib.close()\n")
-    subprocess.run([sys.executable, "-c", code, str(folder), str(kib)], check=True,
-                   timeout=120)
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from triage_app.core.store import open_library\n"
+        "lib = open_library(Path(sys.argv[1]))\n"
+        "for i in range(int(sys.argv[2]) // 64):\n"
+        "    lib.set_meta(f'blob{i}', 'x' * 65536)\n"
+        "lib.close()\n"
+    )
+    subprocess.run([sys.executable, "-c", code, str(folder), str(kib)], check=True, timeout=120)
 
 
 def test_reads_never_checkpoint_another_process_writes(library: Library) -> None:

@@ -54,8 +54,11 @@ def _decisions(folder: Path) -> list[tuple]:
         conn.close()
 
 
-EXPECTED = [(1, "kept", 1, None, ""), (2, "kept", 1, None, ""),
-            (3, "kept", 0, 5, "months of judgement")]
+EXPECTED = [
+    (1, "kept", 1, None, ""),
+    (2, "kept", 1, None, ""),
+    (3, "kept", 0, 5, "months of judgement"),
+]
 
 
 def _clean_failure(result: subprocess.CompletedProcess, *needles: str) -> None:
@@ -72,8 +75,9 @@ def test_a_file_that_is_not_sqlite_is_refused_and_left_alone(tmp_path: Path) -> 
     junk = b"%PDF-1.7 definitely not a database\n" * 200
     (folder / "library.sqlite").write_bytes(junk)
     for args in (["list"], ["mark", "1", "--star"], ["import", "x.txt"], ["backup"]):
-        _clean_failure(triage(*args, library=folder), "not an SQLite database",
-                       "triage-app restore FILE")
+        _clean_failure(
+            triage(*args, library=folder), "not an SQLite database", "triage-app restore FILE"
+        )
     assert (folder / "library.sqlite").read_bytes() == junk
     assert sorted(p.name for p in folder.iterdir()) == ["library.lock", "library.sqlite"]
 
@@ -173,8 +177,9 @@ def test_a_full_disk_during_an_import_loses_nothing(small: Path, tmp_path: Path)
 def tiny_disk(tmp_path: Path) -> Iterator[Path]:
     mount = tmp_path / "tiny"
     mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mount)],
-                          capture_output=True)
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mount)], capture_output=True
+    )
     if done.returncode != 0:
         pytest.skip(f"cannot mount a small tmpfs here: {done.stderr!r}")
     try:
@@ -183,8 +188,9 @@ def tiny_disk(tmp_path: Path) -> Iterator[Path]:
         subprocess.run(["umount", str(mount)], check=True)
 
 
-def test_a_really_full_disk_says_free_some_space(small: Path, tiny_disk: Path,
-                                                 tmp_path: Path) -> None:
+def test_a_really_full_disk_says_free_some_space(
+    small: Path, tiny_disk: Path, tmp_path: Path
+) -> None:
     folder = tiny_disk / "lib"
     shutil.copytree(small, folder)
     listing = write_listing(tmp_path / "big.txt", 3000, seed=14)  # ~4 MB of papers: too much
@@ -201,8 +207,9 @@ def test_library_errors_from_reads_are_library_errors(small: Path) -> None:
         db = library.db_path
         data = bytearray(db.read_bytes())
         conn = sqlite3.connect(db)
-        root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'source'"
-                            ).fetchone()[0]
+        root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'source'").fetchone()[
+            0
+        ]
         conn.close()
         data[(root - 1) * 4096 : root * 4096] = b"\x0d" + b"\xff" * 4095
         db.write_bytes(bytes(data))

@@ -14,9 +14,16 @@ from triage_app.core.store.library import Library
 from triage_app.core.triage.decisions import DecisionPatch, mark
 from triage_app.core.triage.views import ViewSpec, load_newer, load_view
 
-VIEWS = [ViewSpec("inbox"), ViewSpec("all"), ViewSpec("kept"), ViewSpec("dismissed"),
-         ViewSpec("starred"), ViewSpec("tag", "reading"), ViewSpec("category", "LG"),
-         ViewSpec("batch", 1)]
+VIEWS = [
+    ViewSpec("inbox"),
+    ViewSpec("all"),
+    ViewSpec("kept"),
+    ViewSpec("dismissed"),
+    ViewSpec("starred"),
+    ViewSpec("tag", "reading"),
+    ViewSpec("category", "LG"),
+    ViewSpec("batch", 1),
+]
 
 
 @pytest.fixture
@@ -30,8 +37,9 @@ def lib(library: Library, tmp_path: Path) -> Library:
 
 
 @pytest.mark.parametrize("spec", VIEWS, ids=lambda s: s.key())
-def test_load_newer_after_an_import_equals_the_whole_view_reloaded(lib: Library, spec: ViewSpec,
-                                                                  tmp_path: Path) -> None:
+def test_load_newer_after_an_import_equals_the_whole_view_reloaded(
+    lib: Library, spec: ViewSpec, tmp_path: Path
+) -> None:
     shown = load_view(lib, spec).ids
     report = import_path(lib, write_listing(tmp_path / "b.txt", 12, seed=4), as_of=SEED_AS_OF)
     assert report.refused is None and lib.count() > 40
@@ -42,8 +50,9 @@ def test_load_newer_after_an_import_equals_the_whole_view_reloaded(lib: Library,
     assert newer.ids[: len(shown)] == shown
 
 
-def test_rows_decided_before_the_import_stay_and_are_not_counted_as_new(lib: Library,
-                                                                        tmp_path: Path) -> None:
+def test_rows_decided_before_the_import_stay_and_are_not_counted_as_new(
+    lib: Library, tmp_path: Path
+) -> None:
     inbox = ViewSpec("inbox")
     shown = load_view(lib, inbox).ids
     mark(lib, shown[:3], DecisionPatch(status="kept"))  # still shown, dimmed, until a refresh
@@ -55,8 +64,9 @@ def test_rows_decided_before_the_import_stay_and_are_not_counted_as_new(lib: Lib
     assert newer.new_count == len(shown) - 3 + len(added) == lib.count_ids(status="new")
 
 
-@pytest.mark.parametrize("ask", [dict(query="model"), dict(order="score"),
-                                 dict(order="id", descending=True)])
+@pytest.mark.parametrize(
+    "ask", [dict(query="model"), dict(order="score"), dict(order="id", descending=True)]
+)
 def test_views_not_in_id_order_are_loaded_whole(lib: Library, ask: dict) -> None:
     shown = load_view(lib, ViewSpec("inbox")).ids
     assert load_newer(lib, ViewSpec("inbox"), shown, **ask) is None
@@ -72,12 +82,13 @@ def test_count_ids_agrees_with_list_ids(lib: Library, spec: ViewSpec) -> None:
         assert all(pid > extra.get("after_id", 0) for pid in listed)
 
 
-QUERIES = ["model", "learning OR data", "-model", "year:>=2020", "\"language model\"", "lear*"]
+QUERIES = ["model", "learning OR data", "-model", "year:>=2020", '"language model"', "lear*"]
 
 
 @pytest.mark.parametrize("spec", VIEWS, ids=lambda s: s.key())
-def test_a_search_inside_a_view_is_one_query_of_view_and_terms(lib: Library,
-                                                               spec: ViewSpec) -> None:
+def test_a_search_inside_a_view_is_one_query_of_view_and_terms(
+    lib: Library, spec: ViewSpec
+) -> None:
     """The view's filter and the search's terms evaluated together give what the view's ids
     intersected with the library-wide hits gave: the same papers, in relevance order."""
     from triage_app.core.search import SearchService

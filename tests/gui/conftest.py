@@ -56,8 +56,12 @@ class WindowFactory:
         from triage_app.gui.settings import open_qsettings
 
         library = open_library(self.folder)
-        window = MainWindow(library, open_qsettings(self.settings),
-                            actions=actions or ACTIONS, open_url=self.urls.append)
+        window = MainWindow(
+            library,
+            open_qsettings(self.settings),
+            actions=actions or ACTIONS,
+            open_url=self.urls.append,
+        )
         self.opened.append((window, library))
         window.show()
         self.qtbot.waitExposed(window)
@@ -82,8 +86,9 @@ class WindowFactory:
         for w, _library in self.opened:
             # An index sync in this process cancelled half-way leaks Whoosh file handles
             # (ResourceWarning); one in the child indexer is simply stopped.
-            self.qtbot.waitUntil(lambda w=w: not w.index_lane.busy or w.search.in_child(),
-                                 timeout=20000)
+            self.qtbot.waitUntil(
+                lambda w=w: not w.index_lane.busy or w.search.in_child(), timeout=20000
+            )
         for w, library in self.opened:
             w.close()
             w.deleteLater()
@@ -106,6 +111,7 @@ def window(windows: WindowFactory):
 def settle(qtbot, window, *, index: bool = False) -> None:
     """Wait until the lanes ran everything and the results reached the UI; `index`: the
     search index has caught up too (it syncs a while after changes settle)."""
+
     def idle() -> bool:
         busy = window.writer.busy or window.search_lane.busy or window.counts_pending()
         if index:

@@ -9,23 +9,33 @@ from PySide6.QtWidgets import QApplication
 from triage_app.gui.key_dispatcher import NAMED
 
 _BY_NAME = {name: key for key, name in NAMED.items()}
-_MODS = {"Ctrl": Qt.KeyboardModifier.ControlModifier, "Alt": Qt.KeyboardModifier.AltModifier,
-         "Shift": Qt.KeyboardModifier.ShiftModifier, "Meta": Qt.KeyboardModifier.MetaModifier}
+_MODS = {
+    "Ctrl": Qt.KeyboardModifier.ControlModifier,
+    "Alt": Qt.KeyboardModifier.AltModifier,
+    "Shift": Qt.KeyboardModifier.ShiftModifier,
+    "Meta": Qt.KeyboardModifier.MetaModifier,
+}
 
 
 def parse(key: str) -> tuple[Qt.Key, Qt.KeyboardModifier, str]:
     """(Qt key, modifiers, text) of a canonical key string."""
     if len(key) == 1:
-        mods = Qt.KeyboardModifier.ShiftModifier if key.isupper() or key in '?:!"' else \
-            Qt.KeyboardModifier.NoModifier
+        mods = (
+            Qt.KeyboardModifier.ShiftModifier
+            if key.isupper() or key in '?:!"'
+            else Qt.KeyboardModifier.NoModifier
+        )
         return Qt.Key(ord(key.upper())), mods, key
     *mod_names, base = key.split("+") if not key.endswith("++") else [*key[:-2].split("+"), "+"]
     mods = Qt.KeyboardModifier.NoModifier
     for name in mod_names:
         mods |= _MODS[name]
     qt_key = _BY_NAME[base] if base in _BY_NAME else Qt.Key(ord(base))
-    text = "" if mods & ~Qt.KeyboardModifier.ShiftModifier else (
-        {"Return": "\r", "Enter": "\r", "Esc": "\x1b", "Space": " "}.get(base, ""))
+    text = (
+        ""
+        if mods & ~Qt.KeyboardModifier.ShiftModifier
+        else ({"Return": "\r", "Enter": "\r", "Esc": "\x1b", "Space": " "}.get(base, ""))
+    )
     return qt_key, mods, text
 
 

@@ -30,9 +30,13 @@ def test_no_gui_module_but_the_window_s_own_knows_the_window() -> None:
                 wrong.append(f"{path.name}:{node.lineno} imports the window")
             elif isinstance(node, ast.Name) and node.id == "MainWindow":
                 wrong.append(f"{path.name}:{node.lineno} names MainWindow")
-            elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Attribute) \
-                    and node.value.attr == "w" and isinstance(node.value.value, ast.Name) \
-                    and node.value.value.id == "self":
+            elif (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Attribute)
+                and node.value.attr == "w"
+                and isinstance(node.value.value, ast.Name)
+                and node.value.value.id == "self"
+            ):
                 wrong.append(f"{path.name}:{node.lineno} reaches into self.w")
     assert wrong == []
 
@@ -68,9 +72,14 @@ def policy(qapp):
     running = {"transfer": False}
     index_lane = Lane("index", synchronous=True, parent=parent)
     search_lane = Lane("search", synchronous=True, parent=parent)
-    sync = IndexSync(search, index_lane, search_lane,
-                     transfer_running=lambda: running["transfer"], status_bar=QStatusBar(),
-                     parent=parent)
+    sync = IndexSync(
+        search,
+        index_lane,
+        search_lane,
+        transfer_running=lambda: running["transfer"],
+        status_bar=QStatusBar(),
+        parent=parent,
+    )
     yield sync, search, running
     sync.close()
     parent.deleteLater()

@@ -6,14 +6,21 @@ import pytest
 from PySide6.QtCore import Qt
 
 from tests.gui.keys import key_event
-from triage_app.core.triage.actions import ACTIONS, FOCUS_CONTEXTS, apply_keymap, keymap_table
+from triage_app.core.triage.actions import ACTIONS
+from triage_app.core.triage.key_names import FOCUS_CONTEXTS
+from triage_app.core.triage.keymap import apply_keymap, keymap_table
 from triage_app.gui import icons
 from triage_app.gui.key_dispatcher import KeyDispatcher, key_string
 
 pytestmark = pytest.mark.gui
 
-BINDINGS = sorted({(focus, key, aid) for focus, table in keymap_table(ACTIONS).items()
-                   for key, aid in table.items()})
+BINDINGS = sorted(
+    {
+        (focus, key, aid)
+        for focus, table in keymap_table(ACTIONS).items()
+        for key, aid in table.items()
+    }
+)
 
 
 @pytest.mark.parametrize(("focus", "key", "action_id"), BINDINGS)
@@ -69,8 +76,7 @@ def test_menus_show_the_keys(window) -> None:
     assert [s.toString() for s in keep.shortcuts()] == ["A"]
     assert [s.toString() for s in window.action_set["open_scholar"].shortcuts()] == ["Shift+O"]
     assert keep.shortcutContext() == Qt.ShortcutContext.WidgetShortcut
-    titles = [m.title() for m in window.menuBar().findChildren(type(window.menuBar()
-                                                                     .addMenu("x")))]
+    titles = [m.title() for m in window.menuBar().findChildren(type(window.menuBar().addMenu("x")))]
     assert {"&File", "&Edit", "&View", "&Go", "&Paper", "&Help"} <= set(titles)
 
 
@@ -112,7 +118,11 @@ def test_model_fetches_lazily_in_blocks(qtbot, tmp_path) -> None:
             return model.cached(model.paper_id(row)) is not None
 
         assert [read(row) for row in (BLOCK - 1, BLOCK, 2 * BLOCK, n - 1)] == [
-            True, False, False, False]
+            True,
+            False,
+            False,
+            False,
+        ]
         window.list_view.scrollToBottom()
         qtbot.waitUntil(lambda: read(n - 1))
         assert model.fetches == fetches + 1  # the last block, in one read
@@ -127,8 +137,11 @@ def test_model_fetches_lazily_in_blocks(qtbot, tmp_path) -> None:
         assert fetched_at == [BLOCK]  # the middle block: one read, at its first row
         assert model.fetches == fetches + 2
 
-        title_col = next(i for i in range(model.columnCount())
-                         if model.headerData(i, Qt.Orientation.Horizontal) == "Title")
+        title_col = next(
+            i
+            for i in range(model.columnCount())
+            if model.headerData(i, Qt.Orientation.Horizontal) == "Title"
+        )
         record = model.record(n - 1)
         assert model.data(model.index(n - 1, title_col)) == (record.title or "")
     finally:
@@ -197,8 +210,12 @@ def test_rows_appended_from_the_loaders_thread_are_taken_as_they_are(window) -> 
     assert model.ids == ids and model.ids is not ids  # compared and copied
     shown = model.ids
     more = [*shown, 10_003]
-    model.set_ids(more, view_status=model.view_status,
-                  row_of=dict(zip(more, range(len(more)), strict=True)), appends=shown)
+    model.set_ids(
+        more,
+        view_status=model.view_status,
+        row_of=dict(zip(more, range(len(more)), strict=True)),
+        appends=shown,
+    )
     assert model.ids is more and not model.needs_row_map()
     assert inserted == [(len(old), len(old) + 1), (len(old) + 2, len(old) + 2)]
     assert [model.row_of(pid) for pid in more] == list(range(len(more)))
@@ -228,9 +245,11 @@ def test_every_painted_cell_gets_its_own_roles(window) -> None:
                 assert int(option.displayAlignment.value) == align, (row, col)
             checked += 1
     assert checked >= 10 * model.columnCount()
-    decorated = {model.data(model.index(row, col), Qt.ItemDataRole.DecorationRole) is None
-                 for row in range(min(model.rowCount(), 40))
-                 for col in range(model.columnCount())}
+    decorated = {
+        model.data(model.index(row, col), Qt.ItemDataRole.DecorationRole) is None
+        for row in range(min(model.rowCount(), 40))
+        for col in range(model.columnCount())
+    }
     assert decorated == {True, False}  # cells with and without an icon, one after another
 
 
@@ -243,8 +262,11 @@ def test_a_repaint_calls_into_python_twice_a_cell_at_most(window, qtbot) -> None
     window.resize(1300, 800)
     qtbot.wait(50)
     area = view.viewport().rect()
-    cells = sum(view.visualRect(model.index(row, col)).intersects(area)
-                for row in range(model.rowCount()) for col in range(model.columnCount()))
+    cells = sum(
+        view.visualRect(model.index(row, col)).intersects(area)
+        for row in range(model.rowCount())
+        for col in range(model.columnCount())
+    )
     assert cells >= 50
     calls = count_calls(model, view.viewport().repaint)
     assert cells <= calls <= 2 * cells

@@ -31,10 +31,18 @@ DISMISSED = [14, 18, 24, 31, 42, 44, 53]  # categories CY and CR
 def picks_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     library = seed_template(tmp_path_factory)
     with library.read() as conn:
-        sae = [r[0] for r in conn.exec_driver_sql(
-            "SELECT id FROM paper WHERE abstract LIKE '%sparse autoencoder%' ORDER BY id")]
-        policy = [r[0] for r in conn.exec_driver_sql(
-            "SELECT id FROM paper WHERE category IN ('CY', 'CR') ORDER BY id")]
+        sae = [
+            r[0]
+            for r in conn.exec_driver_sql(
+                "SELECT id FROM paper WHERE abstract LIKE '%sparse autoencoder%' ORDER BY id"
+            )
+        ]
+        policy = [
+            r[0]
+            for r in conn.exec_driver_sql(
+                "SELECT id FROM paper WHERE category IN ('CY', 'CR') ORDER BY id"
+            )
+        ]
     assert (sae[:4], policy) == (STARRED, DISMISSED)
     mark(library, STARRED, DecisionPatch(starred=True))
     mark(library, DISMISSED, DecisionPatch(status="dismissed"))
@@ -73,28 +81,34 @@ def test_for_you_explains_the_current_paper_and_each_row(qtbot, window) -> None:
     assert current_id(window) == 43
     assert window.detail.reason.isVisible()
     assert window.detail.reason.text() == (
-        "For you #1 · up: saes, features, sparse · down: input, enhancing")
+        "For you #1 · up: saes, features, sparse · down: input, enhancing"
+    )
 
     press(qtbot, "j")
     assert current_id(window) == 17
     assert window.detail.reason.text() == (
-        "For you #2 · up: hidden, recent, prior · down: how, llms · feed score 93")
+        "For you #2 · up: hidden, recent, prior · down: how, llms · feed score 93"
+    )
     press(qtbot, "j")
     press(qtbot, "j")
     assert current_id(window) == 50
     assert window.detail.reason.text() == (
-        "For you #4 · up: saes, features, sparse · down: answer, domains")
+        "For you #4 · up: saes, features, sparse · down: answer, domains"
+    )
 
     # The list says the same on hover: after the title, or alone where a cell had no tip.
     assert tooltip(window, 2, "title") == (
         "Interpretability Can Be Actionable\n"
         "For you #3 · up: interpretability, practical, objectives · down: actionable, current"
-        " · feed score 83")
+        " · feed score 83"
+    )
     assert tooltip(window, 4, "score") == (
-        "For you #5 · up: features, sparse, unsupervised · down: neuron, understanding")
+        "For you #5 · up: features, sparse, unsupervised · down: neuron, understanding"
+    )
     assert window.model.rowCount() == 53  # 64, less 4 starred (so kept) and 7 dismissed
     assert tooltip(window, 52, "category") == (
-        "For you #53 · up: aimed, significant, promise · down: safety, systems")
+        "For you #53 · up: aimed, significant, promise · down: safety, systems"
+    )
 
     press(qtbot, "Ctrl+1")
     settle(qtbot, window)
@@ -112,26 +126,29 @@ def test_a_star_then_refresh_gives_new_reasons(qtbot, window) -> None:
     settle(qtbot, window)
     # Until the refresh the order, and so each paper's reason, is the one shown.
     assert window.detail.reason.text() == (
-        "For you #2 · up: hidden, recent, prior · down: how, llms · feed score 93")
+        "For you #2 · up: hidden, recent, prior · down: how, llms · feed score 93"
+    )
     press(qtbot, "F5")
     settle(qtbot, window)
     assert 17 not in window.model.ids and window.model.rowCount() == 52
     assert (window.list_view.current_row(), current_id(window)) == (0, 43)
     # Paper 17 is a pick now: the same first paper, for words of its own as well.
     assert window.detail.reason.text() == (
-        "For you #1 · up: saes, features, autoencoders · down: input, learning")
+        "For you #1 · up: saes, features, autoencoders · down: input, learning"
+    )
 
 
 def test_sorting_by_a_column_keeps_the_reasons(qtbot, window) -> None:
     press(qtbot, "Ctrl+2")
     settle(qtbot, window)
-    window.list_view.horizontalHeader().setSortIndicator(COL["score"],
-                                                         Qt.SortOrder.DescendingOrder)
+    window.list_view.horizontalHeader().setSortIndicator(COL["score"], Qt.SortOrder.DescendingOrder)
     settle(qtbot, window)
     assert window.loader.order == "score"
     assert current_id(window) == 43  # the sort stays on the current paper
     assert window.detail.reason.text() == (
-        "For you #1 · up: saes, features, sparse · down: input, enhancing")
+        "For you #1 · up: saes, features, sparse · down: input, enhancing"
+    )
     assert window.model.paper_id(0) == 17
     assert tooltip(window, 0, "date") == (
-        "For you #2 · up: hidden, recent, prior · down: how, llms · feed score 93")
+        "For you #2 · up: hidden, recent, prior · down: how, llms · feed score 93"
+    )

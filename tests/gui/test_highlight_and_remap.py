@@ -7,7 +7,7 @@ from PySide6.QtGui import QColor
 
 from tests.gui.conftest import settle
 from tests.gui.keys import press
-from triage_app.core.triage.actions import apply_keymap
+from triage_app.core.triage.keymap import apply_keymap
 from triage_app.core.triage.keywords import compile_terms, load_lists, parse_word_list, spans
 from triage_app.gui.highlight import BACKGROUNDS
 
@@ -68,8 +68,16 @@ def test_markup_is_shown_not_interpreted(qtbot, window, tmp_path) -> None:
     from triage_app.core.ingest.importer import import_path
 
     path = tmp_path / "markup.json"
-    path.write_text(json.dumps([{"title": "<b>Bold</b> & <i>claims</i>",
-                                 "abstract": "<script>x</script> <a href='y'>link</a>"}]))
+    path.write_text(
+        json.dumps(
+            [
+                {
+                    "title": "<b>Bold</b> & <i>claims</i>",
+                    "abstract": "<script>x</script> <a href='y'>link</a>",
+                }
+            ]
+        )
+    )
     import_path(window.library, path)
     pid = window.library.list_ids(order="id")[-1]
     window.commands.views.refresh_view()
@@ -96,4 +104,5 @@ def test_pace_counts_decisions(qtbot, window) -> None:
         press(qtbot, key)
     settle(qtbot, window)
     assert window.counts_label.text() == (
-        "Inbox 27 · 27 left in this view · today 3 triaged · 6.0/min")
+        "Inbox 27 · 27 left in this view · today 3 triaged · 6.0/min"
+    )

@@ -17,8 +17,11 @@ MODES = (QIcon.Mode.Normal, QIcon.Mode.Disabled)
 
 
 def pixels(icon: QIcon, size: int, mode: QIcon.Mode) -> QImage:
-    return icon.pixmap(size, size, mode).toImage().convertToFormat(
-        QImage.Format.Format_ARGB32_Premultiplied)
+    return (
+        icon.pixmap(size, size, mode)
+        .toImage()
+        .convertToFormat(QImage.Format.Format_ARGB32_Premultiplied)
+    )
 
 
 @pytest.fixture
@@ -61,10 +64,12 @@ def test_the_sheet_holds_exactly_what_qtawesome_draws(fresh) -> None:
     from PySide6.QtGui import QGuiApplication, QPalette
 
     palette = QGuiApplication.palette()
-    glyph = icons._glyph("star", icons.is_dark(palette),
-                         palette.color(QPalette.ColorRole.WindowText).name(),
-                         palette.color(QPalette.ColorGroup.Disabled,
-                                       QPalette.ColorRole.WindowText).name())
+    glyph = icons._glyph(
+        "star",
+        icons.is_dark(palette),
+        palette.color(QPalette.ColorRole.WindowText).name(),
+        palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText).name(),
+    )
     for size in icons.SIZES:
         for mode in MODES:
             assert pixels(star, size, mode) == pixels(glyph, size, mode)
@@ -88,8 +93,7 @@ def test_another_palette_gets_a_sheet_of_its_own(fresh) -> None:
     assert pixels(dark["undo"], 16, MODES[0]) != pixels(light["undo"], 16, MODES[0])
 
 
-def test_an_unwritable_cache_folder_only_costs_the_drawing(fresh, tmp_path,
-                                                          monkeypatch) -> None:
+def test_an_unwritable_cache_folder_only_costs_the_drawing(fresh, tmp_path, monkeypatch) -> None:
     blocked = tmp_path / "blocked"
     blocked.write_text("a file where the cache folder should be")
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
@@ -101,12 +105,18 @@ def test_an_unwritable_cache_folder_only_costs_the_drawing(fresh, tmp_path,
 
 
 def test_a_start_with_the_sheet_does_not_import_qtawesome() -> None:
-    code = ("import sys\n"
-            "from PySide6.QtWidgets import QApplication\n"
-            "app = QApplication([])\n"
-            "from triage_app.gui import icons\n"
-            "assert all(not icons.icon(n).isNull() for n in icons.ICONS)\n"
-            "print('qtawesome' in sys.modules, 'qtpy' in sys.modules)\n")
-    starts = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                             check=True, timeout=60).stdout.split() for _ in range(2)]
+    code = (
+        "import sys\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "app = QApplication([])\n"
+        "from triage_app.gui import icons\n"
+        "assert all(not icons.icon(n).isNull() for n in icons.ICONS)\n"
+        "print('qtawesome' in sys.modules, 'qtpy' in sys.modules)\n"
+    )
+    starts = [
+        subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+        ).stdout.split()
+        for _ in range(2)
+    ]
     assert starts == [["True", "True"], ["False", "False"]]  # drawn, then read

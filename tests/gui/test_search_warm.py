@@ -46,8 +46,9 @@ def test_no_warm_up_nor_index_build_beside_an_import(qtbot, windows) -> None:
     settle(qtbot, window, index=True)
 
 
-def test_the_warm_up_is_held_from_an_import_to_the_end_of_its_indexing(qtbot, windows,
-                                                                        tmp_path) -> None:
+def test_the_warm_up_is_held_from_an_import_to_the_end_of_its_indexing(
+    qtbot, windows, tmp_path
+) -> None:
     """An import's end hands over to its index sync at once: no moment between the two in
     which the prewarm would resume beside the window's busiest seconds."""
     window = windows.open()
@@ -90,8 +91,12 @@ def test_an_index_sync_does_not_load_the_search_engine_into_the_window(library_d
     """Before each sync the window checks that the index is current; importing Whoosh for
     that (~0.3 s of Python holding the GIL beside the window) stalled the UI thread for
     130 ms after a 20,000-paper import (tests/perf/bench_gui.py)."""
-    done = subprocess.run([sys.executable, "-c", SYNC_WITHOUT_THE_ENGINE, str(library_dir)],
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", SYNC_WITHOUT_THE_ENGINE, str(library_dir)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     indexed, loaded = done.stdout.split()
     assert int(indexed) > 0 and loaded == "False"

@@ -30,18 +30,20 @@ def type_tags(qtbot, window, text: str) -> None:
 def popup_rows(window) -> list[str]:
     popup = window.detail.tag_input.completer().popup()
     model = popup.model()
-    return [model.index(r, 0).data() for r in range(model.rowCount())] \
-        if popup.isVisible() else []
+    return [model.index(r, 0).data() for r in range(model.rowCount())] if popup.isVisible() else []
 
 
-@pytest.mark.parametrize(("text", "split"), [
-    ("", ("", "")),
-    ("ml", ("", "ml")),
-    ("to read, Mac", ("to read, ", "Mac")),
-    ("a,b", ("a,", "b")),
-    ("a, -  Rl", ("a, -  ", "Rl")),
-    ("-x, ", ("-x, ", "")),
-])
+@pytest.mark.parametrize(
+    ("text", "split"),
+    [
+        ("", ("", "")),
+        ("ml", ("", "ml")),
+        ("to read, Mac", ("to read, ", "Mac")),
+        ("a,b", ("a,", "b")),
+        ("a, -  Rl", ("a, -  ", "Rl")),
+        ("-x, ", ("-x, ", "")),
+    ],
+)
 def test_split_last(text: str, split: tuple[str, str]) -> None:
     assert split_last(text) == split
 

@@ -28,7 +28,8 @@ def test_start_title_focus_and_first_paper(window) -> None:
     assert current_id(window) == first
     assert window.detail.title.toPlainText() == (stored(window, first).title or "")[:400]
     assert window.counts_label.text() == (
-        "Inbox 30 · 30 left in this view · today 0 triaged · 0.0/min")
+        "Inbox 30 · 30 left in this view · today 0 triaged · 0.0/min"
+    )
 
 
 @pytest.mark.parametrize(
@@ -181,8 +182,9 @@ def test_search_focus_escape_and_results(qtbot, window) -> None:
     settle(qtbot, window)
     from triage_app.core.search.service import search_ids
 
-    expected = [i for i in search_ids(window.library, word)
-                if window.library.get_paper(i).status == "new"]
+    expected = [
+        i for i in search_ids(window.library, word) if window.library.get_paper(i).status == "new"
+    ]
     assert window.model.ids == expected
     press(qtbot, "Down")
     assert QApplication.focusWidget() is window.list_view
@@ -232,8 +234,9 @@ def test_decisions_and_view_survive_restart(qtbot, windows) -> None:
     press(qtbot, "2")
     press(qtbot, "Ctrl+4")  # Kept
     settle(qtbot, window)
-    window.list_view.horizontalHeader().setSortIndicator(3, window.list_view.horizontalHeader()
-                                                         .sortIndicatorOrder().DescendingOrder)
+    window.list_view.horizontalHeader().setSortIndicator(
+        3, window.list_view.horizontalHeader().sortIndicatorOrder().DescendingOrder
+    )
     settle(qtbot, window)
     window.resize(640, 470)
     qtbot.waitUntil(lambda: window.size().width() == 640)

@@ -82,9 +82,13 @@ def test_spec_builds_the_same_binary_with_the_resources() -> None:
     spec = (PACKAGING / "triage-app.spec").read_text(encoding="utf-8")
     assert re.findall(r'^APP_NAME = "([^"]+)"$', spec, flags=re.M) == ["triage-app"]
     assert spec.count("name=APP_NAME") == 2  # the executable and the folder
-    for needed in ('collect_submodules("triage_app")', 'collect_data_files("triage_app.resources")',
-                   'collect_data_files("gender_guesser")', 'collect_data_files("spellchecker")',
-                   'collect_submodules("whoosh")'):
+    for needed in (
+        'collect_submodules("triage_app")',
+        'collect_data_files("triage_app.resources")',
+        'collect_data_files("gender_guesser")',
+        'collect_data_files("spellchecker")',
+        'collect_submodules("whoosh")',
+    ):
         assert needed in spec
     assert (PACKAGING / "bundle_entry.py").is_file()
 

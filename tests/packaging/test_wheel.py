@@ -47,6 +47,7 @@ def copy_source(dest: Path) -> Path:
 
 def expected_wheel_files() -> set[str]:
     """Every module of the package and every resource, at its installed path."""
+
     def files(root: Path, prefix: str) -> set[str]:
         return {
             f"{prefix}/{p.relative_to(root).as_posix()}"
@@ -56,31 +57,34 @@ def expected_wheel_files() -> set[str]:
 
     # Screenshots illustrate the README; the running app never reads them.
     resources = {
-        f for f in files(REPO / "resources", "triage_app/resources")
+        f
+        for f in files(REPO / "resources", "triage_app/resources")
         if not f.startswith("triage_app/resources/screenshots/")
     }
     return files(REPO / "triage_app", "triage_app") | resources
 
 
 def run(cmd: list[str], cwd: Path, env: dict[str, str], timeout: float) -> str:
-    result = subprocess.run(
-        cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout
-    )
+    result = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
     assert result.returncode == 0, f"{cmd}\n{result.stdout}\n{result.stderr}"
     return result.stdout
 
 
 def test_wheel_installs_and_runs_in_a_clean_venv(tmp_path: Path) -> None:
-    version = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))[
-        "project"
-    ]["version"]
+    version = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"][
+        "version"
+    ]
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
     env.update(PIP_CACHE_DIR=PIP_CACHE, QT_QPA_PLATFORM="offscreen")
 
     src = copy_source(tmp_path / "src")
     dist = tmp_path / "dist"
-    run([sys.executable, "-m", "build", "--wheel", "--outdir", str(dist), str(src)],
-        cwd=tmp_path, env=env, timeout=300)
+    run(
+        [sys.executable, "-m", "build", "--wheel", "--outdir", str(dist), str(src)],
+        cwd=tmp_path,
+        env=env,
+        timeout=300,
+    )
     (wheel,) = dist.glob("triage_app-*.whl")
     assert wheel.name == f"triage_app-{version}-py3-none-any.whl"
     with zipfile.ZipFile(wheel) as zf:
@@ -94,15 +98,23 @@ def test_wheel_installs_and_runs_in_a_clean_venv(tmp_path: Path) -> None:
 
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    located = run([str(py), "-c", "import triage_app; print(triage_app.__file__)"],
-                  cwd=elsewhere, env=env, timeout=60)
+    located = run(
+        [str(py), "-c", "import triage_app; print(triage_app.__file__)"],
+        cwd=elsewhere,
+        env=env,
+        timeout=60,
+    )
     assert Path(located.strip()).is_relative_to(venv)
 
     assert run([str(app), "--version"], cwd=elsewhere, env=env, timeout=60) == (
         f"triage-app {version}\n"
     )
     library = tmp_path / "lib"
-    out = run([str(app), "--library", str(library), "demo", "--no-gui"],
-              cwd=elsewhere, env=env, timeout=300).splitlines()
+    out = run(
+        [str(app), "--library", str(library), "demo", "--no-gui"],
+        cwd=elsewhere,
+        env=env,
+        timeout=300,
+    ).splitlines()
     assert [line.rsplit("/", 1)[-1] for line in out[:-1]] == DEMO_SUMMARIES
     assert out[-1] == f"demo library: {library} (64 papers)"

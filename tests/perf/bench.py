@@ -58,8 +58,11 @@ def bench_import(listing: Path, entries: int, workdir: Path) -> dict[str, float]
     reimport = time.perf_counter() - start
     assert again.new == 0
     lib.close()
-    return {"import_entries_per_s": entries / elapsed, "import_seconds": elapsed,
-            "reimport_seconds": reimport}
+    return {
+        "import_entries_per_s": entries / elapsed,
+        "import_seconds": elapsed,
+        "reimport_seconds": reimport,
+    }
 
 
 def import_memory(entries: int, workdir: Path) -> float:
@@ -75,7 +78,10 @@ def import_memory(entries: int, workdir: Path) -> float:
     )
     out = subprocess.run(
         [sys.executable, "-c", code, str(workdir / f"mem-lib-{entries}"), str(listing)],
-        capture_output=True, text=True, check=True, cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=REPO,
     )
     return float(out.stdout.strip().splitlines()[-1])
 
@@ -100,14 +106,22 @@ def bench_open(papers: int, workdir: Path) -> dict[str, float]:
     )
     opens, imports = [], []
     for _ in range(5):
-        out = subprocess.run([sys.executable, "-c", code, str(folder)], capture_output=True,
-                             text=True, check=True, cwd=REPO)
+        out = subprocess.run(
+            [sys.executable, "-c", code, str(folder)],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=REPO,
+        )
         opened, imported = map(float, out.stdout.split())
         opens.append(opened)
         imports.append(imported)
-    return {"open_seconds_median": statistics.median(opens), "open_seconds_max": max(opens),
-            "import_modules_seconds_median": statistics.median(imports),
-            "library_papers": papers}
+    return {
+        "open_seconds_median": statistics.median(opens),
+        "open_seconds_max": max(opens),
+        "import_modules_seconds_median": statistics.median(imports),
+        "library_papers": papers,
+    }
 
 
 def main() -> int:

@@ -43,11 +43,15 @@ def prepare(folder: Path, papers: int) -> None:
     library = build_library(folder, papers)
     try:
         ids = library.all_ids()
-        mark(library, ids[::10], DecisionPatch(status="kept", rating=4, add_tags=("survey",),
-                                               note="=read, \"soon\"\nsecond line"))
+        mark(
+            library,
+            ids[::10],
+            DecisionPatch(
+                status="kept", rating=4, add_tags=("survey",), note='=read, "soon"\nsecond line'
+            ),
+        )
         mark(library, ids[5::20], DecisionPatch(toggle_star=True))
-        print(f"built {library.count()} papers in {time.perf_counter() - start:.1f} s",
-              flush=True)
+        print(f"built {library.count()} papers in {time.perf_counter() - start:.1f} s", flush=True)
     finally:
         library.close()
 
@@ -64,19 +68,26 @@ def run_one(folder: Path, fmt: str, out: Path) -> dict[str, float]:
         else:
             count = export_papers(library, fmt, out)
         seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
-    return {"format": fmt, "papers": count, "seconds": round(seconds, 2),
-            "papers_per_s": round(count / seconds), "cpu_seconds": round(cpu, 2),
-            "papers_per_cpu_s": round(count / cpu), "peak_rss_mb": round(_peak_rss_mb(), 1),
-            "rss_growth_mb": round(_peak_rss_mb() - base, 1),
-            "bytes": out.stat().st_size if out.exists() else 0}
+    return {
+        "format": fmt,
+        "papers": count,
+        "seconds": round(seconds, 2),
+        "papers_per_s": round(count / seconds),
+        "cpu_seconds": round(cpu, 2),
+        "papers_per_cpu_s": round(count / cpu),
+        "peak_rss_mb": round(_peak_rss_mb(), 1),
+        "rss_growth_mb": round(_peak_rss_mb() - base, 1),
+        "bytes": out.stat().st_size if out.exists() else 0,
+    }
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--papers", type=int, default=100_000)
     parser.add_argument("--library", type=Path, help="library folder to build or reuse")
-    parser.add_argument("--formats", nargs="+", default=["iter", *FORMATS],
-                        choices=["iter", *FORMATS])
+    parser.add_argument(
+        "--formats", nargs="+", default=["iter", *FORMATS], choices=["iter", *FORMATS]
+    )
     parser.add_argument("--one", help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -89,15 +100,29 @@ def main() -> int:
         for fmt in args.formats:
             out = Path(tmp) / f"export.{fmt}"
             done = subprocess.run(
-                [sys.executable, __file__, "--library", str(folder), "--one", fmt,
-                 "--out", str(out)], capture_output=True, text=True, check=True)
+                [
+                    sys.executable,
+                    __file__,
+                    "--library",
+                    str(folder),
+                    "--one",
+                    fmt,
+                    "--out",
+                    str(out),
+                ],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
             result = json.loads(done.stdout)
-            print(f"{fmt:7s} {result['papers']:7d} papers {result['seconds']:6.2f} s "
-                  f"{result['papers_per_s']:7d} papers/s (CPU {result['cpu_seconds']:.2f} s, "
-                  f"{result['papers_per_cpu_s']} papers/CPU-s)  "
-                  f"peak RSS {result['peak_rss_mb']} MB "
-                  f"(+{result['rss_growth_mb']} MB during export)  {result['bytes'] >> 20} MiB",
-                  flush=True)
+            print(
+                f"{fmt:7s} {result['papers']:7d} papers {result['seconds']:6.2f} s "
+                f"{result['papers_per_s']:7d} papers/s (CPU {result['cpu_seconds']:.2f} s, "
+                f"{result['papers_per_cpu_s']} papers/CPU-s)  "
+                f"peak RSS {result['peak_rss_mb']} MB "
+                f"(+{result['rss_growth_mb']} MB during export)  {result['bytes'] >> 20} MiB",
+                flush=True,
+            )
     return 0
 
 

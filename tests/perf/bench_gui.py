@@ -62,8 +62,9 @@ def rss_mb() -> float:
     return 0.0
 
 
-def child(folder: Path, settings: Path, import_entries: int, out: Path,
-          startup_only: bool = False) -> None:
+def child(
+    folder: Path, settings: Path, import_entries: int, out: Path, startup_only: bool = False
+) -> None:
     from PySide6.QtCore import QElapsedTimer, QTimer
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
@@ -212,12 +213,16 @@ def child(folder: Path, settings: Path, import_entries: int, out: Path,
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--papers", type=int, default=100_000)
-    parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) /
-                        "triage-bench-gui-100k")
+    parser.add_argument(
+        "--cache", type=Path, default=Path(tempfile.gettempdir()) / "triage-bench-gui-100k"
+    )
     parser.add_argument("--import-entries", type=int, default=20_000)
     parser.add_argument("--json", type=Path)
-    parser.add_argument("--startup-only", action="store_true",
-                        help="measure the start-up (window shown and usable) and stop")
+    parser.add_argument(
+        "--startup-only",
+        action="store_true",
+        help="measure the start-up (window shown and usable) and stop",
+    )
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--settings", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
@@ -232,10 +237,23 @@ def main() -> int:
         shutil.copytree(args.cache, work)
         out = Path(tmp) / "figures.json"
         env = dict(os.environ, XDG_CONFIG_HOME=str(Path(tmp) / "config"))
-        subprocess.run([sys.executable, __file__, "--child", str(work), "--settings",
-                        str(Path(tmp) / "window.ini"), "--out", str(out),
-                        "--import-entries", str(args.import_entries),
-                        *(["--startup-only"] if args.startup_only else [])], check=True, env=env)
+        subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--child",
+                str(work),
+                "--settings",
+                str(Path(tmp) / "window.ini"),
+                "--out",
+                str(out),
+                "--import-entries",
+                str(args.import_entries),
+                *(["--startup-only"] if args.startup_only else []),
+            ],
+            check=True,
+            env=env,
+        )
         figures = json.loads(out.read_text())
     for name, value in figures.items():
         print(f"{name:28} {value:,.1f}" if isinstance(value, float) else f"{name:28} {value}")

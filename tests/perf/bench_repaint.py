@@ -48,8 +48,11 @@ def main() -> None:
         window.show()
         deadline = time.perf_counter() + 60
         while time.perf_counter() < deadline and (
-                window.search_lane.busy or window.index_lane.busy or window.search.warming()
-                or window.timers_pending()):
+            window.search_lane.busy
+            or window.index_lane.busy
+            or window.search.warming()
+            or window.timers_pending()
+        ):
             app.processEvents()
             time.sleep(0.005)
         app.processEvents()
@@ -78,8 +81,11 @@ def count_calls(model: object, repaint) -> int:
     def profile(frame, event, _arg) -> None:
         nonlocal calls
         # A call from C++ has no caller among the model's own methods.
-        if event == "call" and frame.f_code.co_name in own and (
-                frame.f_back is None or frame.f_back.f_code.co_name not in own):
+        if (
+            event == "call"
+            and frame.f_code.co_name in own
+            and (frame.f_back is None or frame.f_back.f_code.co_name not in own)
+        ):
             calls += 1
 
     sys.setprofile(profile)

@@ -41,8 +41,13 @@ def pct(values: list[float], q: float) -> float:
 
 
 def summary(ms: list[float]) -> dict[str, float]:
-    return {"p50_ms": round(statistics.median(ms), 2), "p95_ms": round(pct(ms, 0.95), 2),
-            "p99_ms": round(pct(ms, 0.99), 2), "max_ms": round(max(ms), 2), "n": len(ms)}
+    return {
+        "p50_ms": round(statistics.median(ms), 2),
+        "p95_ms": round(pct(ms, 0.95), 2),
+        "p99_ms": round(pct(ms, 0.99), 2),
+        "max_ms": round(max(ms), 2),
+        "n": len(ms),
+    }
 
 
 def make_queries(library, rng: random.Random) -> dict[str, list[tuple[str, str]]]:
@@ -55,9 +60,22 @@ def make_queries(library, rng: random.Random) -> dict[str, list[tuple[str, str]]
     # The generated corpus repeats its vocabulary: the least frequent words stand in for rare.
     rare = [w for w, n in words.items() if n <= 2] or [w for w, _ in words.most_common()[-200:]]
     pick = lambda: rng.choice(common if rng.random() < 0.6 else rare)  # noqa: E731
-    kinds: dict[str, list[tuple[str, str]]] = {k: [] for k in (
-        "1 word", "2 words", "3 words", "phrase", "author:", "title:", "word year:>=",
-        "word is:new", "category: word", "prefix* (5+ letters)", "filters only")}
+    kinds: dict[str, list[tuple[str, str]]] = {
+        k: []
+        for k in (
+            "1 word",
+            "2 words",
+            "3 words",
+            "phrase",
+            "author:",
+            "title:",
+            "word year:>=",
+            "word is:new",
+            "category: word",
+            "prefix* (5+ letters)",
+            "filters only",
+        )
+    }
     for _ in range(QUERIES_PER_KIND):
         w1, w2, w3 = pick(), pick(), pick()
         kinds["1 word"].append((w1, w1))
@@ -85,12 +103,15 @@ def bench_fts5(library, kinds, folder: Path) -> dict:
     db = folder / "fts.sqlite"
     conn = sqlite3.connect(db)
     conn.execute(f"ATTACH DATABASE '{library.db_path}' AS lib")
-    conn.execute("CREATE VIRTUAL TABLE fts USING fts5(title, authors, abstract, note, tags, "
-                 "tokenize = 'porter unicode61 remove_diacritics 2')")
+    conn.execute(
+        "CREATE VIRTUAL TABLE fts USING fts5(title, authors, abstract, note, tags, "
+        "tokenize = 'porter unicode61 remove_diacritics 2')"
+    )
     start = time.perf_counter()
     conn.execute(
         "INSERT INTO fts(rowid, title, authors, abstract, note, tags) SELECT p.id, "
-        "coalesce(p.title, ''), p.authors, p.abstract, p.note, '' FROM lib.paper p")
+        "coalesce(p.title, ''), p.authors, p.abstract, p.note, '' FROM lib.paper p"
+    )
     conn.commit()
     build_s = time.perf_counter() - start
     n = conn.execute("SELECT count(*) FROM fts").fetchone()[0]
@@ -102,12 +123,15 @@ def bench_fts5(library, kinds, folder: Path) -> dict:
                 continue
             match, _, extra = fts.partition("|")
             # FTS hits first (materialised), then the filter: the fast plan for SQLite.
-            hits = ("WITH hits AS MATERIALIZED (SELECT rowid AS id, bm25(fts, 2.0) AS rank "
-                    "FROM fts WHERE fts MATCH ?) ")
+            hits = (
+                "WITH hits AS MATERIALIZED (SELECT rowid AS id, bm25(fts, 2.0) AS rank "
+                "FROM fts WHERE fts MATCH ?) "
+            )
             where = f" JOIN lib.paper p ON p.id = h.id WHERE p.{extra}" if extra else ""
             t = time.perf_counter()
-            conn.execute(f"{hits}SELECT h.id FROM hits h{where} ORDER BY h.rank LIMIT 50",
-                         (match,)).fetchall()
+            conn.execute(
+                f"{hits}SELECT h.id FROM hits h{where} ORDER BY h.rank LIMIT 50", (match,)
+            ).fetchall()
             conn.execute(f"{hits}SELECT count(*) FROM hits h{where}", (match,)).fetchone()
             ms.append((time.perf_counter() - t) * 1000)
         if ms:
@@ -140,9 +164,12 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--papers", type=int, default=20000)
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--library", type=Path,
-                    help="time an existing generated library (copied first) instead of "
-                         "importing and indexing a new one")
+    ap.add_argument(
+        "--library",
+        type=Path,
+        help="time an existing generated library (copied first) instead of "
+        "importing and indexing a new one",
+    )
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
 
@@ -156,8 +183,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         if args.library:
-            shutil.copytree(args.library, folder / "lib", ignore=shutil.ignore_patterns(
-                "backups", "*.lock"))
+            shutil.copytree(
+                args.library, folder / "lib", ignore=shutil.ignore_patterns("backups", "*.lock")
+            )
             library = open_library(folder / "lib")
             figures["papers"] = len(library.all_ids())
         else:
@@ -171,8 +199,10 @@ def main() -> int:
             build_s = time.perf_counter() - t
             figures["index_build_papers_per_s"] = round(report.indexed / build_s)
             figures["index_build_s"] = round(build_s, 1)
-            print(f"indexed in {build_s:.1f} s: {figures['index_build_papers_per_s']} papers/s",
-                  flush=True)
+            print(
+                f"indexed in {build_s:.1f} s: {figures['index_build_papers_per_s']} papers/s",
+                flush=True,
+            )
 
         rng = random.Random(args.seed)
         kinds = make_queries(library, rng)
@@ -197,8 +227,11 @@ def main() -> int:
         figures["prewarm_words"] = fresh.prewarm()
         figures["prewarm_s"] = round(time.perf_counter() - t, 1)
         figures["prewarm_cache_mb"] = round(fresh._postings.cached_bytes / 2**20, 1)
-        print(f"-- after prewarm ({figures['prewarm_words']} words in "
-              f"{figures['prewarm_s']} s, {figures['prewarm_cache_mb']} MB)", flush=True)
+        print(
+            f"-- after prewarm ({figures['prewarm_words']} words in "
+            f"{figures['prewarm_s']} s, {figures['prewarm_cache_mb']} MB)",
+            flush=True,
+        )
         figures["queries_after_prewarm"] = time_queries(fresh, kinds)
         figures["rss_with_two_services_mb"] = rss_mb()
         fresh.close()
@@ -222,10 +255,8 @@ def main() -> int:
         figures["changed_note_searchable"] = summary(ms_visible)
         figures["index_commit_one_note_change"] = summary(ms_commit)
         figures["sync_after_decision_only"] = summary(ms_decision)
-        print(f"a changed note found by a search: {figures['changed_note_searchable']}",
-              flush=True)
-        print(f"index commit of that paper: {figures['index_commit_one_note_change']}",
-              flush=True)
+        print(f"a changed note found by a search: {figures['changed_note_searchable']}", flush=True)
+        print(f"index commit of that paper: {figures['index_commit_one_note_change']}", flush=True)
         print(f"sync after a star: {figures['sync_after_decision_only']}", flush=True)
 
         # A broad query superseded by a newer one: how long until the old one gives up.
@@ -259,7 +290,8 @@ def main() -> int:
         figures["p95_ratio_whoosh_over_fts5"] = ratios
         if "index_build_papers_per_s" in figures:
             figures["build_ratio_fts5_over_whoosh"] = round(
-                figures["fts5"]["build_papers_per_s"] / figures["index_build_papers_per_s"], 1)
+                figures["fts5"]["build_papers_per_s"] / figures["index_build_papers_per_s"], 1
+            )
         print(json.dumps(figures["fts5"], indent=1))
         print("p95 ratio (ours / FTS5):", ratios)
         library.close()

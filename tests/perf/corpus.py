@@ -26,8 +26,24 @@ def _words(text: str) -> tuple[str, ...]:
     return tuple(text.split())
 
 
-CATEGORIES = ("CL", "LG", "AI", "CV", "RO", "IR", "NE", "CR", "HC", "SE", "DB", "DC", "MA",
-              "SD", "CY", "ET")
+CATEGORIES = (
+    "CL",
+    "LG",
+    "AI",
+    "CV",
+    "RO",
+    "IR",
+    "NE",
+    "CR",
+    "HC",
+    "SE",
+    "DB",
+    "DC",
+    "MA",
+    "SD",
+    "CY",
+    "ET",
+)
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 FAMILY = _words(
     "Smith Johnson Garcia Müller Rossi Dubois Kowalski Nowak Ivanov Petrov Chen Wang Li Zhang "
@@ -46,8 +62,18 @@ FAMILY = _words(
     "Yılmaz Kaya Demir Şahin Çelik Yıldız Yıldırım Öztürk Aydın Özdemir Arslan Doğan "
     "Cohen Levi Mizrahi Peretz Biton Friedman Katz Goldberg Rosenberg Shapiro Kaplan"
 )
-PARTICLE_FAMILY = ("van der Berg", "de Souza", "van Dijk", "da Silva", "von Neumann",
-                   "de la Cruz", "Van den Broeck", "di Stefano", "Le Roux", "dos Santos")
+PARTICLE_FAMILY = (
+    "van der Berg",
+    "de Souza",
+    "van Dijk",
+    "da Silva",
+    "von Neumann",
+    "de la Cruz",
+    "Van den Broeck",
+    "di Stefano",
+    "Le Roux",
+    "dos Santos",
+)
 
 
 @lru_cache(maxsize=1)
@@ -125,8 +151,9 @@ def _abstract(rng: random.Random) -> str:
     return " ".join(sentences)
 
 
-def generate_entries(n: int, seed: int = 0, *, as_of: date = date(2026, 11, 24)
-                     ) -> Iterator[ListingEntry]:
+def generate_entries(
+    n: int, seed: int = 0, *, as_of: date = date(2026, 11, 24)
+) -> Iterator[ListingEntry]:
     """`n` realistic papers; random 6-14 word titles and 130-210 word abstracts make
     accidental duplicates vanishingly rare."""
     rng = random.Random(seed)
@@ -154,9 +181,12 @@ def render_scored(entry: ListingEntry) -> str:
     """The scored-feed text of an entry (3 lines)."""
     d = entry.published
     assert d is not None
-    header = f"{entry.score if entry.score is not None else ''}{entry.category}" \
-             f"{MONTHS[d.month - 1]} {d.day}" + (f", {d.year}" if entry.year_in_listing else "") \
-             + ("Code" if entry.has_code else "")
+    header = (
+        f"{entry.score if entry.score is not None else ''}{entry.category}"
+        f"{MONTHS[d.month - 1]} {d.day}"
+        + (f", {d.year}" if entry.year_in_listing else "")
+        + ("Code" if entry.has_code else "")
+    )
     authors = ", ".join(entry.authors) + (" et al." if entry.et_al else "")
     return f"{header}\n{entry.title}{authors}\n{entry.abstract}\n"
 

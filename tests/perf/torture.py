@@ -23,8 +23,12 @@ def main() -> int:
     parser.add_argument("--kills", type=int, default=100)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--papers", type=int, default=200, help="papers per listing file")
-    parser.add_argument("--index-every", type=int, default=10,
-                        help="compare the healed index with a rebuild every N rounds")
+    parser.add_argument(
+        "--index-every",
+        type=int,
+        default=10,
+        help="compare the healed index with a rebuild every N rounds",
+    )
     parser.add_argument("--workdir", type=Path, help="keep the run's files here")
     args = parser.parse_args()
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="triage-torture-"))
@@ -33,12 +37,23 @@ def main() -> int:
     def log(message: str) -> None:
         print(f"{time.monotonic() - started:7.1f} s  {message}", flush=True)
 
-    outcome = run_torture(workdir, kills=args.kills, seed=args.seed, papers=args.papers,
-                          index_every=args.index_every, log=log)
+    outcome = run_torture(
+        workdir,
+        kills=args.kills,
+        seed=args.seed,
+        papers=args.papers,
+        index_every=args.index_every,
+        log=log,
+    )
     print(dump(outcome))
     print(outcome.summary())
-    bad = outcome.problems or outcome.decisions_lost or outcome.integrity_failures \
-        or outcome.index_mismatches or not outcome.reimport_exact
+    bad = (
+        outcome.problems
+        or outcome.decisions_lost
+        or outcome.integrity_failures
+        or outcome.index_mismatches
+        or not outcome.reimport_exact
+    )
     return 1 if bad else 0
 
 

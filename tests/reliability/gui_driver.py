@@ -49,8 +49,9 @@ def main() -> int:
             conn.close()
 
     def tick() -> None:
-        window = next((w for w in app.topLevelWidgets()
-                       if isinstance(w, MainWindow) and w.isVisible()), None)
+        window = next(
+            (w for w in app.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()), None
+        )
         if window is None or window.model.rowCount() == 0 or window.list_view.current_row() < 0:
             return
         if mode == "open":
@@ -82,8 +83,10 @@ def main() -> int:
             if "pid" not in state:
                 state["pid"], state["k"] = window.model.paper_id(window.list_view.current_row()), 0
             note = f"gui note {state['k']}"
-            if state["k"] == 0 or query("SELECT note FROM paper WHERE id = ?",
-                                        state["pid"]) == note:
+            if (
+                state["k"] == 0
+                or query("SELECT note FROM paper WHERE id = ?", state["pid"]) == note
+            ):
                 if state["k"] == int(sys.argv[3]):
                     say(f"notes done {state['pid']}")
                     app.quit()

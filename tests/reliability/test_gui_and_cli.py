@@ -54,9 +54,23 @@ def test_window_imports_while_the_cli_marks(library_dir: Path, tmp_path: Path) -
 
 def test_cli_imports_while_the_window_writes_notes(library_dir: Path, tmp_path: Path) -> None:
     listing = write_listing(tmp_path / "big.txt", 2500, seed=53)
-    cli = subprocess.Popen([sys.executable, "-m", "triage_app", "--library", str(library_dir),
-                            "import", str(listing), "--as-of", AS_OF.isoformat()],
-                           cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    cli = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "triage_app",
+            "--library",
+            str(library_dir),
+            "import",
+            str(listing),
+            "--as-of",
+            AS_OF.isoformat(),
+        ],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + 120
     while _count(library_dir) == 30 and cli.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)

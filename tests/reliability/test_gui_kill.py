@@ -62,20 +62,23 @@ def _window_opens(folder: Path) -> None:
     assert out.strip() == f"shown {inbox}", err
 
 
-EARLIER = {2: ("kept", True, None, "", ("before the kill",)),
-           3: ("kept", True, None, "", ("before the kill",)),
-           4: ("dismissed", False, None, "decided earlier", ())}
+EARLIER = {
+    2: ("kept", True, None, "", ("before the kill",)),
+    3: ("kept", True, None, "", ("before the kill",)),
+    4: ("dismissed", False, None, "decided earlier", ()),
+}
 
 
 def test_kill_while_typing_a_note(library_dir: Path) -> None:
-    said = _kill_after(drive_window("note", str(library_dir)), "committed",
-                       random.Random(5).uniform(0.1, 0.5))
+    said = _kill_after(
+        drive_window("note", str(library_dir)), "committed", random.Random(5).uniform(0.1, 0.5)
+    )
     pid = int(said.split()[1])
 
     assert integrity_problems(library_dir / "library.sqlite") == []
     states = read_states(library_dir / "library.sqlite")
     assert states[pid][3].startswith(NOTE)  # what was saved, maybe a little more, never less
-    assert set(states[pid][3][len(NOTE):]) <= {"x"}
+    assert set(states[pid][3][len(NOTE) :]) <= {"x"}
     assert {p: states[p] for p in EARLIER} == EARLIER
     _window_opens(library_dir)
 

@@ -30,12 +30,43 @@ AS_OF = generate_entries.__kwdefaults__["as_of"]
 VALID = "".join(render_scored(e) for e in generate_entries(4, seed=31))
 VALID_LINES = VALID.splitlines(keepends=True)
 LONG_VALID = "".join(render_scored(e) for e in generate_entries(80, seed=32))  # > 64 KiB
-EXPORT = json.dumps([{"title": "A paper", "abstract": "An abstract.", "status": "kept",
-                      "starred": True, "tags": ["x"]}] * 3, indent=1)
-ODDITIES = ["\x00", "\r", "\r\n", "\n" * 40, "\u202e", "\u200f", "שלום עולם", "مرحبا",
-            "🧪🔬👩‍🔬", "<b>bold</b>", "<img src=x onerror=alert(1)>", "\ufeff", "\x1b[31m",
-            "\x07\x08\x0b\x0c", "Abstract:", "Abstract: ", "93.1CLMay 17Code\n",
-            "LGDec 3, 2025\n", "\udcff", "[", "{", "id,title,authors\n"]
+EXPORT = json.dumps(
+    [
+        {
+            "title": "A paper",
+            "abstract": "An abstract.",
+            "status": "kept",
+            "starred": True,
+            "tags": ["x"],
+        }
+    ]
+    * 3,
+    indent=1,
+)
+ODDITIES = [
+    "\x00",
+    "\r",
+    "\r\n",
+    "\n" * 40,
+    "\u202e",
+    "\u200f",
+    "שלום עולם",
+    "مرحبا",
+    "🧪🔬👩‍🔬",
+    "<b>bold</b>",
+    "<img src=x onerror=alert(1)>",
+    "\ufeff",
+    "\x1b[31m",
+    "\x07\x08\x0b\x0c",
+    "Abstract:",
+    "Abstract: ",
+    "93.1CLMay 17Code\n",
+    "LGDec 3, 2025\n",
+    "\udcff",
+    "[",
+    "{",
+    "id,title,authors\n",
+]
 
 piece = st.one_of(
     st.binary(max_size=200),
@@ -43,7 +74,8 @@ piece = st.one_of(
     st.sampled_from(VALID_LINES).map(str.encode),
     st.sampled_from(ODDITIES).map(lambda t: t.encode("utf-8", "surrogatepass")),
     st.text(alphabet=st.characters(max_codepoint=255), max_size=60).map(
-        lambda t: t.encode("latin-1")),  # another encoding inside a UTF-8 file
+        lambda t: t.encode("latin-1")
+    ),  # another encoding inside a UTF-8 file
     st.text(max_size=40).map(lambda t: t.encode("utf-16", "surrogatepass")),
 )
 assembled = st.lists(piece, max_size=40).map(b"".join)
@@ -54,11 +86,17 @@ text_piece = st.one_of(
     st.text(alphabet=st.characters(blacklist_characters="\x00"), max_size=80),
 ).map(lambda t: t.encode("utf-8", "surrogatepass"))  # a lone surrogate: bytes not UTF-8
 textual = st.lists(text_piece, max_size=40).map(b"".join)
-truncated = st.builds(lambda n, text: text.encode()[:n], st.integers(0, len(VALID.encode())),
-                      st.sampled_from([VALID, EXPORT]))
+truncated = st.builds(
+    lambda n, text: text.encode()[:n],
+    st.integers(0, len(VALID.encode())),
+    st.sampled_from([VALID, EXPORT]),
+)
 spliced = st.builds(
     lambda at, junk, text: text.encode()[:at] + junk + text.encode()[at:],
-    st.integers(0, len(VALID.encode())), assembled, st.sampled_from([VALID, EXPORT]))
+    st.integers(0, len(VALID.encode())),
+    assembled,
+    st.sampled_from([VALID, EXPORT]),
+)
 hostile = st.one_of(assembled, textual, truncated, spliced)
 
 
@@ -66,10 +104,13 @@ def _footprint(library: Library) -> tuple[int, ...]:
     with library.read() as conn:
         return tuple(
             conn.exec_driver_sql(sql).scalar() or 0
-            for sql in ("SELECT count(*) FROM paper", "SELECT count(*) FROM source",
-                        "SELECT count(*) FROM import_batch", "SELECT count(*) FROM paper_tag",
-                        "SELECT coalesce(sum(length(note) + starred + coalesce(rating, 0)), 0) "
-                        "FROM paper")
+            for sql in (
+                "SELECT count(*) FROM paper",
+                "SELECT count(*) FROM source",
+                "SELECT count(*) FROM import_batch",
+                "SELECT count(*) FROM paper_tag",
+                "SELECT coalesce(sum(length(note) + starred + coalesce(rating, 0)), 0) FROM paper",
+            )
         )
 
 
@@ -80,11 +121,16 @@ def shared_library(tmp_path_factory: pytest.TempPathFactory):
     library.close()
 
 
-@settings(max_examples=CASES, deadline=None, database=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=CASES,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(data=hostile, name=st.sampled_from(["x.txt", "x.json", "x.csv", "x"]))
-def test_any_bytes_import_or_refuse_cleanly(shared_library: Library, data: bytes,
-                                            name: str) -> None:
+def test_any_bytes_import_or_refuse_cleanly(
+    shared_library: Library, data: bytes, name: str
+) -> None:
     before = _footprint(shared_library)
     report = import_source(shared_library, open_bytes(name, data), as_of=AS_OF)
     after = _footprint(shared_library)
@@ -150,8 +196,13 @@ with open_library(sys.argv[1]) as library:
 
 
 def _measure(tmp_path: Path, path: Path) -> tuple[str, int, float, int]:
-    done = subprocess.run([sys.executable, "-c", MEASURE, str(tmp_path / "lib"), str(path)],
-                          cwd=REPO, capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [sys.executable, "-c", MEASURE, str(tmp_path / "lib"), str(path)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stderr
     verdict, figures = done.stdout.strip().splitlines()[-2:]
     rss, took, count = figures.split()
@@ -161,13 +212,18 @@ def _measure(tmp_path: Path, path: Path) -> tuple[str, int, float, int]:
 GIB = 1 << 30
 
 
-@pytest.mark.parametrize(("head", "verdict_start", "papers", "seconds"), [
-    ("", "binary file (NUL bytes)", 0, 1),
-    ("not a listing, just words\n" * 4000, "not a listing: expected a feed header", 0, 1),
-    (LONG_VALID, "huge.txt: 80 new, 0 merged, 0 already known, 1 skipped", 80, 60),
-], ids=["binary", "text-then-nul", "listing-then-nul"])
-def test_a_1_gb_file_streams_in_bounded_memory(tmp_path: Path, head: str, verdict_start: str,
-                                              papers: int, seconds: float) -> None:
+@pytest.mark.parametrize(
+    ("head", "verdict_start", "papers", "seconds"),
+    [
+        ("", "binary file (NUL bytes)", 0, 1),
+        ("not a listing, just words\n" * 4000, "not a listing: expected a feed header", 0, 1),
+        (LONG_VALID, "huge.txt: 80 new, 0 merged, 0 already known, 1 skipped", 80, 60),
+    ],
+    ids=["binary", "text-then-nul", "listing-then-nul"],
+)
+def test_a_1_gb_file_streams_in_bounded_memory(
+    tmp_path: Path, head: str, verdict_start: str, papers: int, seconds: float
+) -> None:
     path = tmp_path / "huge.txt"
     with path.open("wb") as fh:
         fh.write(head.encode())
@@ -190,7 +246,9 @@ def test_a_1_gb_text_file(tmp_path: Path, head: str) -> None:
         while fh.tell() < GIB:
             fh.write(block)
     verdict, rss_mb, took, count = _measure(tmp_path, path)
-    print(f"\n1 GB ({'listing head, then ' if head else ''}words): {verdict[-90:]}; "
-          f"peak memory {rss_mb} MB; {took} s")
+    print(
+        f"\n1 GB ({'listing head, then ' if head else ''}words): {verdict[-90:]}; "
+        f"peak memory {rss_mb} MB; {took} s"
+    )
     assert count == (80 if head else 0)
     assert rss_mb < 200

@@ -9,8 +9,7 @@ from tests.reliability.torture_kit import run_torture
 
 def test_ten_kills_lose_nothing(tmp_path: Path) -> None:
     log: list[str] = []
-    outcome = run_torture(tmp_path, kills=10, seed=3, papers=100, index_every=0,
-                          log=log.append)
+    outcome = run_torture(tmp_path, kills=10, seed=3, papers=100, index_every=0, log=log.append)
     assert outcome.problems == []
     assert outcome.kills == 10
     assert outcome.decisions_lost == 0

@@ -44,11 +44,20 @@ def seeded(tmp_path: Path) -> Path:
     return folder
 
 
-MARKS = [("1", "--star"), ("2", "--rating", "4"), ("3", "--tag", "both"), ("4", "--dismiss"),
-         ("5", "--note", "written while importing")]
-EXPECTED = [(1, "kept", 1, None, "", ""), (2, "kept", 0, 4, "", ""),
-            (3, "new", 0, None, "", "both"), (4, "dismissed", 0, None, "", ""),
-            (5, "new", 0, None, "written while importing", "")]
+MARKS = [
+    ("1", "--star"),
+    ("2", "--rating", "4"),
+    ("3", "--tag", "both"),
+    ("4", "--dismiss"),
+    ("5", "--note", "written while importing"),
+]
+EXPECTED = [
+    (1, "kept", 1, None, "", ""),
+    (2, "kept", 0, 4, "", ""),
+    (3, "new", 0, None, "", "both"),
+    (4, "dismissed", 0, None, "", ""),
+    (5, "new", 0, None, "written while importing", ""),
+]
 
 
 def _decisions(folder: Path) -> list[tuple]:
@@ -68,22 +77,44 @@ def test_an_import_and_marks_at_once_both_land(seeded: Path, tmp_path: Path, fir
     listing = write_listing(tmp_path / "big.txt", 600, seed=22)
     marks_cmds = [_cli(seeded, "mark", *m) for m in MARKS]
     # The marks run one after another in a second process (a shell loop, as a script would).
-    loop = (f"import subprocess, sys\nfor cmd in {marks_cmds!r}:\n"
-            "    r = subprocess.run(cmd)\n    if r.returncode: sys.exit(r.returncode)\n")
+    loop = (
+        f"import subprocess, sys\nfor cmd in {marks_cmds!r}:\n"
+        "    r = subprocess.run(cmd)\n    if r.returncode: sys.exit(r.returncode)\n"
+    )
     if first == "import":
-        importer = subprocess.Popen(_cli(seeded, "import", str(listing), *AS_OF), cwd=REPO,
-                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        importer = subprocess.Popen(
+            _cli(seeded, "import", str(listing), *AS_OF),
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         deadline = time.monotonic() + 60
         while _papers(seeded) <= 30 and importer.poll() is None and time.monotonic() < deadline:
             time.sleep(0.05)  # the import has committed its first batch: it is writing now
-        marker = subprocess.Popen([sys.executable, "-c", loop], cwd=REPO,
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        marker = subprocess.Popen(
+            [sys.executable, "-c", loop],
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
     else:
-        marker = subprocess.Popen([sys.executable, "-c", loop], cwd=REPO,
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        marker = subprocess.Popen(
+            [sys.executable, "-c", loop],
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         time.sleep(0.5)
-        importer = subprocess.Popen(_cli(seeded, "import", str(listing), *AS_OF), cwd=REPO,
-                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        importer = subprocess.Popen(
+            _cli(seeded, "import", str(listing), *AS_OF),
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
     _, marked_err = marker.communicate(timeout=300)
     imported_out, imported_err = importer.communicate(timeout=300)
 
@@ -105,19 +136,22 @@ conn.execute("COMMIT")
 """
 
 
-@pytest.mark.parametrize("command", [("mark", "6", "--star"),
-                                     ("import", "more.txt", *AS_OF)])
+@pytest.mark.parametrize("command", [("mark", "6", "--star"), ("import", "more.txt", *AS_OF)])
 def test_a_writer_that_holds_the_lock_too_long_gives_exit_2(
     seeded: Path, tmp_path: Path, command: tuple[str, ...]
 ) -> None:
     more = write_listing(tmp_path / "more.txt", 50, seed=23)
     args = [str(more) if a == "more.txt" else a for a in command]
-    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(seeded / "library.sqlite"),
-                               "30"], stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(seeded / "library.sqlite"), "30"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
     started = time.monotonic()
-    refused = subprocess.run(_cli(seeded, *args),
-                             cwd=REPO, capture_output=True, text=True, timeout=60)
+    refused = subprocess.run(
+        _cli(seeded, *args), cwd=REPO, capture_output=True, text=True, timeout=60
+    )
     waited = time.monotonic() - started
     holder.kill()
     holder.communicate()
@@ -127,8 +161,9 @@ def test_a_writer_that_holds_the_lock_too_long_gives_exit_2(
     assert "Traceback" not in refused.stderr
     assert BUSY_TIMEOUT_MS / 1000 <= waited < BUSY_TIMEOUT_MS / 1000 + 20
     assert _papers(seeded) == 30  # nothing half-written
-    again = subprocess.run(_cli(seeded, *args),
-                           cwd=REPO, capture_output=True, text=True, timeout=120)
+    again = subprocess.run(
+        _cli(seeded, *args), cwd=REPO, capture_output=True, text=True, timeout=120
+    )
     assert again.returncode == 0, again.stderr
     assert _papers(seeded) == (80 if command[0] == "import" else 30)
 
@@ -147,8 +182,12 @@ def test_restore_refuses_while_another_process_has_the_library_open(
 ) -> None:
     backup = tmp_path / "b.sqlite"
     assert triage("backup", "-o", str(backup), library=seeded).returncode == 0
-    other = subprocess.Popen([sys.executable, "-c", OPEN_AND_WAIT, str(seeded)], cwd=REPO,
-                             stdout=subprocess.PIPE, text=True)
+    other = subprocess.Popen(
+        [sys.executable, "-c", OPEN_AND_WAIT, str(seeded)],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert other.stdout is not None and other.stdout.readline().strip() == "open"
         refused = triage("restore", str(backup), library=seeded)
@@ -172,8 +211,12 @@ time.sleep(60)
 
 
 def test_a_command_during_a_restore_gets_exit_2(seeded: Path) -> None:
-    other = subprocess.Popen([sys.executable, "-c", HOLD_EXCLUSIVE, str(seeded)], cwd=REPO,
-                             stdout=subprocess.PIPE, text=True)
+    other = subprocess.Popen(
+        [sys.executable, "-c", HOLD_EXCLUSIVE, str(seeded)],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert other.stdout is not None and other.stdout.readline().strip() == "restoring"
         started = time.monotonic()

@@ -33,8 +33,13 @@ REPO = Path(__file__).resolve().parents[2]
 AS_OF = date(2026, 11, 24)
 TAGS = ("survey", "RL", "to read", "méthodes", "🔥 hot")
 NOTES = (
-    "", "plain note", "two\nlines", "<b>bold?</b> <img src=x>", "עברית מימין לשמאל",
-    "emoji 🧪🔬", 'quote " comma , 100% {brace} \\ back',
+    "",
+    "plain note",
+    "two\nlines",
+    "<b>bold?</b> <img src=x>",
+    "עברית מימין לשמאל",
+    "emoji 🧪🔬",
+    'quote " comma , 100% {brace} \\ back',
 )
 QUERIES = ("survey", "plain", "emoji", "lines")
 
@@ -87,8 +92,10 @@ def make_inputs(folder: Path, papers: int, seed: int) -> dict[Path, list]:
     first = list(generate_entries(papers, seed * 10 + 1))
     second = list(generate_entries(papers, seed * 10 + 2))
     third = first[papers // 2 :] + second[: papers // 2]
-    return {write_entries(folder / name, entries): entries
-            for name, entries in (("a.txt", first), ("b.txt", second), ("c.txt", third))}
+    return {
+        write_entries(folder / name, entries): entries
+        for name, entries in (("a.txt", first), ("b.txt", second), ("c.txt", third))
+    }
 
 
 def canonical_papers(db: Path, *, with_sources: bool = True) -> list[tuple]:
@@ -133,8 +140,14 @@ def _env() -> dict[str, str]:
 
 def start(cmd: list[str]) -> subprocess.Popen:
     # Own session: the kill reaches the command and anything it started, nothing else.
-    return subprocess.Popen(cmd, cwd=REPO, env=_env(), stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, start_new_session=True)
+    return subprocess.Popen(
+        cmd,
+        cwd=REPO,
+        env=_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
 
 
 GUI_DRIVER = Path(__file__).with_name("gui_driver.py")
@@ -142,9 +155,14 @@ GUI_DRIVER = Path(__file__).with_name("gui_driver.py")
 
 def drive_window(*args: str) -> subprocess.Popen:
     """The real window run by gui_driver.py (text output, in a session of its own)."""
-    return subprocess.Popen([sys.executable, str(GUI_DRIVER), *args], cwd=REPO,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
+    return subprocess.Popen(
+        [sys.executable, str(GUI_DRIVER), *args],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
 
 
 def generated_library(tmp_path: Path, papers: int, seed: int) -> Path:
@@ -154,8 +172,9 @@ def generated_library(tmp_path: Path, papers: int, seed: int) -> Path:
 
     folder = tmp_path / "lib"
     with open_library(folder) as library:
-        report = import_path(library, write_listing(tmp_path / "first.txt", papers, seed=seed),
-                             as_of=AS_OF)
+        report = import_path(
+            library, write_listing(tmp_path / "first.txt", papers, seed=seed), as_of=AS_OF
+        )
         assert report.new == papers
     return folder
 
@@ -226,8 +245,15 @@ def random_mark(rng: random.Random, ids: list[int]) -> MarkCommand:
 def apply_patch(state: State, patch: object, pid: int) -> State:
     from triage_app.core.records.paper_record import DecisionState
 
-    before = DecisionState(paper_id=pid, status=state[0], starred=state[1], rating=state[2],
-                           note=state[3], tags=state[4], decided_at=None)
+    before = DecisionState(
+        paper_id=pid,
+        status=state[0],
+        starred=state[1],
+        rating=state[2],
+        note=state[3],
+        tags=state[4],
+        decided_at=None,
+    )
     after = patch.apply_to(before, "now")  # type: ignore[attr-defined]
     return (after.status, after.starred, after.rating, after.note, after.tags)
 
@@ -245,8 +271,13 @@ def read_states(db: Path) -> dict[int, State]:
         ):
             tags.setdefault(pid, []).append(name)
         return {
-            pid: (status, bool(starred), rating, note or "",
-                  tuple(sorted(tags.get(pid, ()), key=str.casefold)))
+            pid: (
+                status,
+                bool(starred),
+                rating,
+                note or "",
+                tuple(sorted(tags.get(pid, ()), key=str.casefold)),
+            )
             for pid, status, starred, rating, note in conn.execute(
                 "SELECT id, status, starred, rating, note FROM paper"
             )
@@ -287,14 +318,25 @@ def index_differences(library_dir: Path, scratch: Path, queries: list[str]) -> l
         if (library_dir / name).exists():
             shutil.copy2(library_dir / name, scratch / name)
     fresh = answers(scratch)
-    return [f"query {q!r}: healed index gives {len(healed[q])} hits, rebuild {len(fresh[q])}"
-            for q in queries if healed[q] != fresh[q]]
+    return [
+        f"query {q!r}: healed index gives {len(healed[q])} hits, rebuild {len(fresh[q])}"
+        for q in queries
+        if healed[q] != fresh[q]
+    ]
 
 
 # ------------------------------------------------------------------- driver
 class Torture:
-    def __init__(self, workdir: Path, *, kills: int, seed: int, papers: int,
-                 index_every: int, log: Callable[[str], None]) -> None:
+    def __init__(
+        self,
+        workdir: Path,
+        *,
+        kills: int,
+        seed: int,
+        papers: int,
+        index_every: int,
+        log: Callable[[str], None],
+    ) -> None:
         self.workdir = workdir
         self.lib = workdir / "library"
         self.db = self.lib / "library.sqlite"
@@ -315,13 +357,15 @@ class Torture:
         scratch = self.workdir / "calibrate"
         shutil.rmtree(scratch, ignore_errors=True)
         t0 = time.monotonic()
-        done = subprocess.run(cli(scratch, *import_args(inputs[0])), cwd=REPO, env=_env(),
-                              capture_output=True)
+        done = subprocess.run(
+            cli(scratch, *import_args(inputs[0])), cwd=REPO, env=_env(), capture_output=True
+        )
         t_import = time.monotonic() - t0
         assert done.returncode == 0, done.stderr.decode()
         t0 = time.monotonic()
-        done = subprocess.run(cli(scratch, "mark", "1", "--star"), cwd=REPO, env=_env(),
-                              capture_output=True)
+        done = subprocess.run(
+            cli(scratch, "mark", "1", "--star"), cwd=REPO, env=_env(), capture_output=True
+        )
         t_mark = time.monotonic() - t0
         assert done.returncode == 0, done.stderr.decode()
         shutil.rmtree(scratch, ignore_errors=True)
@@ -373,8 +417,9 @@ class Torture:
         return self.out
 
     def import_round(self, path: Path, t_import: float) -> None:
-        killed, proc, err = run_or_kill(cli(self.lib, *import_args(path)),
-                                        self.rng.uniform(0.25, 1.0) * t_import)
+        killed, proc, err = run_or_kill(
+            cli(self.lib, *import_args(path)), self.rng.uniform(0.25, 1.0) * t_import
+        )
         if killed:
             self.out.kills += 1
             self.out.import_kills += 1
@@ -388,16 +433,19 @@ class Torture:
     def mark_round(self, ids: list[int], t_mark: float) -> None:
         for _ in range(self.rng.randint(0, 2)):
             command = random_mark(self.rng, ids)
-            done = subprocess.run(cli(self.lib, *command.args), cwd=REPO, env=_env(),
-                                  capture_output=True)
+            done = subprocess.run(
+                cli(self.lib, *command.args), cwd=REPO, env=_env(), capture_output=True
+            )
             if done.returncode != 0:
-                self.out.problems.append(f"{command.args} exit {done.returncode}: "
-                                         f"{done.stderr[-500:]!r}")
+                self.out.problems.append(
+                    f"{command.args} exit {done.returncode}: {done.stderr[-500:]!r}"
+                )
                 continue
             self.returned(command)
         command = random_mark(self.rng, ids)
-        killed, proc, err = run_or_kill(cli(self.lib, *command.args),
-                                        self.rng.uniform(0.3, 1.0) * t_mark)
+        killed, proc, err = run_or_kill(
+            cli(self.lib, *command.args), self.rng.uniform(0.3, 1.0) * t_mark
+        )
         if not killed:
             if proc.returncode == 0:
                 self.returned(command)
@@ -451,9 +499,12 @@ class Torture:
             self.out.problems.extend(diffs)
 
     def finish(self, inputs: list[Path], reference: list[tuple]) -> None:
-        done = subprocess.run(cli(self.lib, "import", *map(str, inputs), "--as-of",
-                                  AS_OF.isoformat(), "--quiet"),
-                              cwd=REPO, env=_env(), capture_output=True)
+        done = subprocess.run(
+            cli(self.lib, "import", *map(str, inputs), "--as-of", AS_OF.isoformat(), "--quiet"),
+            cwd=REPO,
+            env=_env(),
+            capture_output=True,
+        )
         if done.returncode != 0:
             self.out.problems.append(f"final import exit {done.returncode}: {done.stderr!r}")
         self.check_after_kill()
@@ -461,15 +512,24 @@ class Torture:
         self.out.papers = len(final)
         self.out.reimport_exact = final == reference
         if not self.out.reimport_exact:
-            self.out.problems.append(f"re-import gives {len(final)} papers, a clean import "
-                                     f"{len(reference)}")
+            self.out.problems.append(
+                f"re-import gives {len(final)} papers, a clean import {len(reference)}"
+            )
         self.check_index()
 
 
-def run_torture(workdir: Path, *, kills: int, seed: int, papers: int = 300,
-                index_every: int = 0, log: Callable[[str], None] = print) -> Outcome:
-    return Torture(workdir, kills=kills, seed=seed, papers=papers, index_every=index_every,
-                   log=log).run()
+def run_torture(
+    workdir: Path,
+    *,
+    kills: int,
+    seed: int,
+    papers: int = 300,
+    index_every: int = 0,
+    log: Callable[[str], None] = print,
+) -> Outcome:
+    return Torture(
+        workdir, kills=kills, seed=seed, papers=papers, index_every=index_every, log=log
+    ).run()
 
 
 def dump(outcome: Outcome) -> str:

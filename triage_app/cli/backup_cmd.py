@@ -19,8 +19,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("-o", "--output", metavar="FILE", help="write the backup to FILE")
     p.add_argument("--list", action="store_true", help="list the backups, newest first")
-    p.add_argument("--keep", type=int, metavar="N",
-                   help="keep the newest N automatic backups of each kind (default 7)")
+    p.add_argument(
+        "--keep",
+        type=int,
+        metavar="N",
+        help="keep the newest N automatic backups of each kind (default 7)",
+    )
     p.set_defaults(func=run_backup)
 
     r = sub.add_parser(
@@ -92,10 +96,14 @@ def run_restore(args: argparse.Namespace) -> int:
     try:
         result = restore_from(folder, args.file)
     except OSError as exc:
-        raise CommandError(f"the restore failed: {exc}. Run `triage-app backup --list` to see "
-                           f"what the backups folder holds.") from exc
-    print(f"restored {result.papers} paper{'s' if result.papers != 1 else ''} from "
-          f"{result.restored_from}")
+        raise CommandError(
+            f"the restore failed: {exc}. Run `triage-app backup --list` to see "
+            f"what the backups folder holds."
+        ) from exc
+    print(
+        f"restored {result.papers} paper{'s' if result.papers != 1 else ''} from "
+        f"{result.restored_from}"
+    )
     if result.previous is not None:
         print(f"the library it replaced was kept as {result.previous}")
     print("the search index is rebuilt from the restored library at the next start")

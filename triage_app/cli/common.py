@@ -74,5 +74,8 @@ def sync_search_index(library: Library) -> None:
     try:
         sync_index(library)
     except Exception as exc:
-        print(f"triage-app: warning: the search index was not updated ({exc!r}); the "
-              f"changes are saved and will be indexed at the next start", file=sys.stderr)
+        print(
+            f"triage-app: warning: the search index was not updated ({exc!r}); the "
+            f"changes are saved and will be indexed at the next start",
+            file=sys.stderr,
+        )

@@ -14,8 +14,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--format", "-f", required=True, choices=sorted(FORMATS))
     p.add_argument("-o", "--output", metavar="FILE", help="destination (default: stdout)")
     p.add_argument("--query", "-q", metavar="Q", help="only papers matching Q, in rank order")
-    p.add_argument("--excel", action="store_true",
-                   help="CSV only: start with a byte-order mark so Excel reads UTF-8")
+    p.add_argument(
+        "--excel",
+        action="store_true",
+        help="CSV only: start with a byte-order mark so Excel reads UTF-8",
+    )
     p.set_defaults(func=run_export)
 
 
@@ -25,11 +28,16 @@ def run_export(args: argparse.Namespace) -> int:
 
     with open_library(args) as library:
         try:
-            count = export_papers(library, args.format, args.output, query=args.query,
-                                  stdout=sys.stdout, excel=args.excel)
+            count = export_papers(
+                library,
+                args.format,
+                args.output,
+                query=args.query,
+                stdout=sys.stdout,
+                excel=args.excel,
+            )
         except (OSError, ValueError) as exc:
             raise CommandError(f"export failed: {exc}") from exc
     if args.output:
-        print(f"wrote {count} paper{'s' if count != 1 else ''} to {args.output}",
-              file=sys.stderr)
+        print(f"wrote {count} paper{'s' if count != 1 else ''} to {args.output}", file=sys.stderr)
     return 0

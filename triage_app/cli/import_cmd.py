@@ -53,10 +53,13 @@ def run_import(args: argparse.Namespace) -> int:
                 print(report.summary())
         sync_search_index(library)
     if len(reports) > 1 and not args.quiet:
-        total = {k: sum(getattr(r, k) for r in reports)
-                 for k in ("new", "merged", "known", "skipped")}
-        print(f"total: {total['new']} new, {total['merged']} merged, "
-              f"{total['known']} already known, {total['skipped']} skipped")
+        total = {
+            k: sum(getattr(r, k) for r in reports) for k in ("new", "merged", "known", "skipped")
+        }
+        print(
+            f"total: {total['new']} new, {total['merged']} merged, "
+            f"{total['known']} already known, {total['skipped']} skipped"
+        )
     imported = sum(r.new + r.merged + r.known for r in reports)
     if all(r.refused for r in reports) or (imported == 0 and any(r.skipped for r in reports)):
         return EXIT_USAGE

@@ -13,24 +13,29 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("list", help="list papers as a table")
     p.add_argument("--status", choices=STATUSES)
     p.add_argument("--limit", type=int, default=None, metavar="N")
-    p.add_argument("--sort", default="id",
-                   choices=("id", "date", "score", "rating", "title", "author"))
+    p.add_argument(
+        "--sort", default="id", choices=("id", "date", "score", "rating", "title", "author")
+    )
     p.set_defaults(func=run_list)
 
 
 def format_table(papers: list[PaperRecord], width: int | None = None) -> str:
     """One line a paper: id, flags, rating, category, date, first author, title."""
     width = width or shutil.get_terminal_size((120, 20)).columns
-    lines = [f"{'id':>6}  {'st':2} {'★':1} {'rating':6} {'cat':3} {'date':10}  "
-             f"{'first author':20}  title"]
+    lines = [
+        f"{'id':>6}  {'st':2} {'★':1} {'rating':6} {'cat':3} {'date':10}  "
+        f"{'first author':20}  title"
+    ]
     marks = {"new": "·", "kept": "✓", "dismissed": "✗"}
     for p in papers:
         title = p.title or "(no title) " + p.abstract[:60]
-        row = (f"{p.id:>6}  {marks[p.status]:2} {'★' if p.starred else ' '} "
-               f"{('*' * (p.rating or 0)):6} {p.category or '':3} "
-               f"{p.published.isoformat() if p.published else '':10}  "
-               f"{(p.first_author + (' +' if p.et_al or len(p.authors) > 1 else ''))[:20]:20}  "
-               f"{title}")
+        row = (
+            f"{p.id:>6}  {marks[p.status]:2} {'★' if p.starred else ' '} "
+            f"{('*' * (p.rating or 0)):6} {p.category or '':3} "
+            f"{p.published.isoformat() if p.published else '':10}  "
+            f"{(p.first_author + (' +' if p.et_al or len(p.authors) > 1 else ''))[:20]:20}  "
+            f"{title}"
+        )
         lines.append(row[: max(width, 60)])
     return "\n".join(lines)
 
@@ -39,8 +44,9 @@ def format_table(papers: list[PaperRecord], width: int | None = None) -> str:
 def run_list(args: argparse.Namespace) -> int:
     with open_library(args) as library:
         desc = args.sort in ("date", "score", "rating")
-        ids = library.list_ids(status=args.status, order=args.sort, descending=desc,
-                               limit=args.limit)
+        ids = library.list_ids(
+            status=args.status, order=args.sort, descending=desc, limit=args.limit
+        )
         papers = library.get_papers(ids, with_sources=False)
     print(format_table(papers))
     print(f"{len(papers)} paper{'s' if len(papers) != 1 else ''}")

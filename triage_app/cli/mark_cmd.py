@@ -34,8 +34,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     status = p.add_mutually_exclusive_group()
     status.add_argument("--keep", dest="status", action="store_const", const="kept")
     status.add_argument("--dismiss", dest="status", action="store_const", const="dismissed")
-    status.add_argument("--reset", dest="status", action="store_const", const="new",
-                        help="back to new")
+    status.add_argument(
+        "--reset", dest="status", action="store_const", const="new", help="back to new"
+    )
     p.set_defaults(func=run_mark, star=None, status=None)
 
 
@@ -98,7 +99,8 @@ def run_mark(args: argparse.Namespace) -> int:
 
 def _confirm(question: str) -> bool:
     if not sys.stdin or not sys.stdin.isatty():
-        raise CommandError("refusing to change papers without --yes (standard input is not a "
-                           "terminal to ask on)")
+        raise CommandError(
+            "refusing to change papers without --yes (standard input is not a terminal to ask on)"
+        )
     answer = input(f"{question} [y/N] ").strip().lower()
     return answer in ("y", "yes")

@@ -12,17 +12,28 @@ from triage_app.core.search import QUERY_HELP
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
-        "search", help="search papers (words, phrases, fields, filters)",
+        "search",
+        help="search papers (words, phrases, fields, filters)",
         description="Search the library (the query language is below).",
-        epilog=QUERY_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+        epilog=QUERY_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("query", nargs="*", metavar="QUERY", help="the query (words are joined)")
-    p.add_argument("--limit", "-n", type=int, default=50, metavar="N",
-                   help="at most N papers (default 50; 0 for all)")
+    p.add_argument(
+        "--limit",
+        "-n",
+        type=int,
+        default=50,
+        metavar="N",
+        help="at most N papers (default 50; 0 for all)",
+    )
     p.add_argument("--offset", type=int, default=0, metavar="N", help="skip the first N")
-    p.add_argument("--sort", default="relevance", choices=("relevance", "date", "score",
-                                                           "rating"))
-    p.add_argument("--json", action="store_true",
-                   help="print the papers as a JSON list (the keys of the JSON export)")
+    p.add_argument("--sort", default="relevance", choices=("relevance", "date", "score", "rating"))
+    p.add_argument(
+        "--json",
+        action="store_true",
+        help="print the papers as a JSON list (the keys of the JSON export)",
+    )
     p.set_defaults(func=run_search)
 
     s = sub.add_parser("similar", help="papers most like a given one")
@@ -51,8 +62,9 @@ def run_search(args: argparse.Namespace) -> int:
         raise CommandError("--limit and --offset must not be negative")
     with open_library(args) as library, SearchService(library, time_limit=None) as service:
         try:
-            result = service.search(query, sort=args.sort, limit=args.limit or None,
-                                    offset=args.offset)
+            result = service.search(
+                query, sort=args.sort, limit=args.limit or None, offset=args.offset
+            )
         except QueryError as exc:
             raise CommandError(explain_query_error(query, exc)) from exc
         papers = library.get_papers(result.ids)
@@ -63,10 +75,12 @@ def run_search(args: argparse.Namespace) -> int:
     from triage_app.cli.list_cmd import format_table
 
     print(format_table(papers))
-    shown = f"{args.offset + 1}-{args.offset + len(papers)} of " if len(papers) < result.total \
-        else ""
-    print(f"{shown}{result.total} paper{'s' if result.total != 1 else ''} "
-          f"(sorted by {result.sort})")
+    shown = (
+        f"{args.offset + 1}-{args.offset + len(papers)} of " if len(papers) < result.total else ""
+    )
+    print(
+        f"{shown}{result.total} paper{'s' if result.total != 1 else ''} (sorted by {result.sort})"
+    )
     return 0
 
 

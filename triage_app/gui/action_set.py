@@ -17,8 +17,19 @@ from triage_app.core.triage import MENUS, Action
 from triage_app.gui import icons
 
 # Separators in menus come before these actions.
-_GROUP_STARTS = {"select_all", "focus_search", "view_all", "refresh", "rate_1", "keep",
-                 "add_tag", "open_arxiv", "toggle_advance", "export", "quit"}
+_GROUP_STARTS = {
+    "select_all",
+    "focus_search",
+    "view_all",
+    "refresh",
+    "rate_1",
+    "keep",
+    "add_tag",
+    "open_arxiv",
+    "toggle_advance",
+    "export",
+    "quit",
+}
 
 
 def display_key(key: str) -> str:

@@ -43,8 +43,9 @@ class WindowCommands:
     transfers: Transfers
     index_sync: IndexSync
 
-    def handlers(self, *, select_all: Handler, undo: Handler, redo: Handler, quit: Handler,
-                 help: Handler) -> dict[str, Handler]:
+    def handlers(
+        self, *, select_all: Handler, undo: Handler, redo: Handler, quit: Handler, help: Handler
+    ) -> dict[str, Handler]:
         """Action id -> handler, for every action of the table; the window's own actions
         (selecting every row, the undo stack, closing, the help overlay) come in."""
         cursor, decisions, views, search = self.cursor, self.decisions, self.views, self.search

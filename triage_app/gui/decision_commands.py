@@ -24,9 +24,17 @@ from triage_app.gui.triage_controller import TriageController
 class DecisionCommands:
     """Decisions on the targeted papers, the tag field and the note editor."""
 
-    def __init__(self, cursor: PaperCursor, list_view: PaperListView, model: PaperTableModel,
-                 detail: DetailPane, controller: TriageController, library: Library,
-                 prefs: Preferences, update_status: Callable[[], None]) -> None:
+    def __init__(
+        self,
+        cursor: PaperCursor,
+        list_view: PaperListView,
+        model: PaperTableModel,
+        detail: DetailPane,
+        controller: TriageController,
+        library: Library,
+        prefs: Preferences,
+        update_status: Callable[[], None],
+    ) -> None:
         self.cursor = cursor
         self.list_view = list_view
         self.model = model
@@ -36,8 +44,15 @@ class DecisionCommands:
         self.prefs = prefs
         self.update_status = update_status
 
-    def decide(self, patch: DecisionPatch, label: str, *, advance: bool = False,
-               merge_key: object | None = None, ids: Sequence[int] | None = None) -> None:
+    def decide(
+        self,
+        patch: DecisionPatch,
+        label: str,
+        *,
+        advance: bool = False,
+        merge_key: object | None = None,
+        ids: Sequence[int] | None = None,
+    ) -> None:
         view = self.list_view
         ids = list(ids) if ids is not None else view.target_ids()
         if not ids:
@@ -75,8 +90,9 @@ class DecisionCommands:
             return
         records = [self.model.cached(i) for i in ids]
         all_starred = all(r is not None and r.starred for r in records)
-        self.decide(DecisionPatch(starred=not all_starred),
-                    "Unstar" if all_starred else "Star", ids=ids)
+        self.decide(
+            DecisionPatch(starred=not all_starred), "Unstar" if all_starred else "Star", ids=ids
+        )
 
     # ------------------------------------------------------------------- tags
     def add_tag(self) -> None:
@@ -88,8 +104,7 @@ class DecisionCommands:
 
     def apply_tags(self, add: tuple[str, ...], remove: tuple[str, ...]) -> None:
         label = "Tag " + ", ".join(add) if add else "Untag " + ", ".join(remove)
-        self.decide(DecisionPatch(add_tags=add, remove_tags=remove), label,
-                    ids=self._tag_targets)
+        self.decide(DecisionPatch(add_tags=add, remove_tags=remove), label, ids=self._tag_targets)
         self.cursor.focus_list()
 
     # ------------------------------------------------------------------ notes
@@ -104,8 +119,9 @@ class DecisionCommands:
         cached = self.model.cached(paper_id)
         if cached is not None and cached.note == text:
             return
-        self.decide(DecisionPatch(note=text), "Edit note", ids=[paper_id],
-                    merge_key=("note", paper_id))
+        self.decide(
+            DecisionPatch(note=text), "Edit note", ids=[paper_id], merge_key=("note", paper_id)
+        )
 
     def leave_editor(self) -> None:
         if self.detail.tag_input.isVisible():

@@ -28,9 +28,22 @@ from triage_app.gui.highlight import Highlighter, Patterns, SpanFn
 from triage_app.gui.paper_columns import placeholder_title
 from triage_app.gui.tag_input import TagInput
 
-DETAIL_BUTTONS = ("toggle_star", "rate_1", "rate_2", "rate_3", "rate_4", "rate_5",
-                  "clear_rating", "keep", "dismiss", "reset", "add_tag", "edit_note",
-                  "open_arxiv", "open_scholar")
+DETAIL_BUTTONS = (
+    "toggle_star",
+    "rate_1",
+    "rate_2",
+    "rate_3",
+    "rate_4",
+    "rate_5",
+    "clear_rating",
+    "keep",
+    "dismiss",
+    "reset",
+    "add_tag",
+    "edit_note",
+    "open_arxiv",
+    "open_scholar",
+)
 
 
 def plain_label(text: str = "", *, selectable: bool = True) -> QLabel:
@@ -45,8 +58,14 @@ def plain_label(text: str = "", *, selectable: bool = True) -> QLabel:
 class PlainText(QTextEdit):
     """Read-only plain text with highlights; `fit=True` grows to its content's height."""
 
-    def __init__(self, field: str, *, fit: bool = False, search_spans: SpanFn | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        field: str,
+        *,
+        fit: bool = False,
+        search_spans: SpanFn | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setReadOnly(True)
         self.setAcceptRichText(False)
@@ -81,8 +100,14 @@ class DetailPane(QWidget):
 
     noteEdited = Signal(int, str)
 
-    def __init__(self, actions: ActionSet, *, note_delay_ms: int = 400,
-                 search_spans: SpanFn | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        actions: ActionSet,
+        *,
+        note_delay_ms: int = 400,
+        search_spans: SpanFn | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.record: PaperRecord | None = None
         self._note_owner: int | None = None
@@ -97,8 +122,9 @@ class DetailPane(QWidget):
         self.affiliations = plain_label()
         self.meta = plain_label()
         self.reason = plain_label()  # For you: why the paper ranks where it does
-        self.reason.setToolTip("Why the For you order puts this paper here: the words that "
-                               "pushed it up and down")
+        self.reason.setToolTip(
+            "Why the For you order puts this paper here: the words that pushed it up and down"
+        )
         self.reason.hide()
         self.decision = plain_label()
         self.tags = plain_label()
@@ -106,8 +132,9 @@ class DetailPane(QWidget):
         self.abstract = PlainText("abstract", search_spans=search_spans)
         self.abstract.setMinimumHeight(120)
         self.note = QPlainTextEdit()
-        self.note.setPlaceholderText("Note: press n to write, Esc to return to the list. "
-                                     "Saved as you type.")
+        self.note.setPlaceholderText(
+            "Note: press n to write, Esc to return to the list. Saved as you type."
+        )
         self.note.setTabChangesFocus(True)
         self.note.setMinimumHeight(70)
         self.note.setMaximumHeight(180)
@@ -186,8 +213,14 @@ class DetailPane(QWidget):
 
     def _show_empty(self) -> None:
         self.title.set_text("")
-        for label in (self.authors, self.affiliations, self.meta, self.decision, self.tags,
-                      self.sources):
+        for label in (
+            self.authors,
+            self.affiliations,
+            self.meta,
+            self.decision,
+            self.tags,
+            self.sources,
+        ):
             label.setText("")
         self.abstract.set_text("")
         self.note.blockSignals(True)

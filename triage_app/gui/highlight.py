@@ -39,8 +39,9 @@ class Patterns:
     def build(cls, query: str, for_words: list[str], against_words: list[str]) -> Patterns:
         return cls(query.strip(), compile_terms(for_words), compile_terms(against_words))
 
-    def spans(self, text: str, field: str, search_spans: SpanFn | None) -> list[
-            tuple[str, int, int]]:
+    def spans(
+        self, text: str, field: str, search_spans: SpanFn | None
+    ) -> list[tuple[str, int, int]]:
         out: list[tuple[str, int, int]] = []
         for kind, pattern in (("for", self.for_), ("against", self.against)):
             if pattern is not None:
@@ -64,8 +65,9 @@ def char_format(kind: str, dark: bool | None = None) -> QTextCharFormat:
 class Highlighter(QSyntaxHighlighter):
     """Highlights a plain-text QTextDocument with the current patterns."""
 
-    def __init__(self, document: QTextDocument, field: str,
-                 search_spans: SpanFn | None = None) -> None:
+    def __init__(
+        self, document: QTextDocument, field: str, search_spans: SpanFn | None = None
+    ) -> None:
         super().__init__(document)
         self.field = field
         self.search_spans = search_spans

@@ -111,8 +111,9 @@ def _palette_icons(dark: bool, text: str, disabled: str) -> dict[str, QIcon]:
     the slowest part of it.
     """
     names = list(ICONS)
-    path = icon_sheet.sheet_path((ICONS, COLOURS, SIZES, dark, text, disabled,
-                                  _qtawesome_version()))
+    path = icon_sheet.sheet_path(
+        (ICONS, COLOURS, SIZES, dark, text, disabled, _qtawesome_version())
+    )
     image = icon_sheet.load(path, names, SIZES)
     if image is None:
         image = icon_sheet.draw(names, lambda n: _glyph(n, dark, text, disabled), SIZES)

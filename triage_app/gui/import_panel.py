@@ -31,8 +31,9 @@ def report_lines(reports: Sequence[ImportReport]) -> tuple[str, list[str]]:
     refused = [r for r in reports if r.refused]
     cancelled = any(r.cancelled for r in reports)
     files = f"{len(reports)} file{'s' if len(reports) != 1 else ''}"
-    summary = (f"Imported {files}: {new} new, {merged} merged, {known} already known, "
-               f"{skipped} skipped")
+    summary = (
+        f"Imported {files}: {new} new, {merged} merged, {known} already known, {skipped} skipped"
+    )
     if refused:
         summary += f"; {len(refused)} refused"
     if cancelled:
@@ -91,8 +92,9 @@ class ImportReportLine(QWidget):
             shown.append(f"… and {len(details) - MAX_PROBLEMS_SHOWN} more")
         self.details.setPlainText("\n".join(shown))
         problems = sum(len(r.problems) for r in reports) + sum(bool(r.refused) for r in reports)
-        self.toggle.setText(f"Details ({problems} problem{'s' if problems != 1 else ''})"
-                            if problems else "Details")
+        self.toggle.setText(
+            f"Details ({problems} problem{'s' if problems != 1 else ''})" if problems else "Details"
+        )
         self.toggle.setChecked(False)
         self.show()
 
@@ -124,9 +126,11 @@ class EmptyLibraryPage(QWidget):
         font = title.font()
         font.setPointSizeF(font.pointSizeF() * 1.4)
         title.setFont(font)
-        text = QLabel("Import the listings your feeds send you (Ctrl+I), drop files on the "
-                      "window, or paste a listing (Ctrl+V). To look around first, load the "
-                      "bundled demo listings.")
+        text = QLabel(
+            "Import the listings your feeds send you (Ctrl+I), drop files on the "
+            "window, or paste a listing (Ctrl+V). To look around first, load the "
+            "bundled demo listings."
+        )
         text.setWordWrap(True)
         text.setTextFormat(Qt.TextFormat.PlainText)
         self.demo = QPushButton(icons.icon("inbox"), "Load the demo listings")

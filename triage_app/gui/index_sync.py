@@ -41,9 +41,15 @@ IDLE_DELAY_MS = 30_000
 class IndexSync:
     """Schedules index syncs on the index lane and the warm-ups that follow them."""
 
-    def __init__(self, search: SearchAdapter, index_lane: Lane, search_lane: Lane,
-                 transfer_running: Callable[[], bool], status_bar: QStatusBar,
-                 parent: QObject) -> None:
+    def __init__(
+        self,
+        search: SearchAdapter,
+        index_lane: Lane,
+        search_lane: Lane,
+        transfer_running: Callable[[], bool],
+        status_bar: QStatusBar,
+        parent: QObject,
+    ) -> None:
         self.search = search
         self.index_lane = index_lane
         self.search_lane = search_lane
@@ -64,8 +70,7 @@ class IndexSync:
 
     def changes_committed(self) -> None:
         if self.search.available:
-            self._timer.start(SETTLE_DELAY_MS if self.search.searcher_open()
-                              else IDLE_DELAY_MS)
+            self._timer.start(SETTLE_DELAY_MS if self.search.searcher_open() else IDLE_DELAY_MS)
 
     def import_finished(self) -> None:
         self.sync()
@@ -99,16 +104,16 @@ class IndexSync:
 
         def failed(exc: BaseException) -> None:
             if type(exc).__name__ != "IndexCancelled":  # cancelled at exit: resumes next time
-                self.status_bar.showMessage(
-                    f"The search index could not be updated: {exc}", 15000)
+                self.status_bar.showMessage(f"The search index could not be updated: {exc}", 15000)
 
         def done(_result: object) -> None:
             if not self._closing:
                 hold = self.heavy_work
                 self.search_lane.submit(lambda _job: search.prepare(hold), key="prepare")
 
-        self._job = self.index_lane.submit(run, key="sync", label="Indexing",
-                                           on_done=done, on_error=failed)
+        self._job = self.index_lane.submit(
+            run, key="sync", label="Indexing", on_done=done, on_error=failed
+        )
 
     def close(self) -> None:
         """At exit: no more syncs; a running one (and its child indexer) is stopped."""

@@ -18,11 +18,23 @@ from triage_app.core.triage import Action, by_id, keymap_table
 
 _K = Qt.Key
 NAMED = {
-    _K.Key_Escape: "Esc", _K.Key_Return: "Return", _K.Key_Enter: "Enter", _K.Key_Tab: "Tab",
-    _K.Key_Backtab: "Backtab", _K.Key_Backspace: "Backspace", _K.Key_Delete: "Delete",
-    _K.Key_Insert: "Insert", _K.Key_Space: "Space", _K.Key_Up: "Up", _K.Key_Down: "Down",
-    _K.Key_Left: "Left", _K.Key_Right: "Right", _K.Key_Home: "Home", _K.Key_End: "End",
-    _K.Key_PageUp: "PgUp", _K.Key_PageDown: "PgDown",
+    _K.Key_Escape: "Esc",
+    _K.Key_Return: "Return",
+    _K.Key_Enter: "Enter",
+    _K.Key_Tab: "Tab",
+    _K.Key_Backtab: "Backtab",
+    _K.Key_Backspace: "Backspace",
+    _K.Key_Delete: "Delete",
+    _K.Key_Insert: "Insert",
+    _K.Key_Space: "Space",
+    _K.Key_Up: "Up",
+    _K.Key_Down: "Down",
+    _K.Key_Left: "Left",
+    _K.Key_Right: "Right",
+    _K.Key_Home: "Home",
+    _K.Key_End: "End",
+    _K.Key_PageUp: "PgUp",
+    _K.Key_PageDown: "PgDown",
     **{getattr(_K, f"Key_F{i}"): f"F{i}" for i in range(1, 13)},
 }
 _MODS = (
@@ -35,17 +47,24 @@ _MODIFIER_KEYS = {_K.Key_Shift, _K.Key_Control, _K.Key_Alt, _K.Key_Meta, _K.Key_
 
 
 def key_string(event: QKeyEvent) -> str | None:
-    """The canonical key string (see core.actions.normalize_key) of a key press."""
+    """The canonical key string (see core/triage/key_names.normalize_key) of a key press."""
     key = event.key()
     if key in _MODIFIER_KEYS or key == _K.Key_unknown:
         return None
     mods = event.modifiers()
-    ctrl_alt_meta = mods & (Qt.KeyboardModifier.ControlModifier
-                            | Qt.KeyboardModifier.AltModifier
-                            | Qt.KeyboardModifier.MetaModifier)
+    ctrl_alt_meta = mods & (
+        Qt.KeyboardModifier.ControlModifier
+        | Qt.KeyboardModifier.AltModifier
+        | Qt.KeyboardModifier.MetaModifier
+    )
     text = event.text()
-    if (not ctrl_alt_meta and len(text) == 1 and text.isprintable() and text != " "
-            and key not in NAMED):
+    if (
+        not ctrl_alt_meta
+        and len(text) == 1
+        and text.isprintable()
+        and text != " "
+        and key not in NAMED
+    ):
         return text
     names = [name for flag, name in _MODS if mods & flag]
     if key in NAMED:

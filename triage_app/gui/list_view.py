@@ -87,4 +87,3 @@ class PaperListView(QTableView):
             row = self.current_row()
             return [model.paper_id(row)] if row >= 0 else []
         return [model.paper_id(r) for r in rows]
-

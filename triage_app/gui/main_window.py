@@ -88,9 +88,11 @@ class MainWindow(QMainWindow):
         self.action_set = ActionSet(actions, self)
         self.model = PaperTableModel(library, self)
         self.list_view = PaperListView(self.model)
-        self.detail = DetailPane(self.action_set,
-                                 note_delay_ms=self.prefs.get("note_save_delay_ms"),
-                                 search_spans=self.search.spans)
+        self.detail = DetailPane(
+            self.action_set,
+            note_delay_ms=self.prefs.get("note_save_delay_ms"),
+            search_spans=self.search.spans,
+        )
         self.sidebar = Sidebar()
         self.search_bar = SearchBar(delay_ms=self.prefs.get("search_delay_ms"))
         self.report = ImportReportLine()
@@ -145,8 +147,7 @@ class MainWindow(QMainWindow):
 
         # ---- behaviour
         self.undo_stack = QUndoStack(self)
-        self.controller = TriageController(library, self.writer, self.model, self.undo_stack,
-                                           self)
+        self.controller = TriageController(library, self.writer, self.model, self.undo_stack, self)
         self.loader = ViewLoader(library, self.search_lane, self.model, self.search, self)
         self.dispatcher = KeyDispatcher(self.action_set.table, self)
         self.dispatcher.attach(self.list_view, "list")
@@ -159,9 +160,15 @@ class MainWindow(QMainWindow):
         self.dispatcher.attach(self, "other")
         self.dispatcher.triggered.connect(self.action_set.activate)
         self.commands = self._build_commands()
-        self.action_set.bind(self.commands.handlers(
-            select_all=self.list_view.selectAll, undo=self.undo_stack.undo,
-            redo=self.undo_stack.redo, quit=self.close, help=self.help_overlay.open))
+        self.action_set.bind(
+            self.commands.handlers(
+                select_all=self.list_view.selectAll,
+                undo=self.undo_stack.undo,
+                redo=self.undo_stack.redo,
+                quit=self.close,
+                help=self.help_overlay.open,
+            )
+        )
         self.action_set.build_menus(self.menuBar())
         self._wire()
         self._restore_state()
@@ -172,34 +179,94 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------ controllers
     def _build_commands(self) -> WindowCommands:
         library, status_bar = self.library, self.statusBar()
-        cursor = PaperCursor(self.list_view, self.model, self.detail, library,
-                             writes_in_flight=self.controller.in_flight, open_url=self.open_url)
-        status = StatusCounts(library, self.search_lane, self.sidebar, self.counts_label,
-                              self.center, self.model,
-                              per_minute=self.controller.pace.per_minute, parent=self)
-        search = SearchCommands(self.search_bar, self.search, self.loader, self.detail, library,
-                                self.writer, focus_list=cursor.focus_list, dialog_parent=self)
-        views = ViewCommands(self.loader, self.list_view, self.model, cursor, self.sidebar,
-                             self.center, self.detail, self.search_bar, status, library,
-                             refresh_patterns=search.refresh_patterns, status_bar=status_bar)
-        decisions = DecisionCommands(cursor, self.list_view, self.model, self.detail,
-                                     self.controller, library, self.prefs,
-                                     update_status=status.update_status)
+        cursor = PaperCursor(
+            self.list_view,
+            self.model,
+            self.detail,
+            library,
+            writes_in_flight=self.controller.in_flight,
+            open_url=self.open_url,
+        )
+        status = StatusCounts(
+            library,
+            self.search_lane,
+            self.sidebar,
+            self.counts_label,
+            self.center,
+            self.model,
+            per_minute=self.controller.pace.per_minute,
+            parent=self,
+        )
+        search = SearchCommands(
+            self.search_bar,
+            self.search,
+            self.loader,
+            self.detail,
+            library,
+            self.writer,
+            focus_list=cursor.focus_list,
+            dialog_parent=self,
+        )
+        views = ViewCommands(
+            self.loader,
+            self.list_view,
+            self.model,
+            cursor,
+            self.sidebar,
+            self.center,
+            self.detail,
+            self.search_bar,
+            status,
+            library,
+            refresh_patterns=search.refresh_patterns,
+            status_bar=status_bar,
+        )
+        decisions = DecisionCommands(
+            cursor,
+            self.list_view,
+            self.model,
+            self.detail,
+            self.controller,
+            library,
+            self.prefs,
+            update_status=status.update_status,
+        )
         preferences = PreferenceCommands(
-            self.prefs, self.action_set["toggle_advance"], self.action_set["toggle_dark"],
-            restyle=(self.action_set.refresh_icons, self.sidebar.refresh_icons,
-                     self.detail.refresh_colours, self.model.restyle))
+            self.prefs,
+            self.action_set["toggle_advance"],
+            self.action_set["toggle_dark"],
+            restyle=(
+                self.action_set.refresh_icons,
+                self.sidebar.refresh_icons,
+                self.detail.refresh_colours,
+                self.model.restyle,
+            ),
+        )
         progress = WorkProgress(self.progress, self.cancel_button, status_bar)
-        index_sync = IndexSync(self.search, self.index_lane, self.search_lane,
-                               transfer_running=progress.running, status_bar=status_bar,
-                               parent=self)
-        transfers = Transfers(library, self.writer, self.loader, self.model, self.report,
-                              progress, current_id=cursor.current_id,
-                              refresh_counts=status.refresh_counts,
-                              imported=index_sync.import_finished, status_bar=status_bar,
-                              dialog_parent=self)
-        return WindowCommands(cursor, decisions, views, search, status, preferences, progress,
-                              transfers, index_sync)
+        index_sync = IndexSync(
+            self.search,
+            self.index_lane,
+            self.search_lane,
+            transfer_running=progress.running,
+            status_bar=status_bar,
+            parent=self,
+        )
+        transfers = Transfers(
+            library,
+            self.writer,
+            self.loader,
+            self.model,
+            self.report,
+            progress,
+            current_id=cursor.current_id,
+            refresh_counts=status.refresh_counts,
+            imported=index_sync.import_finished,
+            status_bar=status_bar,
+            dialog_parent=self,
+        )
+        return WindowCommands(
+            cursor, decisions, views, search, status, preferences, progress, transfers, index_sync
+        )
 
     def _wire(self) -> None:
         c = self.commands
@@ -292,8 +359,9 @@ class MainWindow(QMainWindow):
         self.loader.descending = str(self.state.value("sort_descending", "false")) == "true"
         self.commands.views.sync_sort_indicator()
         self.action_set["toggle_advance"].setChecked(self.prefs.get("advance_after_decision"))
-        self.action_set["toggle_dark"].setChecked(self.prefs.get("theme") == "dark"
-                                                or icons.is_dark())
+        self.action_set["toggle_dark"].setChecked(
+            self.prefs.get("theme") == "dark" or icons.is_dark()
+        )
 
     def save_state(self) -> None:
         self.state.set("geometry", self.saveGeometry())

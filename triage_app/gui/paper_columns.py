@@ -39,13 +39,27 @@ COL = {c.key: i for i, c in enumerate(COLUMNS)}
 
 
 def state_of(record: PaperRecord) -> DecisionState:
-    return DecisionState(record.id, record.status, record.starred, record.rating, record.note,
-                         record.tags, record.decided_at)
+    return DecisionState(
+        record.id,
+        record.status,
+        record.starred,
+        record.rating,
+        record.note,
+        record.tags,
+        record.decided_at,
+    )
 
 
 def with_state(record: PaperRecord, state: DecisionState) -> PaperRecord:
-    return replace(record, status=state.status, starred=state.starred, rating=state.rating,
-                   note=state.note, tags=state.tags, decided_at=state.decided_at)
+    return replace(
+        record,
+        status=state.status,
+        starred=state.starred,
+        rating=state.rating,
+        note=state.note,
+        tags=state.tags,
+        decided_at=state.decided_at,
+    )
 
 
 def placeholder_title(record: PaperRecord) -> str:
@@ -55,11 +69,19 @@ def placeholder_title(record: PaperRecord) -> str:
 
 
 def changed_fields(old: PaperRecord, new: PaperRecord, *, content: bool = False) -> list[str]:
-    fields = [f for f in ("status", "starred", "rating", "tags", "note")
-              if getattr(old, f) != getattr(new, f)]
-    if content and (old.title, old.authors, old.category, old.published, old.score,
-                    old.has_code) != (new.title, new.authors, new.category, new.published,
-                                      new.score, new.has_code):
+    fields = [
+        f
+        for f in ("status", "starred", "rating", "tags", "note")
+        if getattr(old, f) != getattr(new, f)
+    ]
+    if content and (
+        old.title,
+        old.authors,
+        old.category,
+        old.published,
+        old.score,
+        old.has_code,
+    ) != (new.title, new.authors, new.category, new.published, new.score, new.has_code):
         fields.append("status")  # every column
     return fields
 
@@ -68,8 +90,7 @@ def cell_text(record: PaperRecord, key: str) -> str | None:
     if key == "title":
         return record.title or placeholder_title(record)
     if key == "author":
-        return record.first_author + (" et al." if record.et_al or len(record.authors) > 1
-                                      else "")
+        return record.first_author + (" et al." if record.et_al or len(record.authors) > 1 else "")
     if key == "category":
         return record.category or ""
     if key == "date":

@@ -22,9 +22,15 @@ class PaperCursor:
     `writes_in_flight()` is true while decisions are on their way to the store: the reader
     then shows the list's cached state over the store's older one."""
 
-    def __init__(self, list_view: PaperListView, model: PaperTableModel, detail: DetailPane,
-                 library: Library, writes_in_flight: Callable[[], bool],
-                 open_url: Callable[[str], object]) -> None:
+    def __init__(
+        self,
+        list_view: PaperListView,
+        model: PaperTableModel,
+        detail: DetailPane,
+        library: Library,
+        writes_in_flight: Callable[[], bool],
+        open_url: Callable[[str], object],
+    ) -> None:
         self.list_view = list_view
         self.model = model
         self.detail = detail
@@ -72,8 +78,12 @@ class PaperCursor:
             return
         reason = self.model.explanation(pid)
         cached = self.model.cached(pid)
-        if not reload and cached is not None and detail.record is not None \
-                and detail.record.id == pid:
+        if (
+            not reload
+            and cached is not None
+            and detail.record is not None
+            and detail.record.id == pid
+        ):
             detail.show_paper(with_state(detail.record, state_of(cached)), reason=reason)
             return
         record = self.library.get_paper(pid)

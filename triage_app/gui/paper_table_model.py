@@ -55,8 +55,13 @@ _FOREGROUND = Qt.ItemDataRole.ForegroundRole.value
 _USER = Qt.ItemDataRole.UserRole.value
 _RIGHT = int((Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value)
 _ALIGNMENTS = tuple(_RIGHT if c.key in ("score", "rating", "date") else None for c in COLUMNS)
-_FIELD_COLUMNS = {"starred": ("star",), "rating": ("rating",), "tags": ("tags",),
-                  "note": (), "status": tuple(c.key for c in COLUMNS)}
+_FIELD_COLUMNS = {
+    "starred": ("star",),
+    "rating": ("rating",),
+    "tags": ("tags",),
+    "note": (),
+    "status": tuple(c.key for c in COLUMNS),
+}
 
 
 def row_map(ids: Sequence[int], first: int = 0) -> dict[int, int]:
@@ -83,10 +88,16 @@ class PaperTableModel(QAbstractTableModel):
         self.fetches = 0  # block reads from the store (the benchmark and tests watch it)
 
     # ------------------------------------------------------------------ content
-    def set_ids(self, ids: Sequence[int], *, view_status: str | None = None,
-                new_count: int = 0, ranking: Ranking | None = None,
-                row_of: dict[int, int] | None = None,
-                appends: list[int] | None = None) -> None:
+    def set_ids(
+        self,
+        ids: Sequence[int],
+        *,
+        view_status: str | None = None,
+        new_count: int = 0,
+        ranking: Ranking | None = None,
+        row_of: dict[int, int] | None = None,
+        appends: list[int] | None = None,
+    ) -> None:
         """Show `ids`; `row_of` (paper id -> row), when given, was built off the UI thread;
         else the view loader builds it there afterwards
         (`needs_row_map`). When `ids` appends to the rows shown, `row_of` may cover only
@@ -98,9 +109,15 @@ class PaperTableModel(QAbstractTableModel):
         at an import's busiest moment."""
         self.ranking = ranking
         old = len(self._ids)
-        if (appends is not None and appends is self._ids and view_status == self.view_status
-                and isinstance(ids, list) and len(ids) > old and row_of is not None
-                and len(row_of) == len(ids)):
+        if (
+            appends is not None
+            and appends is self._ids
+            and view_status == self.view_status
+            and isinstance(ids, list)
+            and len(ids) > old
+            and row_of is not None
+            and len(row_of) == len(ids)
+        ):
             self.beginInsertRows(QModelIndex(), old, len(ids) - 1)
             self._ids = ids
             self._row_of = row_of
@@ -108,8 +125,7 @@ class PaperTableModel(QAbstractTableModel):
             self.endInsertRows()
             return
         ids = list(ids)
-        if (view_status == self.view_status and old and len(ids) > old
-                and ids[:old] == self._ids):
+        if view_status == self.view_status and old and len(ids) > old and ids[:old] == self._ids:
             # Papers appended (an import into a view in id order): insert rows instead of a
             # reset, which costs a big list a relayout.
             self.beginInsertRows(QModelIndex(), old, len(ids) - 1)
@@ -226,8 +242,10 @@ class PaperTableModel(QAbstractTableModel):
             self._cache[record.id] = record
             if old != record:
                 self._cells.pop(record.id, None)
-                self._emit_row(record.id, ("status",) if old is None else
-                               changed_fields(old, record, content=True))
+                self._emit_row(
+                    record.id,
+                    ("status",) if old is None else changed_fields(old, record, content=True),
+                )
 
     def _emit_row(self, paper_id: int, fields: Iterable[str]) -> None:
         row = self.row_of(paper_id)
@@ -238,8 +256,7 @@ class PaperTableModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(row, cols[0]), self.index(row, cols[-1]))
 
     # ------------------------------------------------------------ Qt interface
-    def index(self, row: int, column: int,
-              parent: Index = QModelIndex()) -> QModelIndex:  # noqa: B008 - Qt API
+    def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:  # noqa: B008 - Qt API
         """Qt's own asks rowCount and columnCount, two calls into Python a painted cell."""
         if 0 <= row < len(self._ids) and 0 <= column < _NCOLS and not parent.isValid():
             return self.createIndex(row, column)
@@ -251,8 +268,9 @@ class PaperTableModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt API
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
             return None
         column = COLUMNS[section]
@@ -267,8 +285,7 @@ class PaperTableModel(QAbstractTableModel):
     # flags() is Qt's own (selectable, enabled): overriding it in Python cost a call into
     # Python for every cell painted.
 
-    def multiData(self, index: Index,
-                  roleDataSpan: QModelRoleDataSpan | QModelRoleData) -> None:
+    def multiData(self, index: Index, roleDataSpan: QModelRoleDataSpan | QModelRoleData) -> None:
         """Every role a painted cell asks for, in one call (Qt's delegate asks for seven).
 
         Each call from C++ into Python must take the GIL, and waits for it while a

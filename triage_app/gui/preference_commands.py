@@ -15,8 +15,13 @@ class PreferenceCommands:
     """Saves what the checkable actions say; `restyle` redraws what the palette colours
     (icons, highlights, dimmed rows) after the theme changed."""
 
-    def __init__(self, prefs: Preferences, advance: QAction, dark: QAction,
-                 restyle: Sequence[Callable[[], object]]) -> None:
+    def __init__(
+        self,
+        prefs: Preferences,
+        advance: QAction,
+        dark: QAction,
+        restyle: Sequence[Callable[[], object]],
+    ) -> None:
         self.prefs = prefs
         self.advance = advance
         self.dark = dark

@@ -7,8 +7,10 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from triage_app.gui import icons
 
-HINT = ("words, \"a phrase\", author:name, tag:t, year:2024, -word, OR   "
-        "(Esc clears, Down goes to the results)")
+HINT = (
+    'words, "a phrase", author:name, tag:t, year:2024, -word, OR   '
+    "(Esc clears, Down goes to the results)"
+)
 
 
 class SearchBar(QWidget):
@@ -63,11 +65,12 @@ class SearchBar(QWidget):
     def show_error(self, message: str, position: int | None = None) -> None:
         text = f"Cannot search: {message}"
         if position is not None and 0 <= position <= len(self.edit.text()):
-            text += f"  (at “{self.edit.text()[position:position + 12]}”, character "
+            text += f"  (at “{self.edit.text()[position : position + 12]}”, character "
             text += f"{position + 1})"
         self.error.setText(text)
-        self.error.setStyleSheet("color: #ffffff; background: #b3261e; "
-                                 "padding: 2px 6px; border-radius: 3px;")
+        self.error.setStyleSheet(
+            "color: #ffffff; background: #b3261e; padding: 2px 6px; border-radius: 3px;"
+        )
         self.error.show()
 
     def clear_error(self) -> None:

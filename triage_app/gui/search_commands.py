@@ -24,9 +24,17 @@ class SearchCommands:
     `focus_list` hands the keys back to the list; `dialog_parent` owns the highlight dialog.
     """
 
-    def __init__(self, search_bar: SearchBar, search: SearchAdapter, loader: ViewLoader,
-                 detail: DetailPane, library: Library, writer: Lane,
-                 focus_list: Callable[[], None], dialog_parent: QWidget) -> None:
+    def __init__(
+        self,
+        search_bar: SearchBar,
+        search: SearchAdapter,
+        loader: ViewLoader,
+        detail: DetailPane,
+        library: Library,
+        writer: Lane,
+        focus_list: Callable[[], None],
+        dialog_parent: QWidget,
+    ) -> None:
         self.search_bar = search_bar
         self.search = search
         self.loader = loader
@@ -57,8 +65,9 @@ class SearchCommands:
         try:
             self.search.validate(text)
         except ValueError as exc:
-            self.search_bar.show_error(getattr(exc, "message", str(exc)),
-                                       getattr(exc, "position", None))
+            self.search_bar.show_error(
+                getattr(exc, "message", str(exc)), getattr(exc, "position", None)
+            )
             return
         self.search_bar.clear_error()
 
@@ -72,8 +81,7 @@ class SearchCommands:
 
     # ------------------------------------------------------------ highlights
     def refresh_patterns(self) -> None:
-        patterns = Patterns.build(self.loader.query, self.highlight_for,
-                                  self.highlight_against)
+        patterns = Patterns.build(self.loader.query, self.highlight_for, self.highlight_against)
         self.detail.set_patterns(patterns)
 
     def edit_highlights(self) -> None:
@@ -83,7 +91,8 @@ class SearchCommands:
         if dialog.exec():
             self.highlight_for, self.highlight_against = dialog.lists()
             library, for_, against = self.library, self.highlight_for, self.highlight_against
-            self.writer.submit(lambda _j: save_lists(library, for_, against),
-                               label="Saving the highlight words")
+            self.writer.submit(
+                lambda _j: save_lists(library, for_, against), label="Saving the highlight words"
+            )
             self.refresh_patterns()
         self.focus_list()

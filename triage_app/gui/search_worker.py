@@ -106,8 +106,8 @@ class SearchAdapter:
             # The frequent words' postings next, on a thread of their own: a word at a time
             # under the service's lock, so a search waits for one word's read at most.
             self._prewarm = threading.Thread(
-                target=service.prewarm, kwargs={"hold": hold},
-                name="triage-prewarm", daemon=True)
+                target=service.prewarm, kwargs={"hold": hold}, name="triage-prewarm", daemon=True
+            )
             self._prewarm.start()
 
     def warming(self) -> bool:
@@ -117,8 +117,9 @@ class SearchAdapter:
     def searcher_open(self) -> bool:
         return self._service is not None
 
-    def ids(self, query: str, cancel: Callable[[], bool] | None = None,
-            within: Node | None = None) -> list[int]:
+    def ids(
+        self, query: str, cancel: Callable[[], bool] | None = None, within: Node | None = None
+    ) -> list[int]:
         """Every hit by relevance; raises QueryError, SearchCancelled or SearchTimeout.
 
         Edits the index has not committed yet are searched from the store (see
@@ -126,8 +127,11 @@ class SearchAdapter:
         service = self._ensure()
         return service.search(query, limit=None, cancel=cancel, within=within).ids
 
-    def sync(self, progress: Callable[[int, int], None] | None = None,
-             cancel: Callable[[], bool] | None = None) -> object:
+    def sync(
+        self,
+        progress: Callable[[int, int], None] | None = None,
+        cancel: Callable[[], bool] | None = None,
+    ) -> object:
         """Bring the index up to date with the store (new imports, edited notes and tags)."""
         if not self.available:
             return None
@@ -157,8 +161,12 @@ class SearchAdapter:
         def started(child: subprocess.Popen[bytes] | None) -> None:
             self._child = child
 
-        return run_index_child(self.library.folder, progress=progress,
-                               cancelled=lambda: self._cancelled, started=started)
+        return run_index_child(
+            self.library.folder,
+            progress=progress,
+            cancelled=lambda: self._cancelled,
+            started=started,
+        )
 
     def in_child(self) -> bool:
         return self._child is not None

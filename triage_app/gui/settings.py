@@ -25,8 +25,9 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("advance_after_decision", bool, True,
-            "Rating, keep and dismiss move to the next paper."),
+    Setting(
+        "advance_after_decision", bool, True, "Rating, keep and dismiss move to the next paper."
+    ),
     Setting("theme", str, "system", "Palette: system, light or dark."),
     Setting("note_save_delay_ms", int, 400, "Pause in typing after which a note is saved."),
     Setting("search_delay_ms", int, 150, "Pause in typing after which the search runs."),

@@ -8,10 +8,19 @@ from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
 from triage_app.core.triage import SidebarCounts, ViewSpec
 from triage_app.gui import icons
 
-FIXED = (("inbox", "inbox"), ("for_you", "for_you"), ("starred", "star"), ("kept", "keep"),
-         ("dismissed", "dismiss"), ("all", "all"))
-GROUPS = (("tag", "Tags", "tag"), ("category", "Categories", "category"),
-          ("batch", "Imports", "batch"))
+FIXED = (
+    ("inbox", "inbox"),
+    ("for_you", "for_you"),
+    ("starred", "star"),
+    ("kept", "keep"),
+    ("dismissed", "dismiss"),
+    ("all", "all"),
+)
+GROUPS = (
+    ("tag", "Tags", "tag"),
+    ("category", "Categories", "category"),
+    ("batch", "Imports", "batch"),
+)
 KEY_ROLE = Qt.ItemDataRole.UserRole
 
 
@@ -82,17 +91,25 @@ class Sidebar(QTreeWidget):
 
     def set_counts(self, counts: SidebarCounts) -> None:
         new = counts.status.get("new", 0)
-        values = {"inbox": new, "for_you": new, "starred": counts.starred,
-                  "kept": counts.status.get("kept", 0),
-                  "dismissed": counts.status.get("dismissed", 0), "all": counts.total}
+        values = {
+            "inbox": new,
+            "for_you": new,
+            "starred": counts.starred,
+            "kept": counts.status.get("kept", 0),
+            "dismissed": counts.status.get("dismissed", 0),
+            "all": counts.total,
+        }
         for kind, n in values.items():
             self._items[kind].setText(1, str(n))
         self._fill("tag", [(f"tag:{name}", name, n, name) for name, n in counts.tags])
         self._fill("category", [(f"category:{c}", c, n, c) for c, n in counts.categories])
-        self._fill("batch", [
-            (f"batch:{bid}", f"{name} · {at[:10]}", n, f"{name}, imported {at[:16]}")
-            for bid, name, at, n in counts.batches
-        ])
+        self._fill(
+            "batch",
+            [
+                (f"batch:{bid}", f"{name} · {at[:10]}", n, f"{name}, imported {at[:16]}")
+                for bid, name, at, n in counts.batches
+            ],
+        )
         self.select_view(ViewSpec.from_key(self._current_key))
 
     def _fill(self, kind: str, rows: list[tuple[str, str, int, str]]) -> None:

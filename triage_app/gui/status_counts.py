@@ -27,9 +27,17 @@ class StatusCounts:
     `center` is the stack of the list and the empty-library page: counts that find papers
     leave the empty page. `per_minute()` is the triage pace shown in the status line."""
 
-    def __init__(self, library: Library, lane: Lane, sidebar: Sidebar, label: QLabel,
-                 center: QStackedWidget, model: PaperTableModel,
-                 per_minute: Callable[[], float], parent: QObject) -> None:
+    def __init__(
+        self,
+        library: Library,
+        lane: Lane,
+        sidebar: Sidebar,
+        label: QLabel,
+        center: QStackedWidget,
+        model: PaperTableModel,
+        per_minute: Callable[[], float],
+        parent: QObject,
+    ) -> None:
         self.library = library
         self.lane = lane
         self.sidebar = sidebar
@@ -78,8 +86,12 @@ class StatusCounts:
         counts = self.counts
         inbox = counts.status.get("new", 0) if counts else 0
         today = counts.decided_today if counts else 0
-        parts = [f"Inbox {inbox}", f"{self.model.new_count} left in this view",
-                 f"today {today} triaged", f"{self.per_minute():.1f}/min"]
+        parts = [
+            f"Inbox {inbox}",
+            f"{self.model.new_count} left in this view",
+            f"today {today} triaged",
+            f"{self.per_minute():.1f}/min",
+        ]
         return " · ".join(parts)
 
     def update_status(self) -> None:

@@ -92,8 +92,12 @@ class TagInput(QLineEdit):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         popup = self._popup()
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and popup is not None \
-                and popup.isVisible() and not popup.currentIndex().isValid():
+        if (
+            event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and popup is not None
+            and popup.isVisible()
+            and not popup.currentIndex().isValid()
+        ):
             popup.hide()  # no completion chosen: Enter applies what was typed
             self._apply()
             return

@@ -31,8 +31,9 @@ class WorkProgress:
     """The import or export the status bar follows: its label at once, a progress bar and
     a cancel button after `PROGRESS_DELAY_MS`, all cleared when it ends."""
 
-    def __init__(self, bar: QProgressBar, cancel_button: QToolButton,
-                 status_bar: QStatusBar) -> None:
+    def __init__(
+        self, bar: QProgressBar, cancel_button: QToolButton, status_bar: QStatusBar
+    ) -> None:
         self.bar = bar
         self.cancel_button = cancel_button
         self.status_bar = status_bar
@@ -86,11 +87,20 @@ class Transfers:
     `current_id()`), `refresh_counts()`, then `imported()` (the index sync). `choose_files`
     and `choose_export` ask the user; tests replace them."""
 
-    def __init__(self, library: Library, writer: Lane, loader: ViewLoader,
-                 model: PaperTableModel, report: ImportReportLine, progress: WorkProgress,
-                 current_id: Callable[[], int | None], refresh_counts: Callable[[], None],
-                 imported: Callable[[], None], status_bar: QStatusBar,
-                 dialog_parent: QWidget) -> None:
+    def __init__(
+        self,
+        library: Library,
+        writer: Lane,
+        loader: ViewLoader,
+        model: PaperTableModel,
+        report: ImportReportLine,
+        progress: WorkProgress,
+        current_id: Callable[[], int | None],
+        refresh_counts: Callable[[], None],
+        imported: Callable[[], None],
+        status_bar: QStatusBar,
+        dialog_parent: QWidget,
+    ) -> None:
         self.library = library
         self.writer = writer
         self.loader = loader
@@ -108,8 +118,11 @@ class Transfers:
     # ---------------------------------------------------------------- imports
     def _ask_files(self) -> list[str]:
         files, _ = QFileDialog.getOpenFileNames(
-            self.dialog_parent, "Import listings", str(Path.home()),
-            "Listings and backups (*.txt *.json *.csv);;All files (*)")
+            self.dialog_parent,
+            "Import listings",
+            str(Path.home()),
+            "Listings and backups (*.txt *.json *.csv);;All files (*)",
+        )
         return files
 
     def import_files(self) -> None:
@@ -126,8 +139,9 @@ class Transfers:
         stamp = utc_now()[:19].replace(":", "-")
 
         def run(job: Job) -> list[ImportReport]:
-            return run_import_child(folder, ["-", "--name", f"clipboard-{stamp}.txt"], job,
-                                    stdin=data)
+            return run_import_child(
+                folder, ["-", "--name", f"clipboard-{stamp}.txt"], job, stdin=data
+            )
 
         self._run_import(run, "Importing from the clipboard")
 
@@ -149,9 +163,13 @@ class Transfers:
         self._run_import(lambda _job: load_demo(library), "Loading the demo listings")
 
     def _run_import(self, fn: Callable[[Job], list[ImportReport]], label: str) -> None:
-        job = self.writer.submit(fn, label=label, on_done=self._imported,
-                                 on_error=self.progress.failed,
-                                 on_progress=self.progress.progress)
+        job = self.writer.submit(
+            fn,
+            label=label,
+            on_done=self._imported,
+            on_error=self.progress.failed,
+            on_progress=self.progress.progress,
+        )
         self.progress.follow(job, label)
 
     def _imported(self, reports: list[ImportReport]) -> None:
@@ -166,10 +184,13 @@ class Transfers:
         from triage_app.core.export import FORMATS
 
         filters = [f"{f.name.upper()}: {f.description} (*{f.suffix})" for f in FORMATS.values()]
-        path, chosen = QFileDialog.getSaveFileName(self.dialog_parent, "Export this view",
-                                                   str(Path.home()), ";;".join(filters))
-        fmt = next((f.name for f, label in zip(FORMATS.values(), filters, strict=True)
-                    if label == chosen), "json")
+        path, chosen = QFileDialog.getSaveFileName(
+            self.dialog_parent, "Export this view", str(Path.home()), ";;".join(filters)
+        )
+        fmt = next(
+            (f.name for f, label in zip(FORMATS.values(), filters, strict=True) if label == chosen),
+            "json",
+        )
         return path, fmt
 
     def export(self) -> None:
@@ -181,14 +202,19 @@ class Transfers:
         library, ids = self.library, list(self.model.ids)
 
         def run(job: Job) -> int:
-            return export_papers(library, fmt, path, ids=ids, progress=job.progress,
-                                 cancel=job.is_cancelled)
+            return export_papers(
+                library, fmt, path, ids=ids, progress=job.progress, cancel=job.is_cancelled
+            )
 
         def done(n: int) -> None:
             self.progress.done()
             self.status_bar.showMessage(f"Exported {n} papers to {path}", 10000)
 
-        job = self.writer.submit(run, label="Export", on_done=done,
-                                 on_error=self.progress.failed,
-                                 on_progress=self.progress.progress)
+        job = self.writer.submit(
+            run,
+            label="Export",
+            on_done=done,
+            on_error=self.progress.failed,
+            on_progress=self.progress.progress,
+        )
         self.progress.follow(job, f"Exporting {len(ids)} papers")

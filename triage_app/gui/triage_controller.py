@@ -48,8 +48,14 @@ class TriageController(QObject):
     message = Signal(str)
     undone = Signal(object)  # tuple of paper ids an undo/redo touched (to re-select them)
 
-    def __init__(self, library: Library, writer: Lane, model: PaperTableModel,
-                 undo_stack: QUndoStack, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        library: Library,
+        writer: Lane,
+        model: PaperTableModel,
+        undo_stack: QUndoStack,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self.library = library
         self.writer = writer
@@ -61,15 +67,22 @@ class TriageController(QObject):
         self.bridge.changed.connect(self._store_changed)
 
     # ---------------------------------------------------------------- deciding
-    def decide(self, ids: Sequence[int], patch: DecisionPatch, label: str,
-               *, merge_key: object | None = None) -> Job | None:
+    def decide(
+        self,
+        ids: Sequence[int],
+        patch: DecisionPatch,
+        label: str,
+        *,
+        merge_key: object | None = None,
+    ) -> Job | None:
         ids = list(dict.fromkeys(ids))
         if not ids:
             return None
         now = utc_now()
         self.model.apply_states(
             patch.apply_to(state_of(rec), now)
-            for rec in (self.model.cached(i) for i in ids) if rec is not None
+            for rec in (self.model.cached(i) for i in ids)
+            if rec is not None
         )
         self._pending.update(ids)
         library = self.library
@@ -78,7 +91,8 @@ class TriageController(QObject):
             return mark(library, ids, patch, label=label)
 
         job = self.writer.submit(
-            run, label=label,
+            run,
+            label=label,
             on_done=lambda change: self._written(ids, change.before, change.after),
             on_error=lambda exc: self._failed(ids, label, exc),
         )
@@ -109,12 +123,22 @@ class TriageController(QObject):
             self._written(ids, before, after, count_pace=False)
             self.undone.emit(tuple(s.paper_id for s in after))
 
-        self.writer.submit(run, label="Undo" if undo else "Redo", on_done=finished,
-                           on_error=lambda exc: self._failed(ids, "Undo", exc))
+        self.writer.submit(
+            run,
+            label="Undo" if undo else "Redo",
+            on_done=finished,
+            on_error=lambda exc: self._failed(ids, "Undo", exc),
+        )
 
     # ---------------------------------------------------------------- results
-    def _written(self, ids: Iterable[int], before: Sequence[DecisionState],
-                 after: Sequence[DecisionState], *, count_pace: bool = True) -> None:
+    def _written(
+        self,
+        ids: Iterable[int],
+        before: Sequence[DecisionState],
+        after: Sequence[DecisionState],
+        *,
+        count_pace: bool = True,
+    ) -> None:
         ids = list(ids)
         self._pending.subtract(ids)
         settled = [i for i in ids if self._pending[i] <= 0]
@@ -122,10 +146,12 @@ class TriageController(QObject):
             del self._pending[i]
         was_new = {s.paper_id for s in before if s.status == "new"}
         now_new = {s.paper_id for s in after if s.status == "new"}
-        in_view = [i for i, row in zip(ids, self.model.rows_of(ids), strict=True)
-                   if row is not None]
+        in_view = [
+            i for i, row in zip(ids, self.model.rows_of(ids), strict=True) if row is not None
+        ]
         self.model.new_count += sum(i in now_new for i in in_view) - sum(
-            i in was_new for i in in_view)
+            i in was_new for i in in_view
+        )
         if count_pace:
             self.pace.record(len(was_new - now_new))
         self.model.refresh(settled)

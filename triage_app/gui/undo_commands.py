@@ -24,8 +24,9 @@ class ChangeRunner(Protocol):
 class ChangeCommand(QUndoCommand):
     """Undo/redo of the `Change`s that one or more writer jobs return."""
 
-    def __init__(self, runner: ChangeRunner, job: Job, text: str,
-                 merge_key: object | None = None) -> None:
+    def __init__(
+        self, runner: ChangeRunner, job: Job, text: str, merge_key: object | None = None
+    ) -> None:
         super().__init__(text)
         self.runner = runner
         self.jobs = [job]

@@ -26,11 +26,21 @@ class ViewCommands:
 
     `refresh_patterns` repaints the reader's highlights (the search may have changed)."""
 
-    def __init__(self, loader: ViewLoader, list_view: PaperListView, model: PaperTableModel,
-                 cursor: PaperCursor, sidebar: Sidebar, center: QStackedWidget,
-                 detail: DetailPane, search_bar: SearchBar, status: StatusCounts,
-                 library: Library, refresh_patterns: Callable[[], None],
-                 status_bar: QStatusBar) -> None:
+    def __init__(
+        self,
+        loader: ViewLoader,
+        list_view: PaperListView,
+        model: PaperTableModel,
+        cursor: PaperCursor,
+        sidebar: Sidebar,
+        center: QStackedWidget,
+        detail: DetailPane,
+        search_bar: SearchBar,
+        status: StatusCounts,
+        library: Library,
+        refresh_patterns: Callable[[], None],
+        status_bar: QStatusBar,
+    ) -> None:
         self.loader = loader
         self.list_view = list_view
         self.model = model
@@ -78,10 +88,13 @@ class ViewCommands:
     def sync_sort_indicator(self) -> None:
         header = self.list_view.horizontalHeader()
         header.blockSignals(True)
-        section = next((i for i, c in enumerate(COLUMNS) if c.order == self.loader.order
-                        and c.order), -1)
-        header.setSortIndicator(section, Qt.SortOrder.DescendingOrder if self.loader.descending
-                                else Qt.SortOrder.AscendingOrder)
+        section = next(
+            (i for i, c in enumerate(COLUMNS) if c.order == self.loader.order and c.order), -1
+        )
+        header.setSortIndicator(
+            section,
+            Qt.SortOrder.DescendingOrder if self.loader.descending else Qt.SortOrder.AscendingOrder,
+        )
         header.blockSignals(False)
 
     # ----------------------------------------------------------------- loaded
@@ -102,8 +115,7 @@ class ViewCommands:
         counts = self.status.counts
         if counts is not None and counts.total:
             return False
-        return not self.loader.query and self.model.rowCount() == 0 and \
-            self.library.count() == 0
+        return not self.loader.query and self.model.rowCount() == 0 and self.library.count() == 0
 
     def view_failed(self, message: str, position: int) -> None:
         if position >= 0 or self.loader.query:

@@ -18,8 +18,14 @@ class ViewLoader(QObject):
     loaded = Signal(object, object)  # ViewResult, paper id to keep current (or None)
     failed = Signal(str, int)  # message, position in the query (-1 when not a query error)
 
-    def __init__(self, library: Library, lane: Lane, model: PaperTableModel,
-                 search: SearchAdapter, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        library: Library,
+        lane: Lane,
+        model: PaperTableModel,
+        search: SearchAdapter,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self.library = library
         self.lane = lane
@@ -36,8 +42,15 @@ class ViewLoader(QObject):
         # What the list shows now: (view, query, order, descending).
         self.shown_view: tuple[ViewSpec, str, str | None, bool] | None = None
 
-    def load(self, spec: ViewSpec | None = None, *, query: str | None = None,
-             keep: int | None = None, sync: bool = False, append: bool = False) -> None:
+    def load(
+        self,
+        spec: ViewSpec | None = None,
+        *,
+        query: str | None = None,
+        keep: int | None = None,
+        sync: bool = False,
+        append: bool = False,
+    ) -> None:
         """Show `spec` (default: the current view); `keep` is a paper id to stay on.
 
         `append` (after an import): when the view's order puts every new paper after the
@@ -58,19 +71,23 @@ class ViewLoader(QObject):
             self._job.cancel()
 
         def run(job: Job) -> ViewResult:
-            return load_view(library, spec, query=text, order=order, descending=desc,
-                             search=lambda q, within: search.ids(q, within=within,
-                                                                  cancel=job.is_cancelled))
+            return load_view(
+                library,
+                spec,
+                query=text,
+                order=order,
+                descending=desc,
+                search=lambda q, within: search.ids(q, within=within, cancel=job.is_cancelled),
+            )
 
         def run_with_rows(job: Job) -> tuple[ViewResult, dict[int, int], list[int] | None]:
             if shown is not None:
-                newer = load_newer(library, spec, shown, query=text, order=order,
-                                   descending=desc)
+                newer = load_newer(library, spec, shown, query=text, order=order, descending=desc)
                 if newer is not None:
                     # The whole id -> row map, built here off the UI thread: the model then
                     # takes the new rows as they are.
                     rows = dict(shown_rows) if shown_rows is not None else row_map(shown)
-                    rows.update(row_map(newer.ids[len(shown):], len(shown)))
+                    rows.update(row_map(newer.ids[len(shown) :], len(shown)))
                     return newer, rows, shown
             result = run(job)
             if shown is not None:
@@ -85,30 +102,47 @@ class ViewLoader(QObject):
             job = Job(run)
             self._apply(run(job), keep=keep)
             return
-        self._job = self.lane.submit(run_with_rows, key="view", label="Loading the view",
-                                     on_done=lambda found: self._apply(*found, keep=keep),
-                                     on_error=self._error)
+        self._job = self.lane.submit(
+            run_with_rows,
+            key="view",
+            label="Loading the view",
+            on_done=lambda found: self._apply(*found, keep=keep),
+            on_error=self._error,
+        )
 
     def set_order(self, order: str | None, descending: bool, *, keep: int | None) -> None:
         self.order, self.descending = order or None, descending
         self.load(keep=keep)
 
-    def _apply(self, result: ViewResult, row_of: dict[int, int] | None = None,
-               appends: list[int] | None = None, *, keep: int | None) -> None:
+    def _apply(
+        self,
+        result: ViewResult,
+        row_of: dict[int, int] | None = None,
+        appends: list[int] | None = None,
+        *,
+        keep: int | None,
+    ) -> None:
         self.loading = False
         self._job = None
         self.shown_view = (result.spec, result.query, result.order, result.descending)
         # Kept while For you shows (it is big), dropped when another view does.
-        self._ranking = (result.ranking or self._ranking) if result.spec.kind == "for_you" \
-            else None
+        self._ranking = (result.ranking or self._ranking) if result.spec.kind == "for_you" else None
         ranking = self._ranking
-        self.model.set_ids(result.ids, view_status=result.spec.status,
-                           new_count=result.new_count, ranking=ranking, row_of=row_of,
-                           appends=appends)
+        self.model.set_ids(
+            result.ids,
+            view_status=result.spec.status,
+            new_count=result.new_count,
+            ranking=ranking,
+            row_of=row_of,
+            appends=appends,
+        )
         if self.model.needs_row_map():  # loaded on this thread (at start): map off it
             ids, model = self.model.ids, self.model
-            self.lane.submit(lambda _job: row_map(ids), key="row-map",
-                             on_done=lambda rows: model.adopt_row_map(ids, rows))
+            self.lane.submit(
+                lambda _job: row_map(ids),
+                key="row-map",
+                on_done=lambda rows: model.adopt_row_map(ids, rows),
+            )
         self.loaded.emit(result, keep)
 
     def _error(self, exc: BaseException) -> None:

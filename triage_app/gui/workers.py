@@ -66,8 +66,9 @@ class Lane(QObject):
     failed = Signal(str)  # a job without on_error raised; the message for the status bar
     idle = Signal()
 
-    def __init__(self, name: str, *, synchronous: bool = False,
-                 parent: QObject | None = None) -> None:
+    def __init__(
+        self, name: str, *, synchronous: bool = False, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         self.name = name
         self.synchronous = synchronous

@@ -23,8 +23,17 @@ if TYPE_CHECKING:  # the child imports the core only after its SIGTERM handler i
     from triage_app.core.ingest import ImportReport
 
 BATCH_ENV = "TRIAGE_APP_IMPORT_BATCH"  # entries per transaction; tests use small batches
-REPORT_FIELDS = ("file", "new", "merged", "known", "skipped", "problems", "refused",
-                 "already_imported", "cancelled")
+REPORT_FIELDS = (
+    "file",
+    "new",
+    "merged",
+    "known",
+    "skipped",
+    "problems",
+    "refused",
+    "already_imported",
+    "cancelled",
+)
 
 
 class ImportJob(Protocol):
@@ -72,27 +81,39 @@ def child_main(argv: Sequence[str]) -> int:
         if args.files == ["-"]:
             data = sys.stdin.buffer.read()
             total = max(1, len(data))
-            report = import_source(library, open_bytes(args.name, data), progress=progress,
-                                   cancel=lambda: stop[0], batch_size=batch_size)
+            report = import_source(
+                library,
+                open_bytes(args.name, data),
+                progress=progress,
+                cancel=lambda: stop[0],
+                batch_size=batch_size,
+            )
             send_result(report_to_dict(report))
             return 0
         for path, size in zip(paths, sizes, strict=True):
             if stop[0]:
                 break
-            report = import_path(library, path, progress=progress, cancel=lambda: stop[0],
-                                 batch_size=batch_size)
+            report = import_path(
+                library, path, progress=progress, cancel=lambda: stop[0], batch_size=batch_size
+            )
             send_result(report_to_dict(report))
             before += size
     return 0
 
 
 # --------------------------------------------------------------- the parent
-def run_import_child(folder: Path, args: list[str], job: ImportJob,
-                     stdin: bytes | None = None) -> list[ImportReport]:
+def run_import_child(
+    folder: Path, args: list[str], job: ImportJob, stdin: bytes | None = None
+) -> list[ImportReport]:
     """Import `args` (files, or `-` with `stdin`) into the library at `folder` in a child,
     forwarding progress to `job` and its cancel as SIGTERM; returns the reports."""
-    run = run_worker("import", [str(folder), *args], stdin=stdin, progress=job.progress,
-                     cancelled=job.is_cancelled)
+    run = run_worker(
+        "import",
+        [str(folder), *args],
+        stdin=stdin,
+        progress=job.progress,
+        cancelled=job.is_cancelled,
+    )
     reports = [report_from_dict(r) for r in run.results if isinstance(r, dict)]
     failure = run.failure()
     if failure is not None and not job.is_cancelled():

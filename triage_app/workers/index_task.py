@@ -33,8 +33,9 @@ def run_index_child(
     started: Callable[[subprocess.Popen[bytes] | None], None] = lambda _child: None,
 ) -> int:
     """Bring the index of the library at `folder` up to date in a child; papers indexed."""
-    run = run_worker("index", [str(folder)], progress=progress, cancelled=cancelled,
-                     started=started)
+    run = run_worker(
+        "index", [str(folder)], progress=progress, cancelled=cancelled, started=started
+    )
     failure = run.failure()
     if failure is not None and not cancelled():
         raise RuntimeError(f"indexing failed: {failure}")

@@ -11,12 +11,14 @@ from typing import IO
 
 
 @contextmanager
-def atomic_text_writer(path: str | Path, *, encoding: str = "utf-8",
-                       newline: str | None = None) -> Iterator[IO[str]]:
+def atomic_text_writer(
+    path: str | Path, *, encoding: str = "utf-8", newline: str | None = None
+) -> Iterator[IO[str]]:
     """Yields a text stream; on success the file is fsynced and renamed into place."""
     target = Path(path)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial",
-                                    dir=target.parent or Path("."))
+    fd, tmp_name = tempfile.mkstemp(
+        prefix=f".{target.name}.", suffix=".partial", dir=target.parent or Path(".")
+    )
     try:
         with os.fdopen(fd, "w", encoding=encoding, newline=newline) as fh:
             yield fh

@@ -27,6 +27,7 @@ class PersonName:
     suffix: str = ""
     corporate: bool = False
 
+
 def is_corporate(words: list[str]) -> bool:
     lowered = [w.lower() for w in words]
     return "and" in lowered or any(w in CORPORATE_WORDS for w in lowered) or len(words) > 6

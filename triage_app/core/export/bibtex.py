@@ -43,9 +43,22 @@ _CS_CODES = (
 )
 ARCHIVES = {
     **{code: "cs" for code in _CS_CODES.split()},
-    "ML": "stat", "AP": "stat", "CO": "stat", "ME": "stat", "TH": "stat",
-    "NC": "q-bio", "QM": "q-bio", "BM": "q-bio", "GN": "q-bio", "PE": "q-bio",
-    "SP": "eess", "IV": "eess", "AS": "eess", "OC": "math", "ST": "math", "PR": "math",
+    "ML": "stat",
+    "AP": "stat",
+    "CO": "stat",
+    "ME": "stat",
+    "TH": "stat",
+    "NC": "q-bio",
+    "QM": "q-bio",
+    "BM": "q-bio",
+    "GN": "q-bio",
+    "PE": "q-bio",
+    "SP": "eess",
+    "IV": "eess",
+    "AS": "eess",
+    "OC": "math",
+    "ST": "math",
+    "PR": "math",
 }
 
 
@@ -139,8 +152,9 @@ def _base(paper: PaperRecord) -> str:
     return base_key(paper.authors, year, paper.title, paper.abstract)
 
 
-def write_bibtex(papers: Iterable[PaperRecord], out: IO[str], *,
-                 keys: dict[int, str] | None = None) -> int:
+def write_bibtex(
+    papers: Iterable[PaperRecord], out: IO[str], *, keys: dict[int, str] | None = None
+) -> int:
     """Write one entry a paper; `keys` (from library_keys) keeps keys stable across exports.
 
     Without `keys` the exported papers alone decide the collision suffixes.

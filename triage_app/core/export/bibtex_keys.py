@@ -24,9 +24,25 @@ _STOPWORDS = (
     "those not no yet beyond about over under between through"
 )
 STOPWORDS = frozenset(_STOPWORDS.split())
-_FOLD = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ø": "o",
-                       "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "þ": "th",
-                       "Þ": "Th", "ı": "i", "ð": "d"})
+_FOLD = str.maketrans(
+    {
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "AE",
+        "œ": "oe",
+        "Œ": "OE",
+        "ø": "o",
+        "Ø": "O",
+        "ł": "l",
+        "Ł": "L",
+        "đ": "d",
+        "Đ": "D",
+        "þ": "th",
+        "Þ": "Th",
+        "ı": "i",
+        "ð": "d",
+    }
+)
 _NON_KEY = re.compile(r"[^a-z0-9]+")
 _WORD = re.compile(r"[^\W_]+")
 
@@ -45,8 +61,9 @@ def _first_word(text: str) -> str:
     return ""
 
 
-def base_key(authors: Iterable[str], year: int | None, title: str | None,
-             abstract: str = "") -> str:
+def base_key(
+    authors: Iterable[str], year: int | None, title: str | None, abstract: str = ""
+) -> str:
     """The key before collision suffixes; `anon` stands in for a missing author."""
     first = next(iter(authors), "")
     family = ascii_fold(split_name(first).family) if first else ""
@@ -90,9 +107,12 @@ def library_keys(library: Library) -> dict[int, str]:
             "FROM paper"
         )
         bases = [
-            (pid, base_key(json.loads(authors or "[]"), int(year) if year else None, title,
-                           abstract or ""))
+            (
+                pid,
+                base_key(
+                    json.loads(authors or "[]"), int(year) if year else None, title, abstract or ""
+                ),
+            )
             for pid, authors, year, title, abstract in rows
         ]
     return assign_keys(bases)
-

@@ -69,11 +69,23 @@ def _ris() -> Writer:
 
 
 FORMATS: dict[str, ExportFormat] = {
-    "json": ExportFormat("json", ".json", "backup that triage-app imports back", _json,
-                         stream=_stream_json),
-    "csv": ExportFormat("csv", ".csv", "spreadsheet, one row a paper; imports back", _csv,
-                        newline="", stream=_stream_csv),
-    "bibtex": ExportFormat("bibtex", ".bib", "BibTeX/biblatex for LaTeX, JabRef, Zotero",
-                           _bibtex, load_for_library=_bibtex_for),
+    "json": ExportFormat(
+        "json", ".json", "backup that triage-app imports back", _json, stream=_stream_json
+    ),
+    "csv": ExportFormat(
+        "csv",
+        ".csv",
+        "spreadsheet, one row a paper; imports back",
+        _csv,
+        newline="",
+        stream=_stream_csv,
+    ),
+    "bibtex": ExportFormat(
+        "bibtex",
+        ".bib",
+        "BibTeX/biblatex for LaTeX, JabRef, Zotero",
+        _bibtex,
+        load_for_library=_bibtex_for,
+    ),
     "ris": ExportFormat("ris", ".ris", "RIS for Zotero, EndNote, Rayyan, ASReview", _ris),
 }

@@ -13,48 +13,127 @@ import unicodedata
 
 SPECIAL = {
     # BibTeX counts braces even after a backslash: `\{` would unbalance the entry.
-    "\\": r"\textbackslash{}", "{": r"\textbraceleft{}", "}": r"\textbraceright{}",
-    "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
-    "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
-    "<": r"\textless{}", ">": r"\textgreater{}", "|": r"\textbar{}",
+    "\\": r"\textbackslash{}",
+    "{": r"\textbraceleft{}",
+    "}": r"\textbraceright{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+    "<": r"\textless{}",
+    ">": r"\textgreater{}",
+    "|": r"\textbar{}",
 }
 LETTERS = {
-    "ß": r"\ss", "æ": r"\ae", "Æ": r"\AE", "œ": r"\oe", "Œ": r"\OE", "ø": r"\o", "Ø": r"\O",
-    "ł": r"\l", "Ł": r"\L", "ı": r"\i", "ȷ": r"\j",
+    "ß": r"\ss",
+    "æ": r"\ae",
+    "Æ": r"\AE",
+    "œ": r"\oe",
+    "Œ": r"\OE",
+    "ø": r"\o",
+    "Ø": r"\O",
+    "ł": r"\l",
+    "Ł": r"\L",
+    "ı": r"\i",
+    "ȷ": r"\j",
 }
 ACCENTS = {  # combining mark -> accent macro
-    "\u0300": "`", "\u0301": "'", "\u0302": "^", "\u0303": "~", "\u0308": '"', "\u0304": "=",
-    "\u0307": ".", "\u0306": "u", "\u030a": "r", "\u030b": "H", "\u030c": "v", "\u0327": "c",
-    "\u0328": "k", "\u0323": "d", "\u0331": "b",
+    "\u0300": "`",
+    "\u0301": "'",
+    "\u0302": "^",
+    "\u0303": "~",
+    "\u0308": '"',
+    "\u0304": "=",
+    "\u0307": ".",
+    "\u0306": "u",
+    "\u030a": "r",
+    "\u030b": "H",
+    "\u030c": "v",
+    "\u0327": "c",
+    "\u0328": "k",
+    "\u0323": "d",
+    "\u0331": "b",
 }
 MATH = {
-    "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ζ": "zeta",
-    "η": "eta", "θ": "theta", "ι": "iota", "κ": "kappa", "λ": "lambda", "μ": "mu", "ν": "nu",
-    "ξ": "xi", "π": "pi", "ρ": "rho", "σ": "sigma", "ς": "varsigma", "τ": "tau",
-    "υ": "upsilon", "φ": "phi", "χ": "chi", "ψ": "psi", "ω": "omega", "Γ": "Gamma",
-    "Δ": "Delta", "Θ": "Theta", "Λ": "Lambda", "Ξ": "Xi", "Π": "Pi", "Σ": "Sigma",
-    "Υ": "Upsilon", "Φ": "Phi", "Ψ": "Psi", "Ω": "Omega", "≤": "leq", "≥": "geq",
-    "≈": "approx", "≠": "neq", "→": "rightarrow", "←": "leftarrow", "↔": "leftrightarrow",
-    "∞": "infty", "∼": "sim", "∈": "in", "∑": "sum", "∏": "prod", "∂": "partial",
-    "∇": "nabla", "∀": "forall", "∃": "exists", "⊂": "subset", "⊆": "subseteq", "∪": "cup",
-    "∩": "cap", "⋅": "cdot", "∘": "circ", "ℓ": "ell", "√": "surd", "≡": "equiv",
+    "α": "alpha",
+    "β": "beta",
+    "γ": "gamma",
+    "δ": "delta",
+    "ε": "epsilon",
+    "ζ": "zeta",
+    "η": "eta",
+    "θ": "theta",
+    "ι": "iota",
+    "κ": "kappa",
+    "λ": "lambda",
+    "μ": "mu",
+    "ν": "nu",
+    "ξ": "xi",
+    "π": "pi",
+    "ρ": "rho",
+    "σ": "sigma",
+    "ς": "varsigma",
+    "τ": "tau",
+    "υ": "upsilon",
+    "φ": "phi",
+    "χ": "chi",
+    "ψ": "psi",
+    "ω": "omega",
+    "Γ": "Gamma",
+    "Δ": "Delta",
+    "Θ": "Theta",
+    "Λ": "Lambda",
+    "Ξ": "Xi",
+    "Π": "Pi",
+    "Σ": "Sigma",
+    "Υ": "Upsilon",
+    "Φ": "Phi",
+    "Ψ": "Psi",
+    "Ω": "Omega",
+    "≤": "leq",
+    "≥": "geq",
+    "≈": "approx",
+    "≠": "neq",
+    "→": "rightarrow",
+    "←": "leftarrow",
+    "↔": "leftrightarrow",
+    "∞": "infty",
+    "∼": "sim",
+    "∈": "in",
+    "∑": "sum",
+    "∏": "prod",
+    "∂": "partial",
+    "∇": "nabla",
+    "∀": "forall",
+    "∃": "exists",
+    "⊂": "subset",
+    "⊆": "subseteq",
+    "∪": "cup",
+    "∩": "cap",
+    "⋅": "cdot",
+    "∘": "circ",
+    "ℓ": "ell",
+    "√": "surd",
+    "≡": "equiv",
 }
 _LETTER_ACCENTS = frozenset("uvHcdkrb")  # a letter macro needs braces around its argument
 
 
 def _accented(char: str) -> str | None:
     base, *marks = list(unicodedata.normalize("NFD", char))
-    if not marks or not (base.isascii() and base.isalpha()) \
-            or not all(m in ACCENTS for m in marks):
+    if not marks or not (base.isascii() and base.isalpha()) or not all(m in ACCENTS for m in marks):
         return None
     if unicodedata.normalize("NFC", base + "".join(marks)) != char:
         return None  # e.g. the Angstrom sign: reading back would give another code point
-    out = r"\i" if base == "i" and marks[0] in ("\u0301", "\u0300", "\u0302", "\u0308") \
-        else base
+    out = r"\i" if base == "i" and marks[0] in ("\u0301", "\u0300", "\u0302", "\u0308") else base
     for mark in marks:
         macro = ACCENTS[mark]
-        out = f"\\{macro}{{{out}}}" if macro in _LETTER_ACCENTS or len(out) > 1 \
-            else f"\\{macro}{out}"
+        out = (
+            f"\\{macro}{{{out}}}" if macro in _LETTER_ACCENTS or len(out) > 1 else f"\\{macro}{out}"
+        )
     return "{" + out + "}"
 
 
@@ -131,8 +210,7 @@ def latex_to_text(value: str) -> str:
         else:
             piece = plain
         if pending and piece:
-            piece = unicodedata.normalize(
-                "NFC", piece[0] + "".join(reversed(pending))) + piece[1:]
+            piece = unicodedata.normalize("NFC", piece[0] + "".join(reversed(pending))) + piece[1:]
             pending = []
         out.append(piece)
     return "".join(out)

@@ -86,8 +86,9 @@ def _ticking(rows: Iterator[tuple[Any, ...]], tick: Tick | None) -> Iterator[tup
         yield row
 
 
-def stream_json(library: Library, ids: Sequence[int] | None, out: IO[str],
-                tick: Tick | None = None) -> int:
+def stream_json(
+    library: Library, ids: Sequence[int] | None, out: IO[str], tick: Tick | None = None
+) -> int:
     """The JSON export (see json_backup.write_json for the shape), one object a line."""
     count = 0
     out.write("[")
@@ -99,8 +100,14 @@ def stream_json(library: Library, ids: Sequence[int] | None, out: IO[str],
     return count
 
 
-def stream_csv(library: Library, ids: Sequence[int] | None, out: IO[str],
-               tick: Tick | None = None, *, excel: bool = False) -> int:
+def stream_csv(
+    library: Library,
+    ids: Sequence[int] | None,
+    out: IO[str],
+    tick: Tick | None = None,
+    *,
+    excel: bool = False,
+) -> int:
     """The CSV export (see csv_export for the cell encoding)."""
     from triage_app.core.export.csv_table import csv_line
     from triage_app.core.records import BOM, CSV_COLUMNS, escape_item, neutralise
@@ -118,15 +125,46 @@ def stream_csv(library: Library, ids: Sequence[int] | None, out: IO[str],
     out.write(csv_line(CSV_COLUMNS))
     count = 0
     batch: list[str] = []
-    for (pid, title, authors, et_al, affiliations, category, published, score, has_code,
-         status, starred, rating, tags, note, abstract, sources) in _ticking(
-            _rows(library, CSV_SQL_COLUMNS, ids), tick):
-        batch.append(csv_line((
-            pid, neutralise(title or ""), joined(authors), tf[et_al], joined(affiliations),
-            neutralise(category or ""), published or "", "" if score is None else score,
-            tf[has_code], status, tf[starred], "" if rating is None else rating, joined(tags),
-            neutralise(note or ""), neutralise(abstract or ""), joined(sources),
-        )))
+    for (
+        pid,
+        title,
+        authors,
+        et_al,
+        affiliations,
+        category,
+        published,
+        score,
+        has_code,
+        status,
+        starred,
+        rating,
+        tags,
+        note,
+        abstract,
+        sources,
+    ) in _ticking(_rows(library, CSV_SQL_COLUMNS, ids), tick):
+        batch.append(
+            csv_line(
+                (
+                    pid,
+                    neutralise(title or ""),
+                    joined(authors),
+                    tf[et_al],
+                    joined(affiliations),
+                    neutralise(category or ""),
+                    published or "",
+                    "" if score is None else score,
+                    tf[has_code],
+                    status,
+                    tf[starred],
+                    "" if rating is None else rating,
+                    joined(tags),
+                    neutralise(note or ""),
+                    neutralise(abstract or ""),
+                    joined(sources),
+                )
+            )
+        )
         if len(batch) >= 500:
             out.write("".join(batch))
             count += len(batch)

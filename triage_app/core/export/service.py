@@ -70,14 +70,19 @@ def export_papers(
 
         def write(out: IO[str]) -> int:
             return writer(papers, out)
+
     count = _write(destination, spec.newline, stdout, write)
     if progress is not None:
         progress(count, total)
     return count
 
 
-def _write(destination: str | Path | None, newline: str | None, stdout: IO[str] | None,
-           write: Callable[[IO[str]], int]) -> int:
+def _write(
+    destination: str | Path | None,
+    newline: str | None,
+    stdout: IO[str] | None,
+    write: Callable[[IO[str]], int],
+) -> int:
     if destination is None or str(destination) == "-":
         if stdout is None:
             raise ValueError("no destination")
@@ -90,8 +95,9 @@ def _write(destination: str | Path | None, newline: str | None, stdout: IO[str] 
         raise ExportDestinationError(_explain(target, exc)) from exc
 
 
-def _ticker(total: int, progress: ProgressFn | None,
-            cancel: CancelFn | None) -> Callable[[int], None] | None:
+def _ticker(
+    total: int, progress: ProgressFn | None, cancel: CancelFn | None
+) -> Callable[[int], None] | None:
     """`tick(done)` for the row streams: progress, and the cancel check that stops them."""
     if progress is None and cancel is None:
         return None
@@ -105,8 +111,7 @@ def _ticker(total: int, progress: ProgressFn | None,
     return tick
 
 
-def _watched(papers: Iterable[PaperRecord], tick: Callable[[int], None]
-             ) -> Iterator[PaperRecord]:
+def _watched(papers: Iterable[PaperRecord], tick: Callable[[int], None]) -> Iterator[PaperRecord]:
     for done, paper in enumerate(papers):
         if done % PROGRESS_EVERY == 0:
             tick(done)

@@ -19,8 +19,17 @@ from triage_app.core.records import CSV_COLUMNS, parse_source, split_items, unne
 
 LIST_COLUMNS = ("authors", "affiliations", "tags", "sources")
 BOOL_COLUMNS = ("et_al", "has_code", "starred", "year_inferred")
-TEXT_COLUMNS = ("title", "category", "note", "abstract", "published", "status",
-                "created_at", "updated_at", "decided_at")
+TEXT_COLUMNS = (
+    "title",
+    "category",
+    "note",
+    "abstract",
+    "published",
+    "status",
+    "created_at",
+    "updated_at",
+    "decided_at",
+)
 MAX_CELL = 16 << 20
 _TRUE = {"true", "1", "yes", "y", "t"}
 _FALSE = {"false", "0", "no", "n", "f", ""}

@@ -71,13 +71,16 @@ class ImportReport:
                 f"{self.file}: already imported on {self.already_imported[:10]}; "
                 f"nothing changed ({self.known} entries known)"
             )
-        parts = f"{self.new} new, {self.merged} merged, {self.known} already known, " \
-                f"{self.skipped} skipped"
+        parts = (
+            f"{self.new} new, {self.merged} merged, {self.known} already known, "
+            f"{self.skipped} skipped"
+        )
         return f"{self.file}: {parts}" + (" (cancelled)" if self.cancelled else "")
 
 
-def _text_lines(stream: IO[bytes], problems: list[tuple[int, str]],
-                keep_ends: bool = False) -> Iterator[str]:
+def _text_lines(
+    stream: IO[bytes], problems: list[tuple[int, str]], keep_ends: bool = False
+) -> Iterator[str]:
     """The decoded lines' texts, for a reader; what was wrong with their bytes goes to
     `problems` as (line, reason), reported once the file is read."""
     for number, text, found in decode_lines(stream, keep_ends=keep_ends):
@@ -112,8 +115,9 @@ def import_path(
         return ImportReport(file=name, refused=str(exc))
     source.name = name
     try:
-        return import_source(library, source, as_of=as_of, progress=progress, cancel=cancel,
-                             batch_size=batch_size)
+        return import_source(
+            library, source, as_of=as_of, progress=progress, cancel=cancel, batch_size=batch_size
+        )
     finally:
         source.stream.close()
 
@@ -144,8 +148,9 @@ def import_source(
         return report
     line_problems: list[tuple[int, str]] = []
     gap = Gap()
-    lines = bounded(_text_lines(source.stream, line_problems, keep_ends=kind == "csv"),
-                    source.stream, gap)
+    lines = bounded(
+        _text_lines(source.stream, line_problems, keep_ends=kind == "csv"), source.stream, gap
+    )
     try:
         if kind == "json":
             from triage_app.core.ingest.json_readback import read_json_backup
@@ -159,9 +164,18 @@ def import_source(
             from triage_app.core.ingest.listing_parser import parse_listing
 
             items = parse_listing(lines, as_of=as_of or date.today(), fmt=kind)
-        _run_batches(library, source, items, report, line_problems, progress, cancel, gap,
-                     refuse_empty=kind in ("scored", "abstracts"),
-                     batch_size=batch_size or BATCH_SIZE)
+        _run_batches(
+            library,
+            source,
+            items,
+            report,
+            line_problems,
+            progress,
+            cancel,
+            gap,
+            refuse_empty=kind in ("scored", "abstracts"),
+            batch_size=batch_size or BATCH_SIZE,
+        )
     except ListingError as exc:
         report.refused = str(exc)
     except ImportCancelled:
@@ -171,9 +185,12 @@ def import_source(
 
 def _known_entries(library: Library, content_hash: str) -> int:
     with library.read() as conn:
-        return int(conn.exec_driver_sql(
-            "SELECT count(*) FROM source WHERE content_hash = ?", (content_hash,)
-        ).scalar() or 0)
+        return int(
+            conn.exec_driver_sql(
+                "SELECT count(*) FROM source WHERE content_hash = ?", (content_hash,)
+            ).scalar()
+            or 0
+        )
 
 
 def _finished_batch(library: Library, content_hash: str) -> str | None:
@@ -238,8 +255,11 @@ def _run_batches(
         report.skipped += 1
         _note_problem(report, f"{source.name}: {exc}; the rest of the file was skipped")
     if not accepted and (report.skipped or refuse_empty):
-        reason = f"{report.skipped} entries could not be read" if report.skipped else \
-            "no paper entry found"
+        reason = (
+            f"{report.skipped} entries could not be read"
+            if report.skipped
+            else "no paper entry found"
+        )
         raise ListingError(f"not a listing: {reason}")
     merger.flush(pending)
     for number, reason in line_problems:
@@ -280,8 +300,12 @@ class _Merger:
         if not items:
             return
         with self.library.write() as txn:
-            target = MergeTarget(self._ensure_batch(txn), Path(self.source.name).name,
-                                 self.source.content_hash, self.known_lines)
+            target = MergeTarget(
+                self._ensure_batch(txn),
+                Path(self.source.name).name,
+                self.source.content_hash,
+                self.known_lines,
+            )
             counts = merge_items(txn, items, target)
         # Counted once the batch is committed: a failed write leaves the report as it was.
         self.report.new += counts.new

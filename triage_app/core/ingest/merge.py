@@ -57,8 +57,7 @@ def _fill_in(current: dict[str, Any], incoming: dict[str, Any]) -> dict[str, Any
     if not current["category"] and incoming["category"]:
         updates["category"] = incoming["category"]
     if incoming["published"] and (
-        not current["published"]
-        or (current["year_inferred"] and not incoming["year_inferred"])
+        not current["published"] or (current["year_inferred"] and not incoming["year_inferred"])
     ):
         updates["published"] = incoming["published"]
         updates["year_inferred"] = incoming["year_inferred"]
@@ -151,13 +150,20 @@ def merge_items(
         report.paper_ids.add(pid)
         if isinstance(item, ListingEntry):
             target.known_lines[line] = pid
-            sources.append((pid, target.batch_id, target.file_name, target.content_hash, line,
-                            now))
+            sources.append((pid, target.batch_id, target.file_name, target.content_hash, line, now))
         else:
             restored.append((pid, item))
             for src in item.sources:
-                sources.append((pid, target.batch_id, src["file"], src["content_hash"],
-                                src["line"], src.get("imported_at") or now))
+                sources.append(
+                    (
+                        pid,
+                        target.batch_id,
+                        src["file"],
+                        src["content_hash"],
+                        src["line"],
+                        src.get("imported_at") or now,
+                    )
+                )
     conn = txn.conn
     if inserts:
         cols = ("id", *META_COLUMNS, "created_at", "updated_at")
@@ -198,7 +204,9 @@ def _id_free(txn: WriteTxn, pid: int, pending: list[dict[str, Any]]) -> bool:
 
 
 def _restore_decisions(
-    txn: WriteTxn, restored: list[tuple[int, BackupRecord]], current: dict[int, dict[str, Any]],
+    txn: WriteTxn,
+    restored: list[tuple[int, BackupRecord]],
+    current: dict[int, dict[str, Any]],
     now: str,
 ) -> None:
     """Backup decisions win over the library's when they are newer (or the paper is new)."""
@@ -211,8 +219,12 @@ def _restore_decisions(
         if not is_new and (item.decisions_at or "") <= (current[pid].get("decisions_at") or ""):
             continue
         wanted[pid] = DecisionState(
-            paper_id=pid, status=item.status, starred=item.starred, rating=item.rating,
-            note=item.note, tags=tuple(sorted(item.tags, key=str.casefold)),
+            paper_id=pid,
+            status=item.status,
+            starred=item.starred,
+            rating=item.rating,
+            note=item.note,
+            tags=tuple(sorted(item.tags, key=str.casefold)),
             decided_at=item.decided_at,
         )
         stamps[pid] = item.decisions_at or now

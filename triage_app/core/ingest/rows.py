@@ -11,8 +11,18 @@ from triage_app.core.ingest.normalize import abstract_key, title_key
 
 # The paper columns an import writes or fills in; decisions are never among them.
 META_COLUMNS = (
-    "title", "title_key", "abstract_key", "authors", "et_al", "affiliations", "category",
-    "published", "year_inferred", "score", "has_code", "abstract",
+    "title",
+    "title_key",
+    "abstract_key",
+    "authors",
+    "et_al",
+    "affiliations",
+    "category",
+    "published",
+    "year_inferred",
+    "score",
+    "has_code",
+    "abstract",
 )
 
 
@@ -49,20 +59,30 @@ def paper_row(
 def entry_to_row(entry: ListingEntry) -> dict[str, Any]:
     """Paper columns from a parsed listing entry."""
     return paper_row(
-        title=entry.title, authors=entry.authors, et_al=entry.et_al,
-        affiliations=entry.affiliations, category=entry.category,
+        title=entry.title,
+        authors=entry.authors,
+        et_al=entry.et_al,
+        affiliations=entry.affiliations,
+        category=entry.category,
         published=entry.published.isoformat() if entry.published else None,
         year_inferred=bool(entry.published) and not entry.year_in_listing,
-        score=entry.score, has_code=entry.has_code, abstract=entry.abstract,
+        score=entry.score,
+        has_code=entry.has_code,
+        abstract=entry.abstract,
     )
 
 
 def backup_row(record: dict[str, Any]) -> dict[str, Any]:
     """Paper columns from a JSON-export object (see paper_record.JSON_KEYS)."""
     return paper_row(
-        title=record.get("title"), authors=record.get("authors") or [],
-        et_al=bool(record.get("et_al")), affiliations=record.get("affiliations") or [],
-        category=record.get("category"), published=record.get("published"),
-        year_inferred=bool(record.get("year_inferred", False)), score=record.get("score"),
-        has_code=bool(record.get("has_code")), abstract=record.get("abstract") or "",
+        title=record.get("title"),
+        authors=record.get("authors") or [],
+        et_al=bool(record.get("et_al")),
+        affiliations=record.get("affiliations") or [],
+        category=record.get("category"),
+        published=record.get("published"),
+        year_inferred=bool(record.get("year_inferred", False)),
+        score=record.get("score"),
+        has_code=bool(record.get("has_code")),
+        abstract=record.get("abstract") or "",
     )

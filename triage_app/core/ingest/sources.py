@@ -158,5 +158,6 @@ def bounded(lines: Iterable[str], stream: IO[bytes], gap: Gap) -> Iterator[str]:
     for line in lines:
         if stream.tell() - gap.mark > MAX_GAP_BYTES:
             raise ListingError(
-                f"{MAX_GAP_BYTES >> 20} MiB of text without a paper entry (not a listing)")
+                f"{MAX_GAP_BYTES >> 20} MiB of text without a paper entry (not a listing)"
+            )
         yield line

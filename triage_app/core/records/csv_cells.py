@@ -22,8 +22,22 @@ from typing import Any
 from triage_app.core.records.paper_record import SourceRecord
 
 CSV_COLUMNS = (
-    "id", "title", "authors", "et_al", "affiliations", "category", "published", "score",
-    "has_code", "status", "starred", "rating", "tags", "note", "abstract", "sources",
+    "id",
+    "title",
+    "authors",
+    "et_al",
+    "affiliations",
+    "category",
+    "published",
+    "score",
+    "has_code",
+    "status",
+    "starred",
+    "rating",
+    "tags",
+    "note",
+    "abstract",
+    "sources",
 )
 LIST_SEPARATOR = "; "
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")

@@ -27,8 +27,10 @@ STATUS_CODES = {"new": 0, "kept": 1, "dismissed": 2}
 # all the same, for a clock stepped back a little.
 CLOCK_MARGIN = "2 seconds"
 CHUNK_ROWS = 4000
-COLUMNS = ("id, status, starred, rating, published, score, category, has_code, note != '', "
-           "abstract != '', coalesce(title, '') != '', updated_at")
+COLUMNS = (
+    "id, status, starred, rating, published, score, category, has_code, note != '', "
+    "abstract != '', coalesce(title, '') != '', updated_at"
+)
 
 
 def date_number(iso: str | None) -> int:
@@ -45,8 +47,10 @@ def date_bounds(value: object) -> tuple[int, int]:
     parts = [value] if isinstance(value, int) else [int(p) for p in str(value).split("-")]
     year, month, day = [*parts, None, None][:3]
     assert year is not None
-    return (year * 10000 + (month or 0) * 100 + (day or 0),
-            year * 10000 + (month or 99) * 100 + (day or 99))
+    return (
+        year * 10000 + (month or 0) * 100 + (day or 0),
+        year * 10000 + (month or 99) * 100 + (day or 99),
+    )
 
 
 class Facets:
@@ -105,7 +109,8 @@ class Facets:
                 cursor = self._conn.execute(
                     f"SELECT {COLUMNS} FROM paper WHERE updated_at >= "
                     f"strftime('%Y-%m-%dT%H:%M:%f', ?, '-{CLOCK_MARGIN}')",
-                    (self._newest[:23],))
+                    (self._newest[:23],),
+                )
             else:
                 cursor = self._conn.execute(f"SELECT {COLUMNS} FROM paper")
             # In chunks (one statement, so one snapshot): a whole library in one fetchall
@@ -178,25 +183,33 @@ class Facets:
             if f.value == "tags":
                 return self._ids_mask("SELECT DISTINCT paper_id FROM paper_tag", ())
             return {
-                "code": self.has_code, "note": self.has_note, "rating": ~np.isnan(self.rating),
-                "abstract": self.has_abstract, "title": self.has_title,
+                "code": self.has_code,
+                "note": self.has_note,
+                "rating": ~np.isnan(self.rating),
+                "abstract": self.has_abstract,
+                "title": self.has_title,
             }[str(f.value)].copy()
         if f.field == "tag":
             cmp, arg = self._text_match(f)
             return self._ids_mask(
                 "SELECT pt.paper_id FROM paper_tag pt JOIN tag t ON t.id = pt.tag_id "
-                f"WHERE t.name {cmp}", (arg,))
+                f"WHERE t.name {cmp}",
+                (arg,),
+            )
         if f.field == "category":
             wanted = str(f.value).lower()
-            codes = [code for name, code in self._categories.items()
-                     if (name.lower().startswith(wanted) if f.op == "prefix"
-                         else name.lower() == wanted)]
+            codes = [
+                code
+                for name, code in self._categories.items()
+                if (name.lower().startswith(wanted) if f.op == "prefix" else name.lower() == wanted)
+            ]
             return np.isin(self.category, codes)
         if f.field in ("year", "date"):
             return self._dates(f)
         if f.field == "batch":  # views only: the papers one import batch brought in
-            return self._ids_mask("SELECT paper_id FROM source WHERE batch_id = ?",
-                                  (cast(int, f.value),))
+            return self._ids_mask(
+                "SELECT paper_id FROM source WHERE batch_id = ?", (cast(int, f.value),)
+            )
         column = self.rating if f.field == "rating" else self.score
         with np.errstate(invalid="ignore"):
             if f.op == "range":
@@ -206,8 +219,13 @@ class Facets:
                 if f.high is not None:
                     out &= column <= f.high
                 return out
-            return {">": np.greater, ">=": np.greater_equal, "<": np.less,
-                    "<=": np.less_equal, "=": np.equal}[f.op](column, cast(float, f.value))
+            return {
+                ">": np.greater,
+                ">=": np.greater_equal,
+                "<": np.less,
+                "<=": np.less_equal,
+                "=": np.equal,
+            }[f.op](column, cast(float, f.value))
 
     def _dates(self, f: Filter) -> np.ndarray:
         d = self.published
@@ -220,9 +238,16 @@ class Facets:
                 out &= d <= date_bounds(f.high)[1]
             return out
         low, high = date_bounds(f.value)
-        return known & {"=": lambda: (d >= low) & (d <= high), ">=": lambda: d >= low,
-                        ">": lambda: d > high, "<": lambda: d < low,
-                        "<=": lambda: d <= high}[f.op]()
+        return (
+            known
+            & {
+                "=": lambda: (d >= low) & (d <= high),
+                ">=": lambda: d >= low,
+                ">": lambda: d > high,
+                "<": lambda: d < low,
+                "<=": lambda: d <= high,
+            }[f.op]()
+        )
 
     @staticmethod
     def _text_match(f: Filter) -> tuple[str, str]:

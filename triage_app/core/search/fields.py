@@ -6,5 +6,11 @@ from __future__ import annotations
 TEXT_FIELDS = ("title", "authors", "abstract", "note", "tags")
 
 # A query's `name:` words that search one text field (`tag:` and the rest are filters).
-FIELD_ALIASES = {"title": "title", "author": "authors", "authors": "authors",
-                 "abstract": "abstract", "note": "note", "notes": "note"}
+FIELD_ALIASES = {
+    "title": "title",
+    "author": "authors",
+    "authors": "authors",
+    "abstract": "abstract",
+    "note": "note",
+    "notes": "note",
+}

@@ -33,8 +33,10 @@ class _Tok:
 
 def _tokens(field: str, text: str) -> list[_Tok]:
     analyzer = _schema()[field].analyzer
-    return [_Tok(t.text, t.startchar, t.endchar, t.pos)
-            for t in analyzer(text, positions=True, chars=True, mode="index")]
+    return [
+        _Tok(t.text, t.startchar, t.endchar, t.pos)
+        for t in analyzer(text, positions=True, chars=True, mode="index")
+    ]
 
 
 def _terms(field: str, text: str) -> list[str]:
@@ -59,20 +61,27 @@ class Highlighter:
             found.extend(self._leaf_spans(leaf, field, text, toks))
         return _merge(found)
 
-    def _leaf_spans(self, leaf: Text, field: str, text: str,
-                    toks: list[_Tok]) -> list[tuple[int, int]]:
+    def _leaf_spans(
+        self, leaf: Text, field: str, text: str, toks: list[_Tok]
+    ) -> list[tuple[int, int]]:
         if leaf.kind == "prefix":
-            return [(t.start, t.end) for t in toks
-                    if t.text.startswith(leaf.text) or
-                    fold(text[t.start : t.end]).startswith(leaf.text)]
+            return [
+                (t.start, t.end)
+                for t in toks
+                if t.text.startswith(leaf.text) or fold(text[t.start : t.end]).startswith(leaf.text)
+            ]
         terms = _terms(field, leaf.text)
         if not terms:
             return []
         if leaf.kind == "fuzzy" and len(terms) == 1:
             term = terms[0]
             dist = fuzzy_distance(term, leaf.maxdist)
-            return [(t.start, t.end) for t in toks if t.text[:1] == term[:1]
-                    and Levenshtein.distance(t.text, term, score_cutoff=dist) <= dist]
+            return [
+                (t.start, t.end)
+                for t in toks
+                if t.text[:1] == term[:1]
+                and Levenshtein.distance(t.text, term, score_cutoff=dist) <= dist
+            ]
         if len(terms) == 1:
             return [(t.start, t.end) for t in toks if t.text == terms[0]]
         out = []
@@ -80,7 +89,8 @@ class Highlighter:
         for i in range(len(toks) - n + 1):
             window = toks[i : i + n]
             if all(w.text == term for w, term in zip(window, terms, strict=True)) and all(
-                    window[k + 1].pos == window[k].pos + 1 for k in range(n - 1)):
+                window[k + 1].pos == window[k].pos + 1 for k in range(n - 1)
+            ):
                 out.append((window[0].start, window[-1].end))
         return out
 

@@ -57,8 +57,9 @@ TAGS_SQL = (
     "(SELECT group_concat(t.name, ' ; ') FROM paper_tag pt JOIN tag t ON t.id = pt.tag_id "
     "WHERE pt.paper_id = p.id)"
 )
-ROW_SQL = (f"SELECT p.id, p.title, p.authors, p.abstract, p.note, {TAGS_SQL}, {STAMP_SQL} "
-           f"FROM paper p")
+ROW_SQL = (
+    f"SELECT p.id, p.title, p.authors, p.abstract, p.note, {TAGS_SQL}, {STAMP_SQL} FROM paper p"
+)
 
 
 def open_whoosh(folder: Path) -> Any:
@@ -126,8 +127,13 @@ class _Row:
 
 def _row(r: tuple) -> _Row:
     pid, title, authors, abstract, note, tags, stamp = r
-    fields = {"title": title or "", "authors": ", ".join(json.loads(authors or "[]")),
-              "abstract": abstract or "", "note": note or "", "tags": tags or ""}
+    fields = {
+        "title": title or "",
+        "authors": ", ".join(json.loads(authors or "[]")),
+        "abstract": abstract or "",
+        "note": note or "",
+        "tags": tags or "",
+    }
     digest = hashlib.blake2b(digest_size=12)
     for name in TEXT_FIELDS:
         digest.update(fields[name].encode("utf-8", "surrogatepass") + b"\x00")
@@ -149,8 +155,9 @@ class SearchIndex:
         self._lock = threading.RLock()
 
     # ------------------------------------------------------------- opening
-    def open(self, *, progress: ProgressFn | None = None,
-             cancel: CancelFn | None = None) -> SyncReport:
+    def open(
+        self, *, progress: ProgressFn | None = None, cancel: CancelFn | None = None
+    ) -> SyncReport:
         """Open the index, rebuilding it if it is missing, foreign or unreadable."""
         with self._lock:
             reason = self._open_existing()
@@ -217,8 +224,9 @@ class SearchIndex:
         with self.library.read() as conn:
             return int(conn.exec_driver_sql("SELECT count(*) FROM index_outbox").scalar() or 0)
 
-    def sync(self, *, progress: ProgressFn | None = None,
-             cancel: CancelFn | None = None) -> SyncReport:
+    def sync(
+        self, *, progress: ProgressFn | None = None, cancel: CancelFn | None = None
+    ) -> SyncReport:
         """Rewrite the papers queued in the outbox (rebuilds when most of the index changed)."""
         with self._lock:
             if self._ix is None:
@@ -226,15 +234,20 @@ class SearchIndex:
                 if opened.rebuilt:
                     return opened
             with self.library.read() as conn:
-                queued = [r[0] for r in conn.exec_driver_sql(
-                    "SELECT paper_id FROM index_outbox ORDER BY paper_id")]
+                queued = [
+                    r[0]
+                    for r in conn.exec_driver_sql(
+                        "SELECT paper_id FROM index_outbox ORDER BY paper_id"
+                    )
+                ]
                 in_store = conn.exec_driver_sql("SELECT count(*) FROM paper").scalar() or 0
             report = SyncReport()
             if not queued:
                 return report
             if len(queued) >= MP_MIN_PAPERS and len(queued) > in_store // 2:
-                return self.rebuild(progress=progress, cancel=cancel,
-                                    reason=f"{len(queued)} papers changed")
+                return self.rebuild(
+                    progress=progress, cancel=cancel, reason=f"{len(queued)} papers changed"
+                )
             done = 0
             for start in range(0, len(queued), BATCH):
                 if cancel and cancel():
@@ -301,8 +314,14 @@ class SearchIndex:
             )
 
     # ----------------------------------------------------------- rebuilding
-    def rebuild(self, *, progress: ProgressFn | None = None, cancel: CancelFn | None = None,
-                reason: str = "asked", procs: int | None = None) -> SyncReport:
+    def rebuild(
+        self,
+        *,
+        progress: ProgressFn | None = None,
+        cancel: CancelFn | None = None,
+        reason: str = "asked",
+        procs: int | None = None,
+    ) -> SyncReport:
         """Build a fresh index beside the old one from the store, then swap it in."""
         with self._lock:
             self._close_searcher()
@@ -324,8 +343,10 @@ class SearchIndex:
             stamps: dict[int, str] = {}
             try:
                 if codec != (CODEC, CODEC_VERSION):  # its stamp would never be current
-                    raise IndexFormatError(f"this Whoosh writes the codec {' '.join(codec)}; "
-                                           f"the search reads {CODEC} {CODEC_VERSION} only")
+                    raise IndexFormatError(
+                        f"this Whoosh writes the codec {' '.join(codec)}; "
+                        f"the search reads {CODEC} {CODEC_VERSION} only"
+                    )
                 for row in self._iter_all_rows():
                     writer.add_document(pid=row.pid, sig=row.sig, **row.fields)
                     stamps[row.pid] = row.stamp
@@ -359,8 +380,12 @@ class SearchIndex:
         last = 0
         while True:
             with self.library.read() as conn:
-                batch = [_row(tuple(r)) for r in conn.exec_driver_sql(
-                    f"{ROW_SQL} WHERE p.id > ? ORDER BY p.id LIMIT 2000", (last,))]
+                batch = [
+                    _row(tuple(r))
+                    for r in conn.exec_driver_sql(
+                        f"{ROW_SQL} WHERE p.id > ? ORDER BY p.id LIMIT 2000", (last,)
+                    )
+                ]
             if not batch:
                 return
             yield from batch
@@ -373,8 +398,9 @@ class SearchIndex:
             self._drain({pid: stamps.get(pid) for pid in queued[start : start + 20_000]})
 
 
-def sync_index(library: Library, progress: ProgressFn | None = None,
-               cancel: CancelFn | None = None) -> SyncReport:
+def sync_index(
+    library: Library, progress: ProgressFn | None = None, cancel: CancelFn | None = None
+) -> SyncReport:
     """Bring the library's index up to date (used by the CLI after every write)."""
     index = SearchIndex(library)
     try:
@@ -386,12 +412,12 @@ def sync_index(library: Library, progress: ProgressFn | None = None,
         index.close()
 
 
-def rebuild_index(library: Library, progress: ProgressFn | None = None,
-                  cancel: CancelFn | None = None) -> SyncReport:
+def rebuild_index(
+    library: Library, progress: ProgressFn | None = None, cancel: CancelFn | None = None
+) -> SyncReport:
     """Rebuild the index from the store (`triage-app reindex`)."""
     index = SearchIndex(library)
     try:
         return index.rebuild(progress=progress, cancel=cancel, reason="asked")
     finally:
         index.close()
-

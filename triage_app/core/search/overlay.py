@@ -52,24 +52,33 @@ class Overlay:
     def current(self) -> list[OverlayDoc] | None:
         """The queued papers now, or None when too many are queued to search this way."""
         with self.library.read() as conn:
-            queued = [r[0] for r in conn.exec_driver_sql(
-                f"SELECT paper_id FROM index_outbox LIMIT {MAX_OVERLAY + 1}")]
+            queued = [
+                r[0]
+                for r in conn.exec_driver_sql(
+                    f"SELECT paper_id FROM index_outbox LIMIT {MAX_OVERLAY + 1}"
+                )
+            ]
             if len(queued) > MAX_OVERLAY:
                 return None
             if not queued:
                 self._docs.clear()
                 return []
             marks = ",".join("?" * len(queued))
-            rows = conn.exec_driver_sql(f"{ROW_SQL} WHERE p.id IN ({marks})",
-                                        tuple(queued)).fetchall()
+            rows = conn.exec_driver_sql(
+                f"{ROW_SQL} WHERE p.id IN ({marks})", tuple(queued)
+            ).fetchall()
         docs: dict[int, OverlayDoc] = {}
         for pid, title, authors, abstract, note, tags, stamp in rows:
             known = self._docs.get(pid)
             if known is None or known.stamp != stamp:
-                texts = {"title": title or "", "abstract": abstract or "", "note": note or "",
-                         "authors": ", ".join(json.loads(authors or "[]")), "tags": tags or ""}
-                known = OverlayDoc(pid, stamp, {f: self._analyse(f, texts[f])
-                                                for f in TEXT_FIELDS})
+                texts = {
+                    "title": title or "",
+                    "abstract": abstract or "",
+                    "note": note or "",
+                    "authors": ", ".join(json.loads(authors or "[]")),
+                    "tags": tags or "",
+                }
+                known = OverlayDoc(pid, stamp, {f: self._analyse(f, texts[f]) for f in TEXT_FIELDS})
             docs[pid] = known
         self._docs = docs
         return list(docs.values())
@@ -97,28 +106,37 @@ class OverlaySource:
         self.pids = np.array([d.pid for d in self.docs], dtype=np.int64)
         self.start = arrays.doc_count_all
         self.doc_count = arrays.doc_count_all + len(docs)
-        self.field_total = {f: arrays.field_total[f] + sum(d.fields[f].length for d in docs)
-                            for f in TEXT_FIELDS}
+        self.field_total = {
+            f: arrays.field_total[f] + sum(d.fields[f].length for d in docs) for f in TEXT_FIELDS
+        }
 
-    def term(self, field: str, text: str, check: Callable[[], None], *,
-             positions: bool = False) -> TermMatches | None:
-        having = [(i, doc.fields[field]) for i, doc in enumerate(self.docs)
-                  if text in doc.fields[field].terms]
+    def term(
+        self, field: str, text: str, check: Callable[[], None], *, positions: bool = False
+    ) -> TermMatches | None:
+        having = [
+            (i, doc.fields[field])
+            for i, doc in enumerate(self.docs)
+            if text in doc.fields[field].terms
+        ]
         if not having:
             return None
         return TermMatches(
             self.start + np.array([i for i, _ in having], dtype=np.int64),
             np.array([f.terms[text][0] for _, f in having], dtype=np.float64),
             np.array([f.length for _, f in having], dtype=np.float64),
-            self.doc_count, self.arrays.doc_frequency(field, text) + len(having),
-            self.field_total[field] / self.doc_count or 1.0)
+            self.doc_count,
+            self.arrays.doc_frequency(field, text) + len(having),
+            self.field_total[field] / self.doc_count or 1.0,
+        )
 
-    def phrase_docs(self, field: str, words: list[str], candidates: np.ndarray,
-                    check: Callable[[], None]) -> np.ndarray:
+    def phrase_docs(
+        self, field: str, words: list[str], candidates: np.ndarray, check: Callable[[], None]
+    ) -> np.ndarray:
         mine = candidates[candidates >= self.start]
-        return np.array([d for d in mine.tolist()
-                         if _adjacent(self.docs[d - self.start].fields[field], words)],
-                        dtype=np.int64)
+        return np.array(
+            [d for d in mine.tolist() if _adjacent(self.docs[d - self.start].fields[field], words)],
+            dtype=np.int64,
+        )
 
     def live_docs(self) -> np.ndarray:
         return self.start + np.arange(len(self.docs), dtype=np.int64)

@@ -61,8 +61,9 @@ def _leaf(node: Text, field: str, searcher: Any) -> wq.Query | None:
     if not terms:
         return None  # a stop word
     if node.kind == "fuzzy" and len(terms) == 1:
-        fuzzy = wq.FuzzyTerm(field, terms[0], maxdist=fuzzy_distance(terms[0], node.maxdist),
-                             prefixlength=1)
+        fuzzy = wq.FuzzyTerm(
+            field, terms[0], maxdist=fuzzy_distance(terms[0], node.maxdist), prefixlength=1
+        )
         return _any_of(field, [t for _, t in fuzzy.expanded_terms(searcher.reader())])
     if len(terms) == 1:
         return wq.Term(field, terms[0])
@@ -85,8 +86,9 @@ def _prefix(field: str, prefix: str, searcher: Any) -> wq.Query | None:
 
 def _any_of(field: str, words: list[str | bytes]) -> wq.Query | None:
     """One scored Term per expansion of a prefix or a typo (each its own BM25F weight)."""
-    terms = [wq.Term(field, w.decode("utf-8") if isinstance(w, bytes) else w)
-             for w in sorted(set(words))]
+    terms = [
+        wq.Term(field, w.decode("utf-8") if isinstance(w, bytes) else w) for w in sorted(set(words))
+    ]
     if not terms:
         return None
     return terms[0] if len(terms) == 1 else wq.Or(terms)

@@ -53,8 +53,11 @@ class _Entry:
 
     @property
     def nbytes(self) -> int:
-        extra = 0 if self.counts is None or self.positions is None else (
-            self.counts.nbytes + self.positions.nbytes)
+        extra = (
+            0
+            if self.counts is None or self.positions is None
+            else (self.counts.nbytes + self.positions.nbytes)
+        )
         return self.ids.nbytes + self.weights.nbytes + extra
 
 
@@ -70,14 +73,17 @@ class _Segment:
 class PostingCache:
     """Per-segment arrays shared by every searcher of one index (thread-safe)."""
 
-    def __init__(self, fields: tuple[str, ...], budget: int = CACHE_BYTES,
-                 min_postings: int = CACHE_MIN_POSTINGS) -> None:
+    def __init__(
+        self,
+        fields: tuple[str, ...],
+        budget: int = CACHE_BYTES,
+        min_postings: int = CACHE_MIN_POSTINGS,
+    ) -> None:
         self.fields = fields
         self.budget = budget
         self.min_postings = min_postings
         self._segments: dict[str, _Segment] = {}
-        self._postings: OrderedDict[tuple[str, str, str], _Entry] = (
-            OrderedDict())
+        self._postings: OrderedDict[tuple[str, str, str], _Entry] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
 
@@ -98,8 +104,16 @@ class PostingCache:
             for term in [k for k in self._postings if k[0] not in live]:
                 self._bytes -= self._postings.pop(term).nbytes
 
-    def postings(self, key: str, reader: Any, field: str, btext: bytes,
-                 check: Callable[[], None], *, positions: bool = False) -> _Entry:
+    def postings(
+        self,
+        key: str,
+        reader: Any,
+        field: str,
+        btext: bytes,
+        check: Callable[[], None],
+        *,
+        positions: bool = False,
+    ) -> _Entry:
         """A term's postings in one segment, with positions when asked."""
         ck = (key, field, btext.decode("utf-8", "surrogatepass"))
         with self._lock:
@@ -156,8 +170,15 @@ class IndexArrays:
         self.avg_length = {f: (searcher.avg_field_length(f) or 1.0) for f in cache.fields}
         self.field_total = {f: float(searcher.field_length(f)) for f in cache.fields}
 
-    def term(self, field: str, text: str, check: Callable[[], None], *,
-             positions: bool = False, live: np.ndarray | None = None) -> TermPostings:
+    def term(
+        self,
+        field: str,
+        text: str,
+        check: Callable[[], None],
+        *,
+        positions: bool = False,
+        live: np.ndarray | None = None,
+    ) -> TermPostings:
         """The term's postings in live documents (those of `live` when given, else the index's);
         `positions` also reads (and caches) where it occurs, so a phrase decodes each of its
         words once."""
@@ -177,8 +198,9 @@ class IndexArrays:
         keep = (self.live if live is None else live)[all_docs]
         return TermPostings(all_docs[keep], all_weights[keep])
 
-    def phrase_docs(self, field: str, words: list[str], candidates: np.ndarray,
-                    check: Callable[[], None]) -> np.ndarray:
+    def phrase_docs(
+        self, field: str, words: list[str], candidates: np.ndarray, check: Callable[[], None]
+    ) -> np.ndarray:
         """Those of `candidates` (global docnums holding every word) where the words stand
         side by side in order, found by intersecting (document, position - i) keys."""
         found: list[np.ndarray] = []
@@ -189,9 +211,9 @@ class IndexArrays:
                 continue
             keys: np.ndarray | None = None
             for i, word in enumerate(words):
-                entry = self.cache.postings(key, reader, field,
-                                            word.encode("utf-8", "surrogatepass"), check,
-                                            positions=True)
+                entry = self.cache.postings(
+                    key, reader, field, word.encode("utf-8", "surrogatepass"), check, positions=True
+                )
                 mine = _position_keys(entry, local, shift=i)
                 keys = mine if keys is None else np.intersect1d(keys, mine, assume_unique=True)
                 if not len(keys):
@@ -209,8 +231,9 @@ def _concat(parts: list[np.ndarray], dtype: Any) -> np.ndarray:
     return np.concatenate(parts).astype(dtype, copy=False) if parts else np.empty(0, dtype)
 
 
-def _read_postings(reader: Any, field: str, btext: bytes, check: Callable[[], None],
-                   positions: bool) -> _Entry:
+def _read_postings(
+    reader: Any, field: str, btext: bytes, check: Callable[[], None], positions: bool
+) -> _Entry:
     """A term's postings, read in one piece and decoded a block at a time."""
     fmt = reader.schema[field].format
     info = reader._terms.term_info(field, btext)
@@ -278,8 +301,9 @@ def _decode_positions(values: list[bytes], fmt: Any) -> tuple[np.ndarray, np.nda
     sizes = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
     buf = np.frombuffer(b"".join(values), dtype=np.uint8).astype(np.int64)
     starts = np.cumsum(sizes) - sizes
-    counts = (buf[starts] << 24) | (buf[starts + 1] << 16) | (buf[starts + 2] << 8) | (
-        buf[starts + 3])
+    counts = (
+        (buf[starts] << 24) | (buf[starts + 1] << 16) | (buf[starts + 2] << 8) | (buf[starts + 3])
+    )
     body = starts + np.where(counts == 1, 9, 10)
     simple = np.where(counts == 1, sizes == 13, sizes == 12 + 2 * counts)
     first = np.cumsum(counts) - counts  # where each value's positions go
@@ -301,8 +325,11 @@ def _decode_positions(values: list[bytes], fmt: Any) -> tuple[np.ndarray, np.nda
                 deltas[first[j] : first[j] + counts[j]] = np.diff(ps, prepend=0)
     # A running sum of deltas, restarted at each posting.
     total = np.cumsum(deltas)
-    before = np.repeat(np.concatenate([[0], total[np.cumsum(counts)[:-1] - 1]]), counts) \
-        if len(counts) else total
+    before = (
+        np.repeat(np.concatenate([[0], total[np.cumsum(counts)[:-1] - 1]]), counts)
+        if len(counts)
+        else total
+    )
     return counts.astype(np.int32), (total - before).astype(np.int32)
 
 
@@ -323,12 +350,16 @@ def _position_keys(entry: _Entry, docs: np.ndarray, shift: int) -> np.ndarray:
     return np.unique((doc[keep] << 32) | pos[keep])
 
 
-def _raw_column(reader: Any, field: str, column: Any, count: int, *,
-                translate: bool = True) -> np.ndarray:
+def _raw_column(
+    reader: Any, field: str, column: Any, count: int, *, translate: bool = True
+) -> np.ndarray:
     """The column's fixed-size big-endian values as an array (one read), or its values one
     by one when it is stored some other way."""
-    col = reader._perdoc.column_reader(field, column) if column is not None else (
-        reader.column_reader(field, translate=translate))
+    col = (
+        reader._perdoc.column_reader(field, column)
+        if column is not None
+        else (reader.column_reader(field, translate=translate))
+    )
     typecode = getattr(col, "_typecode", None)
     dbfile = getattr(col, "_dbfile", None)
     if typecode is None or dbfile is None:
@@ -337,8 +368,7 @@ def _raw_column(reader: Any, field: str, column: Any, count: int, *,
     raw = dbfile.get(col._basepos, stored * col._fixedlen) if stored else b""
     values = np.frombuffer(raw, dtype=np.dtype(typecode).newbyteorder(">"))
     if stored < count:
-        values = np.concatenate([values, np.full(count - stored, col._default,
-                                                 dtype=values.dtype)])
+        values = np.concatenate([values, np.full(count - stored, col._default, dtype=values.dtype)])
     return values[:count]
 
 

@@ -158,8 +158,13 @@ def _lex(query: str) -> list[_Tok]:
                 raise QueryError("unclosed quote", i)
             toks.append(_Tok("PHRASE", query[i + 1 : end], i))
             i = end + 1
-        elif ch == "-" and (not toks or toks[-1].kind != "FIELD") and i + 1 < n \
-                and not query[i + 1].isspace() and query[i + 1] != "-":
+        elif (
+            ch == "-"
+            and (not toks or toks[-1].kind != "FIELD")
+            and i + 1 < n
+            and not query[i + 1].isspace()
+            and query[i + 1] != "-"
+        ):
             toks.append(_Tok("NOT", "-", i))
             i += 1
         else:
@@ -169,7 +174,9 @@ def _lex(query: str) -> list[_Tok]:
                 if name not in ALL_FIELDS:
                     raise QueryError(
                         f"unknown field '{m.group(1)}:'; fields are {', '.join(_SHOWN_FIELDS)} "
-                        f"(quote the text to search for it literally)", i)
+                        f"(quote the text to search for it literally)",
+                        i,
+                    )
                 after = m.end()
                 if after >= n or query[after].isspace() or query[after] == ")":
                     raise QueryError(f"'{m.group(0)}' needs a value right after the colon", i)
@@ -188,8 +195,20 @@ def _lex(query: str) -> list[_Tok]:
     return toks
 
 
-_SHOWN_FIELDS = ("title", "author", "abstract", "note", "tag", "category", "year", "date",
-                 "rating", "score", "is", "has")
+_SHOWN_FIELDS = (
+    "title",
+    "author",
+    "abstract",
+    "note",
+    "tag",
+    "category",
+    "year",
+    "date",
+    "rating",
+    "score",
+    "is",
+    "has",
+)
 
 
 def _find_quote_end(query: str, start: int) -> int:
@@ -257,8 +276,9 @@ class _Parser:
         if tok.kind == "NOT":
             self.take()
             if self.peek().kind in ("EOF", ")", "OR", "AND"):
-                raise QueryError(f"{'NOT' if tok.text == 'NOT' else '-'} needs a term after it",
-                                 tok.pos)
+                raise QueryError(
+                    f"{'NOT' if tok.text == 'NOT' else '-'} needs a term after it", tok.pos
+                )
             return Not(self.unary(field))
         return self.primary(field)
 
@@ -341,7 +361,8 @@ def _word(field: str | None, tok: _Tok) -> Text:
         if len(stem) < MIN_PREFIX:
             raise QueryError(
                 f"prefix '{word}' is too short: type at least {MIN_PREFIX} letters before '*'",
-                tok.pos)
+                tok.pos,
+            )
         return Text(field, "prefix", stem.lower(), tok.pos)
     if "*" in word:
         raise QueryError("'*' is allowed only at the end of a word", tok.pos + word.index("*"))
@@ -372,8 +393,9 @@ def _filter(name: str, value: str, pos: int) -> Filter:
         allowed = IS_VALUES if name == "is" else HAS_VALUES
         v = value.lower()
         if v not in allowed:
-            raise QueryError(f"'{name}:{value}' is unknown; use {name}:"
-                             + f", {name}:".join(allowed), pos)
+            raise QueryError(
+                f"'{name}:{value}' is unknown; use {name}:" + f", {name}:".join(allowed), pos
+            )
         return Filter(name, "=", v, pos)
     if name in ("tag", "category"):
         if value.endswith("*"):

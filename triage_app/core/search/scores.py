@@ -53,13 +53,15 @@ class TermMatches:
 class Source(Protocol):
     """Documents numbered in a range of docnums of their own, after the sources before."""
 
-    def term(self, field: str, text: str, check: Callable[[], None], *,
-             positions: bool = False) -> TermMatches | None:
+    def term(
+        self, field: str, text: str, check: Callable[[], None], *, positions: bool = False
+    ) -> TermMatches | None:
         """The term's live postings (None if none); `positions`: a phrase follows."""
         ...
 
-    def phrase_docs(self, field: str, words: list[str], candidates: np.ndarray,
-                    check: Callable[[], None]) -> np.ndarray:
+    def phrase_docs(
+        self, field: str, words: list[str], candidates: np.ndarray, check: Callable[[], None]
+    ) -> np.ndarray:
         """Those of `candidates` in this source where the words stand side by side."""
         ...
 
@@ -78,8 +80,11 @@ def evaluate(q: wq.Query, sources: Sequence[Source], check: Callable[[], None]) 
     if isinstance(q, wq.And):
         positive = [c for c in q.subqueries if not isinstance(c, wq.Not)]
         negative = [c.query for c in q.subqueries if isinstance(c, wq.Not)]
-        hits = _intersection([evaluate(c, sources, check) for c in positive]) if positive \
+        hits = (
+            _intersection([evaluate(c, sources, check) for c in positive])
+            if positive
             else _everything(sources)
+        )
         for c in negative:
             hits = _without(hits, evaluate(c, sources, check).docs)
         return hits
@@ -113,8 +118,9 @@ def bm25(weight: Any, length: Any, docs: int, df: int, avg_length: float) -> Any
 
 
 # ------------------------------------------------------------------ leaves
-def _term(q: wq.Term, sources: Sequence[Source], check: Callable[[], None], *,
-          positions: bool = False) -> Hits:
+def _term(
+    q: wq.Term, sources: Sequence[Source], check: Callable[[], None], *, positions: bool = False
+) -> Hits:
     parts = []
     for source in sources:
         found = source.term(q.fieldname, q.text, check, positions=positions)
@@ -136,8 +142,9 @@ def _phrase(q: wq.Phrase, sources: Sequence[Source], check: Callable[[], None]) 
     candidates = _intersection(words)
     if not len(candidates):
         return EMPTY
-    docs = np.concatenate([s.phrase_docs(q.fieldname, list(q.words), candidates.docs, check)
-                           for s in sources])
+    docs = np.concatenate(
+        [s.phrase_docs(q.fieldname, list(q.words), candidates.docs, check) for s in sources]
+    )
     keep = np.isin(candidates.docs, docs, assume_unique=True)
     return Hits(candidates.docs[keep], candidates.scores[keep] * q.boost)
 
@@ -149,13 +156,15 @@ def _concat(parts: list[Hits]) -> Hits:
         return EMPTY
     if len(parts) == 1:
         return parts[0]
-    return Hits(np.concatenate([p.docs for p in parts]),
-                np.concatenate([p.scores for p in parts]))
+    return Hits(np.concatenate([p.docs for p in parts]), np.concatenate([p.scores for p in parts]))
 
 
 def _everything(sources: Sequence[Source]) -> Hits:
-    docs = np.concatenate([s.live_docs() for s in sources]).astype(np.int64, copy=False) \
-        if sources else np.empty(0, np.int64)
+    docs = (
+        np.concatenate([s.live_docs() for s in sources]).astype(np.int64, copy=False)
+        if sources
+        else np.empty(0, np.int64)
+    )
     return Hits(docs, np.zeros(len(docs)))
 
 
@@ -166,8 +175,9 @@ def _union(parts: list[Hits]) -> Hits:
     if len(parts) == 1:
         return parts[0]
     docs, where = np.unique(np.concatenate([p.docs for p in parts]), return_inverse=True)
-    scores = np.bincount(where, weights=np.concatenate([p.scores for p in parts]),
-                         minlength=len(docs))
+    scores = np.bincount(
+        where, weights=np.concatenate([p.scores for p in parts]), minlength=len(docs)
+    )
     return Hits(docs, scores)
 
 

@@ -94,8 +94,9 @@ class SearchService:
     a new search. Searches are serialised (Whoosh readers are not thread-safe).
     """
 
-    def __init__(self, library: Library, *, time_limit: float | None = 5.0,
-                 sync: bool = True) -> None:
+    def __init__(
+        self, library: Library, *, time_limit: float | None = 5.0, sync: bool = True
+    ) -> None:
         self.library = library
         self.index = SearchIndex(library)
         self.time_limit = time_limit
@@ -120,8 +121,14 @@ class SearchService:
             if self._facets is not None:
                 self._facets.close()
 
-    def prewarm(self, *, stop: Callable[[], bool] | None = None, share: float = 0.75,
-                words: int = PREWARM_WORDS, hold: Callable[[], bool] | None = None) -> int:
+    def prewarm(
+        self,
+        *,
+        stop: Callable[[], bool] | None = None,
+        share: float = 0.75,
+        words: int = PREWARM_WORDS,
+        hold: Callable[[], bool] | None = None,
+    ) -> int:
         """Read the most frequent words' postings, with positions, into the cache, one word
         at a time between searches, until `share` of its budget is used: a first search on
         a common word, or a phrase of common words, then pays no cold read. Returns how
@@ -134,9 +141,11 @@ class SearchService:
         with self._run_lock:
             self.index.refresh()
             reader = self.index.searcher().reader()
-            frequent = [(weight, field, text.decode("utf-8"))
-                        for field in ("abstract", "title")
-                        for weight, text in reader.most_frequent_terms(field, number=words)]
+            frequent = [
+                (weight, field, text.decode("utf-8"))
+                for field in ("abstract", "title")
+                for weight, text in reader.most_frequent_terms(field, number=words)
+            ]
         frequent.sort(reverse=True)
 
         def ended() -> bool:
@@ -226,9 +235,16 @@ class SearchService:
             return SyncReport(reason="index locked by another process; synced later")
 
     # --------------------------------------------------------------- search
-    def search(self, query: str, *, sort: str = "relevance", limit: int | None = 50,
-               offset: int = 0, cancel: Callable[[], bool] | None = None,
-               within: Node | None = None) -> SearchResult:
+    def search(
+        self,
+        query: str,
+        *,
+        sort: str = "relevance",
+        limit: int | None = 50,
+        offset: int = 0,
+        cancel: Callable[[], bool] | None = None,
+        within: Node | None = None,
+    ) -> SearchResult:
         """One page of hits, among the papers of the filter `within` (a view) when given;
         raises QueryError, SearchCancelled or SearchTimeout."""
         if sort not in SORTS:
@@ -246,8 +262,9 @@ class SearchService:
             if self._generation != generation or (cancel is not None and cancel()):
                 raise SearchCancelled("superseded by a newer search")
             if deadline is not None and time.perf_counter() > deadline:
-                raise SearchTimeout(f"the search took longer than {self.time_limit:g} s; "
-                                    f"narrow the query")
+                raise SearchTimeout(
+                    f"the search took longer than {self.time_limit:g} s; narrow the query"
+                )
 
         with self._run_lock:
             check()
@@ -271,8 +288,13 @@ class SearchService:
             if not terms:
                 return []
             strongest = max(w for _, w in terms)
-            q = wq.Or([wq.Term(f, t, boost=w / strongest) for t, w in terms
-                       for f in ("title", "abstract")])
+            q = wq.Or(
+                [
+                    wq.Term(f, t, boost=w / strongest)
+                    for t, w in terms
+                    for f in ("title", "abstract")
+                ]
+            )
             # Scored over the arrays like any search: Whoosh's own top-N misses documents on
             # an index of several segments.
             arrays = self.arrays(searcher)
@@ -280,8 +302,10 @@ class SearchService:
             others = arrays.pids[hits.docs] != paper_id
             hits = Hits(hits.docs[others], hits.scores[others])
             best = top(hits, limit)
-            return [(int(arrays.pids[d]), float(score))
-                    for d, score in zip(hits.docs[best], hits.scores[best], strict=True)]
+            return [
+                (int(arrays.pids[d]), float(score))
+                for d, score in zip(hits.docs[best], hits.scores[best], strict=True)
+            ]
 
 
 class _Run:
@@ -295,12 +319,18 @@ class _Run:
         self.check = check
 
     def execute(self, sort: str, limit: int | None, offset: int) -> tuple[list[int], int, str]:
-        conj: list[Node] = [] if isinstance(self.node, MatchAll) else (
-            list(self.node.children) if isinstance(self.node, And) else [self.node])
+        conj: list[Node] = (
+            []
+            if isinstance(self.node, MatchAll)
+            else (list(self.node.children) if isinstance(self.node, And) else [self.node])
+        )
         texts = [c for c in conj if is_text_only(c) and not isinstance(c, Not)]
         filters = [c for c in conj if is_filter_only(c)]
-        rest = [c for c in conj if not (is_filter_only(c) or (is_text_only(c) and
-                                                              not isinstance(c, Not)))]
+        rest = [
+            c
+            for c in conj
+            if not (is_filter_only(c) or (is_text_only(c) and not isinstance(c, Not)))
+        ]
         mask: np.ndarray | None = self.facets.mask(And(tuple(filters))) if filters else None
         for c in rest:
             found = self.node_mask(c)
@@ -353,8 +383,14 @@ def _lookup(mask: np.ndarray, pids: np.ndarray) -> np.ndarray:
 
 
 # ------------------------------------------------------------ module API
-def search(library: Library, query: str, *, sort: str = "relevance", limit: int | None = 50,
-           offset: int = 0) -> SearchResult:
+def search(
+    library: Library,
+    query: str,
+    *,
+    sort: str = "relevance",
+    limit: int | None = 50,
+    offset: int = 0,
+) -> SearchResult:
     """One page of papers matching `query` (no time limit: for scripts and the CLI)."""
     with SearchService(library, time_limit=None) as service:
         return service.search(query, sort=sort, limit=limit, offset=offset)

@@ -26,17 +26,24 @@ class IndexSource:
         if hidden is not None and len(hidden):
             self.live = arrays.live & ~np.isin(arrays.pids, hidden)
 
-    def term(self, field: str, text: str, check: Callable[[], None], *,
-             positions: bool = False) -> TermMatches | None:
+    def term(
+        self, field: str, text: str, check: Callable[[], None], *, positions: bool = False
+    ) -> TermMatches | None:
         postings = self.arrays.term(field, text, check, positions=positions, live=self.live)
         if not len(postings.docs):
             return None
-        return TermMatches(postings.docs, postings.weights,
-                           self.arrays.lengths[field][postings.docs], self.arrays.doc_count_all,
-                           self.arrays.doc_frequency(field, text), self.arrays.avg_length[field])
+        return TermMatches(
+            postings.docs,
+            postings.weights,
+            self.arrays.lengths[field][postings.docs],
+            self.arrays.doc_count_all,
+            self.arrays.doc_frequency(field, text),
+            self.arrays.avg_length[field],
+        )
 
-    def phrase_docs(self, field: str, words: list[str], candidates: np.ndarray,
-                    check: Callable[[], None]) -> np.ndarray:
+    def phrase_docs(
+        self, field: str, words: list[str], candidates: np.ndarray, check: Callable[[], None]
+    ) -> np.ndarray:
         return self.arrays.phrase_docs(field, words, candidates, check)
 
     def live_docs(self) -> np.ndarray:
@@ -57,5 +64,8 @@ class Corpus:
     def serves(self, arrays: IndexArrays, overlay: list[OverlayDoc] | None) -> bool:
         """Whether this is the corpus of `arrays` and `overlay` (the same documents)."""
         docs = overlay or ()
-        return self.arrays is arrays and len(docs) == len(self.overlay) and all(
-            a is b for a, b in zip(docs, self.overlay, strict=True))
+        return (
+            self.arrays is arrays
+            and len(docs) == len(self.overlay)
+            and all(a is b for a, b in zip(docs, self.overlay, strict=True))
+        )

@@ -37,8 +37,12 @@ def whoosh_version() -> str:
 
 def expected_stamp() -> dict[str, object]:
     """The stamp of an index this program writes and reads."""
-    return {"schema": INDEX_SCHEMA_VERSION, "whoosh": whoosh_version(), "codec": CODEC,
-            "codec_version": CODEC_VERSION}
+    return {
+        "schema": INDEX_SCHEMA_VERSION,
+        "whoosh": whoosh_version(),
+        "codec": CODEC,
+        "codec_version": CODEC_VERSION,
+    }
 
 
 def read_stamp(folder: Path) -> dict[str, object] | None:
@@ -57,8 +61,11 @@ def stamp_problem(folder: Path) -> str:
     stamp = read_stamp(folder)
     if stamp is None:
         return "garbled index stamp"
-    wrong = [f"{key} {stamp.get(key)!r}, expected {value!r}"
-             for key, value in expected_stamp().items() if stamp.get(key) != value]
+    wrong = [
+        f"{key} {stamp.get(key)!r}, expected {value!r}"
+        for key, value in expected_stamp().items()
+        if stamp.get(key) != value
+    ]
     return "index stamped with " + "; ".join(wrong) if wrong else ""
 
 
@@ -70,5 +77,4 @@ def is_current(folder: Path) -> bool:
 def write_stamp(folder: Path, codec: str, codec_version: str) -> None:
     """Stamp the index just written in `folder` with the codec its writer used."""
     stamp = {**expected_stamp(), "codec": codec, "codec_version": codec_version}
-    (folder / VERSION_FILE).write_text(json.dumps(stamp, sort_keys=True) + "\n",
-                                       encoding="utf-8")
+    (folder / VERSION_FILE).write_text(json.dumps(stamp, sort_keys=True) + "\n", encoding="utf-8")

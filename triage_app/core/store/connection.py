@@ -46,8 +46,7 @@ def make_engine(db_path: Path) -> Engine:
     batches of an import child, SQLite checkpoints the whole write-ahead log on close, on
     the closing thread, which stalled the window's UI thread. Pooled connections close only
     when the library does."""
-    engine = create_engine(f"sqlite:///{db_path}", poolclass=QueuePool, pool_size=8,
-                           max_overflow=8)
+    engine = create_engine(f"sqlite:///{db_path}", poolclass=QueuePool, pool_size=8, max_overflow=8)
     event.listen(engine, "connect", _set_pragmas)
     event.listen(engine, "begin", _begin)
     return engine

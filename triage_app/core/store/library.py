@@ -32,6 +32,7 @@ paper_t = _TABLES[models.Paper.__tablename__]
 outbox_t = _TABLES[models.IndexOutbox.__tablename__]
 meta_t = _TABLES[models.Meta.__tablename__]
 
+
 class Library:
     """A library folder: `library.sqlite` (the truth) plus room for the search index."""
 
@@ -44,7 +45,6 @@ class Library:
         # Writes take SQLite's write lock up front (BEGIN IMMEDIATE), never mid-transaction.
         self.write_engine = engine.execution_options(sqlite_immediate=True)
         self._listeners: list[Callable[[set[int]], None]] = []
-
 
     def close(self) -> None:
         self.engine.dispose()
@@ -129,8 +129,10 @@ class Library:
     def set_meta(self, key: str, value: str) -> None:
         with self.write() as txn:
             txn.conn.execute(
-                text("INSERT INTO meta(key, value) VALUES (:k, :v) "
-                     "ON CONFLICT(key) DO UPDATE SET value = excluded.value"),
+                text(
+                    "INSERT INTO meta(key, value) VALUES (:k, :v) "
+                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value"
+                ),
                 {"k": key, "v": value},
             )
 
@@ -244,8 +246,14 @@ class Library:
 
         Read on the DB-API cursor: SQLAlchemy's row handling costs as much again, Python
         time that holds the GIL beside the window."""
-        where, params = id_filters(status=status, starred=starred, tag=tag,
-                                    category=category, batch_id=batch_id, after_id=after_id)
+        where, params = id_filters(
+            status=status,
+            starred=starred,
+            tag=tag,
+            category=category,
+            batch_id=batch_id,
+            after_id=after_id,
+        )
         sql = f"SELECT p.id FROM paper p{where} ORDER BY {order_clause(order, descending)}"
         if limit is not None:
             sql += " LIMIT :limit"
@@ -256,15 +264,29 @@ class Library:
             cursor = driver.execute(sql, params)
             return [pid for (pid,) in cursor]
 
-    def count_ids(self, *, status: str | None = None, starred: bool | None = None,
-                  tag: str | None = None, category: str | None = None,
-                  batch_id: int | None = None, after_id: int | None = None) -> int:
+    def count_ids(
+        self,
+        *,
+        status: str | None = None,
+        starred: bool | None = None,
+        tag: str | None = None,
+        category: str | None = None,
+        batch_id: int | None = None,
+        after_id: int | None = None,
+    ) -> int:
         """How many ids `list_ids` would return for the same filters."""
-        where, params = id_filters(status=status, starred=starred, tag=tag,
-                                    category=category, batch_id=batch_id, after_id=after_id)
+        where, params = id_filters(
+            status=status,
+            starred=starred,
+            tag=tag,
+            category=category,
+            batch_id=batch_id,
+            after_id=after_id,
+        )
         with self.read() as conn:
-            return int(conn.exec_driver_sql(f"SELECT count(*) FROM paper p{where}",
-                                            params).scalar() or 0)
+            return int(
+                conn.exec_driver_sql(f"SELECT count(*) FROM paper p{where}", params).scalar() or 0
+            )
 
 
 class WriteTxn:

@@ -11,9 +11,15 @@ from sqlalchemy import Connection
 from triage_app.core.records import PaperRecord, SourceRecord
 
 
-def id_filters(*, status: str | None, starred: bool | None, tag: str | None,
-                category: str | None, batch_id: int | None,
-                after_id: int | None) -> tuple[str, dict[str, object]]:
+def id_filters(
+    *,
+    status: str | None,
+    starred: bool | None,
+    tag: str | None,
+    category: str | None,
+    batch_id: int | None,
+    after_id: int | None,
+) -> tuple[str, dict[str, object]]:
     """The WHERE clause (with its leading space, or '') and parameters of an id listing."""
     where: list[str] = []
     params: dict[str, object] = {}
@@ -39,6 +45,7 @@ def id_filters(*, status: str | None, starred: bool | None, tag: str | None,
         where.append("p.id > :after")
         params["after"] = after_id
     return (" WHERE " + " AND ".join(where) if where else ""), params
+
 
 ORDERS = {
     "id": "p.id",
@@ -88,9 +95,7 @@ def load_tags(conn: Connection, ids: Sequence[int]) -> dict[int, list[str]]:
     return tags
 
 
-def load_records(
-    conn: Connection, ids: list[int], *, with_sources: bool
-) -> dict[int, PaperRecord]:
+def load_records(conn: Connection, ids: list[int], *, with_sources: bool) -> dict[int, PaperRecord]:
     if not ids:
         return {}
     marks = ",".join("?" * len(ids))

@@ -7,16 +7,7 @@ from typing import TYPE_CHECKING
 from triage_app.core.lazy import lazy_face
 
 if TYPE_CHECKING:
-    from triage_app.core.triage.actions import (
-        ACTIONS,
-        MENUS,
-        Action,
-        KeymapError,
-        by_id,
-        keymap_table,
-        keys_file,
-        load_actions,
-    )
+    from triage_app.core.triage.actions import ACTIONS, MENUS, Action, by_id
     from triage_app.core.triage.decisions import (
         UNSET,
         DecisionPatch,
@@ -27,6 +18,8 @@ if TYPE_CHECKING:
         undo,
         write_states,
     )
+    from triage_app.core.triage.key_names import KeymapError
+    from triage_app.core.triage.keymap import keymap_table, keys_file, load_actions
     from triage_app.core.triage.keywords import (
         compile_terms,
         load_lists,
@@ -59,7 +52,7 @@ _NAMES = {
     "ACTIONS": "actions",
     "Action": "actions",
     "DecisionPatch": "decisions",
-    "KeymapError": "actions",
+    "KeymapError": "key_names",
     "MENUS": "actions",
     "PaceTracker": "pace",
     "Ranking": "views",
@@ -71,11 +64,11 @@ _NAMES = {
     "by_id": "actions",
     "clean_tag": "decisions",
     "compile_terms": "keywords",
-    "keymap_table": "actions",
-    "keys_file": "actions",
+    "keymap_table": "keymap",
+    "keys_file": "keymap",
     "keys_markdown": "reference",
     "keys_text": "reference",
-    "load_actions": "actions",
+    "load_actions": "keymap",
     "load_lists": "keywords",
     "load_newer": "views",
     "load_states": "decisions",

@@ -56,15 +56,21 @@ class DecisionPatch:
             note = self.note
         if not isinstance(self.status, _Unset):
             status = self.status
-        elif status == "new" and ((starred and not state.starred) or
-                                  (rating is not None and rating != state.rating)):
+        elif status == "new" and (
+            (starred and not state.starred) or (rating is not None and rating != state.rating)
+        ):
             status = "kept"  # starring or rating a new paper is a decision to keep it
         tags = _merge_tags(state.tags, self.add_tags, self.remove_tags)
         decided_at = state.decided_at
         if status != state.status:
             decided_at = None if status == "new" else now
         return replace(
-            state, status=status, starred=starred, rating=rating, note=note, tags=tags,
+            state,
+            status=status,
+            starred=starred,
+            rating=rating,
+            note=note,
+            tags=tags,
             decided_at=decided_at,
         )
 
@@ -97,8 +103,12 @@ def load_states(conn: Connection, ids: Sequence[int]) -> list[DecisionState]:
             tuple(chunk),
         ):
             states[pid] = DecisionState(
-                paper_id=pid, status=status, starred=bool(starred), rating=rating,
-                note=note or "", tags=tuple(sorted(tags.get(pid, ()), key=str.casefold)),
+                paper_id=pid,
+                status=status,
+                starred=bool(starred),
+                rating=rating,
+                note=note or "",
+                tags=tuple(sorted(tags.get(pid, ()), key=str.casefold)),
                 decided_at=decided_at,
             )
     missing = [i for i in ids if i not in states]
@@ -118,11 +128,16 @@ def write_states(
     conn.exec_driver_sql(
         "UPDATE paper SET status = ?, starred = ?, rating = ?, note = ?, decided_at = ?, "
         "updated_at = ?, decisions_at = ? WHERE id = ?",
-        [(s.status, int(s.starred), s.rating, s.note, s.decided_at, now, now, s.paper_id)
-         for s in changed],
+        [
+            (s.status, int(s.starred), s.rating, s.note, s.decided_at, now, now, s.paper_id)
+            for s in changed
+        ],
     )
-    retagged = [s for s in changed if old_by_id.get(s.paper_id, s).tags != s.tags
-                or s.paper_id not in old_by_id]
+    retagged = [
+        s
+        for s in changed
+        if old_by_id.get(s.paper_id, s).tags != s.tags or s.paper_id not in old_by_id
+    ]
     if retagged:
         names = {t.casefold(): t for s in retagged for t in s.tags}
         if names:

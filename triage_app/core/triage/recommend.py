@@ -74,7 +74,8 @@ def _load(library: Library) -> list[tuple[int, str, str, int, int | None, float 
     with library.read() as conn:
         rows = conn.exec_driver_sql(
             "SELECT id, coalesce(title, '') || ' ' || coalesce(title, '') || ' ' || abstract, "
-            "status, starred, rating, score, published FROM paper")
+            "status, starred, rating, score, published FROM paper"
+        )
         return [tuple(r) for r in rows]
 
 
@@ -118,8 +119,9 @@ def rank_inbox(library: Library, limit: int | None = None, *, seed: int = 0) -> 
     for k, r in enumerate(inbox):
         score = MODEL_WEIGHT * float(probs[k]) + (1 - MODEL_WEIGHT) * feed[r[0]]
         up, down = tuple(ups.get(k, ())), tuple(downs.get(k, ()))
-        out.append(Ranked(r[0], round(score, 4), up, down,
-                          feed[r[0]] if feed[r[0]] >= 0.8 else None))
+        out.append(
+            Ranked(r[0], round(score, 4), up, down, feed[r[0]] if feed[r[0]] >= 0.8 else None)
+        )
     out.sort(key=lambda x: (-x.score, x.paper_id))
     return out[:limit] if limit is not None else out
 
@@ -141,8 +143,9 @@ def _tfidf(texts: list[str]) -> tuple[list[str], sparse.csr_matrix]:
     word_stems = [None if word in _STOP else stem(word) for word in words]
     stems = sorted({s for s in word_stems if s is not None})
     stem_ids = {s: i for i, s in enumerate(stems)}
-    stem_of = np.array([-1 if s is None else stem_ids[s] for s in word_stems] or [-1],
-                       dtype=np.int64)
+    stem_of = np.array(
+        [-1 if s is None else stem_ids[s] for s in word_stems] or [-1], dtype=np.int64
+    )
     doc = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
     kept = stem_of[ids] >= 0 if len(ids) else np.zeros(0, dtype=bool)
     doc, ids = doc[kept], ids[kept]
@@ -160,20 +163,25 @@ def _tfidf(texts: list[str]) -> tuple[list[str], sparse.csr_matrix]:
     vals = (1 + np.log(counts)) * idf[cols]
     norms = np.sqrt(np.bincount(pair_doc, weights=vals**2, minlength=len(texts)))
     vals = vals / np.where(norms > 0, norms, 1.0)[pair_doc]
-    matrix = sparse.csr_matrix((vals, (pair_doc, cols)),
-                               shape=(len(texts), int(in_vocab.sum())))
+    matrix = sparse.csr_matrix((vals, (pair_doc, cols)), shape=(len(texts), int(in_vocab.sum())))
     # Column names: per stem, the word seen most often, the earliest on a tie.
     seen = np.bincount(ids, minlength=len(words))
     order = np.lexsort((np.arange(len(words)), -seen, stem_of[: len(words)]))
-    first = order[np.r_[True, stem_of[order][1:] != stem_of[order][:-1]]] if len(order) \
-        else order
+    first = order[np.r_[True, stem_of[order][1:] != stem_of[order][:-1]]] if len(order) else order
     best = {int(stem_of[i]): words[i] for i in first.tolist() if stem_of[i] >= 0}
     names = [best[i] for i in np.flatnonzero(in_vocab).tolist()]
     return names, matrix
 
 
-def _logistic(x: sparse.csr_matrix, y: np.ndarray, sw: np.ndarray, *, l2: float = 0.01,
-              steps: int = 300, lr: float = 2.0) -> tuple[np.ndarray, float]:
+def _logistic(
+    x: sparse.csr_matrix,
+    y: np.ndarray,
+    sw: np.ndarray,
+    *,
+    l2: float = 0.01,
+    steps: int = 300,
+    lr: float = 2.0,
+) -> tuple[np.ndarray, float]:
     """Plain full-batch gradient descent: a few hundred labelled papers need nothing more."""
     w = np.zeros(x.shape[1])
     b = 0.0
@@ -186,19 +194,29 @@ def _logistic(x: sparse.csr_matrix, y: np.ndarray, sw: np.ndarray, *, l2: float 
     return w, b
 
 
-def _reasons(x: sparse.csr_matrix, w: np.ndarray, names: list[str]
-             ) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
+def _reasons(
+    x: sparse.csr_matrix, w: np.ndarray, names: list[str]
+) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
     """Per row, its three strongest terms for (over 0.002, by TF-IDF value x weight, ties
     to the later column) and two against (under -0.002, most negative first), all rows at
     once: only the entries past a threshold are sorted."""
     rows = np.repeat(np.arange(x.shape[0]), np.diff(x.indptr))
     contrib = x.data * w[x.indices]
-    return (_strongest(rows, x.indices, contrib, contrib > 0.002, 3, -1, names),
-            _strongest(rows, x.indices, contrib, contrib < -0.002, 2, 1, names))
+    return (
+        _strongest(rows, x.indices, contrib, contrib > 0.002, 3, -1, names),
+        _strongest(rows, x.indices, contrib, contrib < -0.002, 2, 1, names),
+    )
 
 
-def _strongest(rows: np.ndarray, cols: np.ndarray, contrib: np.ndarray, chosen: np.ndarray,
-               n: int, sign: int, names: list[str]) -> dict[int, list[str]]:
+def _strongest(
+    rows: np.ndarray,
+    cols: np.ndarray,
+    contrib: np.ndarray,
+    chosen: np.ndarray,
+    n: int,
+    sign: int,
+    names: list[str],
+) -> dict[int, list[str]]:
     """The first `n` chosen entries of each row ordered by (sign x contribution, sign x
     column): sign -1 is strongest first, +1 most negative first. `n` passes of a per-row
     maximum (no sort: sorting millions of entries three keys deep took seconds)."""
@@ -213,8 +231,9 @@ def _strongest(rows: np.ndarray, cols: np.ndarray, contrib: np.ndarray, chosen: 
         sizes = np.diff(np.r_[starts, len(rows)])
         best = np.repeat(np.maximum.reduceat(value, starts), sizes)
         candidate = value == best
-        pick_tie = np.repeat(np.maximum.reduceat(np.where(candidate, tie, np.iinfo(np.int64).min),
-                                                 starts), sizes)
+        pick_tie = np.repeat(
+            np.maximum.reduceat(np.where(candidate, tie, np.iinfo(np.int64).min), starts), sizes
+        )
         picked = candidate & (tie == pick_tie)
         for r, c in zip(rows[picked].tolist(), cols[picked].tolist(), strict=True):
             out.setdefault(r, []).append(names[c])

@@ -35,8 +35,9 @@ def keys_text(actions: Iterable[Action] = ACTIONS) -> str:
         group = [a for a in bound if a.menu == menu]
         if group:
             lines.append(f"{menu}:")
-            lines.extend(f"  {' / '.join(a.keys):{width}}  {a.title.rstrip('…')}: {a.help}"
-                         for a in group)
+            lines.extend(
+                f"  {' / '.join(a.keys):{width}}  {a.title.rstrip('…')}: {a.help}" for a in group
+            )
     return "\n".join(lines)
 
 

@@ -16,10 +16,15 @@ from triage_app.core.store import Library
 if TYPE_CHECKING:
     from triage_app.core.triage.recommend import Ranked
 
-VIEW_KINDS = ("inbox", "for_you", "starred", "kept", "dismissed", "all", "tag", "category",
-              "batch")
-_TITLES = {"inbox": "Inbox", "for_you": "For you", "starred": "Starred", "kept": "Kept",
-           "dismissed": "Dismissed", "all": "All"}
+VIEW_KINDS = ("inbox", "for_you", "starred", "kept", "dismissed", "all", "tag", "category", "batch")
+_TITLES = {
+    "inbox": "Inbox",
+    "for_you": "For you",
+    "starred": "Starred",
+    "kept": "Kept",
+    "dismissed": "Dismissed",
+    "all": "All",
+}
 
 
 @dataclass(frozen=True)
@@ -40,8 +45,9 @@ class ViewSpec:
     @property
     def status(self) -> str | None:
         """The status this view filters on, if any (a decision may take a paper out)."""
-        return {"inbox": "new", "for_you": "new", "kept": "kept",
-                "dismissed": "dismissed"}.get(self.kind)
+        return {"inbox": "new", "for_you": "new", "kept": "kept", "dismissed": "dismissed"}.get(
+            self.kind
+        )
 
     def filter_node(self) -> Node:
         """This view as a filter of the query language: a search inside the view is one
@@ -170,8 +176,7 @@ def load_view(
         hits = list(search(query, spec.filter_node()))
         if order:
             hit_set = set(hits)
-            ids = [i for i in library.list_ids(order=order, descending=descending)
-                   if i in hit_set]
+            ids = [i for i in library.list_ids(order=order, descending=descending) if i in hit_set]
         else:
             ids = hits
             if spec.kind == "for_you":  # hits by relevance, each with its For you reasons
@@ -180,13 +185,18 @@ def load_view(
         ids = library.list_ids(**filters, order=order, descending=descending)
     else:
         ids, ranking = _natural_ids(library, spec, rank)
-    return ViewResult(spec, query, ids, count_new(library, spec, ids), order, descending,
-                      ranking)
+    return ViewResult(spec, query, ids, count_new(library, spec, ids), order, descending, ranking)
 
 
-def load_newer(library: Library, spec: ViewSpec, shown: Sequence[int], *,
-               query: str = "", order: str | None = None,
-               descending: bool = False) -> ViewResult | None:
+def load_newer(
+    library: Library,
+    spec: ViewSpec,
+    shown: Sequence[int],
+    *,
+    query: str = "",
+    order: str | None = None,
+    descending: bool = False,
+) -> ViewResult | None:
     """`shown` followed by the view's papers with higher ids (those an import just added),
     when the view lists in id order; else None (load the view whole).
 
@@ -204,8 +214,9 @@ def load_newer(library: Library, spec: ViewSpec, shown: Sequence[int], *,
     return ViewResult(spec, query, ids, new_count, order, descending)
 
 
-def _natural_ids(library: Library, spec: ViewSpec,
-                 rank: RankFn) -> tuple[list[int], Ranking | None]:
+def _natural_ids(
+    library: Library, spec: ViewSpec, rank: RankFn
+) -> tuple[list[int], Ranking | None]:
     if spec.kind == "for_you":
         ranked = rank(library)
         if isinstance(ranked, Ranking):
@@ -225,11 +236,14 @@ def count_new(library: Library, spec: ViewSpec, ids: Sequence[int]) -> int:
     with library.read() as conn:
         for start in range(0, len(ids), 900):
             chunk = ids[start : start + 900]
-            total += int(conn.exec_driver_sql(
-                f"SELECT count(*) FROM paper WHERE status = 'new' AND id IN "
-                f"({','.join('?' * len(chunk))})",
-                tuple(chunk),
-            ).scalar() or 0)
+            total += int(
+                conn.exec_driver_sql(
+                    f"SELECT count(*) FROM paper WHERE status = 'new' AND id IN "
+                    f"({','.join('?' * len(chunk))})",
+                    tuple(chunk),
+                ).scalar()
+                or 0
+            )
     return total
 
 
@@ -249,8 +263,9 @@ class SidebarCounts:
 def sidebar_counts(library: Library, today_start_iso: str) -> SidebarCounts:
     status = library.status_counts()
     with library.read() as conn:
-        starred = int(conn.exec_driver_sql(
-            "SELECT count(*) FROM paper WHERE starred").scalar() or 0)
+        starred = int(
+            conn.exec_driver_sql("SELECT count(*) FROM paper WHERE starred").scalar() or 0
+        )
     return SidebarCounts(
         status=status,
         starred=starred,
