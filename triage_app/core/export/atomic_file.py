@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,12 +15,16 @@ from typing import IO
 def atomic_text_writer(
     path: str | Path, *, encoding: str = "utf-8", newline: str | None = None
 ) -> Iterator[IO[str]]:
-    """Yields a text stream; on success the file is fsynced and renamed into place."""
+    """Yields a text stream; on success the file is fsynced and renamed into place.
+
+    The new file keeps the mode of the one it replaces, or gets the umask's default: a
+    temporary file's private 0600 would otherwise become the export's."""
     target = Path(path)
     fd, tmp_name = tempfile.mkstemp(
         prefix=f".{target.name}.", suffix=".partial", dir=target.parent or Path(".")
     )
     try:
+        os.chmod(tmp_name, _mode_for(target))
         with os.fdopen(fd, "w", encoding=encoding, newline=newline) as fh:
             yield fh
             fh.flush()
@@ -28,3 +33,12 @@ def atomic_text_writer(
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise
+
+
+def _mode_for(target: Path) -> int:
+    try:
+        return stat.S_IMODE(target.stat().st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO
@@ -9,7 +10,7 @@ from typing import IO
 from triage_app.core.export.atomic_file import atomic_text_writer
 from triage_app.core.export.formats import FORMATS
 from triage_app.core.records import PaperRecord
-from triage_app.core.store import Library
+from triage_app.core.store import LOCK_NAME, Library
 
 ProgressFn = Callable[[int, int], None]  # (papers written, papers in scope)
 CancelFn = Callable[[], bool]
@@ -71,28 +72,53 @@ def export_papers(
         def write(out: IO[str]) -> int:
             return writer(papers, out)
 
-    count = _write(destination, spec.newline, stdout, write)
+    count = _write(library, destination, spec.newline, stdout, write)
     if progress is not None:
         progress(count, total)
     return count
 
 
 def _write(
+    library: Library,
     destination: str | Path | None,
     newline: str | None,
     stdout: IO[str] | None,
     write: Callable[[IO[str]], int],
 ) -> int:
+    """A regular file is replaced whole or not at all (through a symlink, its target is); a
+    device, FIFO or socket is streamed into, never replaced; the library's own files are
+    refused."""
     if destination is None or str(destination) == "-":
         if stdout is None:
             raise ValueError("no destination")
         return write(stdout)
     target = Path(destination)
     try:
-        with atomic_text_writer(target, newline=newline) as fh:
+        real = Path(os.path.realpath(target))
+        _refuse_library_file(library, target, real)
+        if real.exists() and not real.is_file() and not real.is_dir():
+            with real.open("w", encoding="utf-8", newline=newline) as fh:
+                return write(fh)
+        with atomic_text_writer(real, newline=newline) as fh:
             return write(fh)
     except OSError as exc:
+        if isinstance(exc, ExportDestinationError):
+            raise
         raise ExportDestinationError(_explain(target, exc)) from exc
+
+
+def _refuse_library_file(library: Library, target: Path, real: Path) -> None:
+    """The store, its journal files, the lock and the index and backup folders are the
+    library's: an export over one of them would replace a library with a list of papers."""
+    folder = Path(os.path.realpath(library.folder))
+    db = library.db_path.name
+    for name in (db, LOCK_NAME, library.index_dir.name, library.backup_dir.name):
+        mine = folder / name
+        journal = real.parent == folder and real.name.startswith(f"{db}-")
+        if real == mine or mine in real.parents or (name == db and journal):
+            raise ExportDestinationError(
+                f"cannot write {target}: it is the library's own {name}; choose another file"
+            )
 
 
 def _ticker(

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
         Library,
         WriteTxn,
     )
+    from triage_app.core.store.lock import LOCK_NAME
     from triage_app.core.store.opening import (
         open_library,
     )
@@ -41,6 +42,7 @@ _NAMES = {
     "BACKUP_DIR": "paths",
     "DB_NAME": "paths",
     "Library": "library",
+    "LOCK_NAME": "lock",
     "LibraryError": "errors",
     "WriteTxn": "library",
     "backup_library": "file_backups",
@@ -57,6 +59,7 @@ _NAMES = {
 __all__ = [
     "BACKUP_DIR",
     "DB_NAME",
+    "LOCK_NAME",
     "Library",
     "LibraryError",
     "WriteTxn",
