@@ -9,6 +9,15 @@ from triage_app.core.ingest.entries import ListingEntry
 ABSTRACT_A = "We study sparse autoencoders on language model activations at scale."
 ABSTRACT_B = "A benchmark for retrieval augmented generation in the legal domain."
 
+# Two entries of a scored feed as the listing shows them (one with code, one with a year).
+ENTRY = (
+    "93.1CLMay 17Code\n"
+    "Old Habits Die Hard: How Conversational History Geometrically Traps LLMs"
+    "Adi Simhi, Fazl Barez, Martin Tutek et al.\n"
+    "How does the conversational past of large language models influence them?\n"
+)
+ENTRY2 = "CYApr 16, 2023\nFairness in AIOndrej Bohdal · mit, eth\nSuccessful deployment.\n"
+
 
 def entry(
     line: int = 1,

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.core.entries import ENTRY, ENTRY2
 from triage_app.core.ingest import sources
 from triage_app.core.ingest.entries import ListingEntry, ListingError, ParseProblem
 from triage_app.core.ingest.listing_parser import parse_listing
@@ -26,13 +27,6 @@ from triage_app.core.ingest.sources import (
 
 AS_OF = date(2026, 11, 24)
 FAST = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-ENTRY = (
-    "93.1CLMay 17Code\n"
-    "Old Habits Die Hard: How Conversational History Geometrically Traps LLMs"
-    "Adi Simhi, Fazl Barez, Martin Tutek et al.\n"
-    "How does the conversational past of large language models influence them?\n"
-)
-ENTRY2 = "CYApr 16, 2023\nFairness in AIOndrej Bohdal · mit, eth\nSuccessful deployment.\n"
 CSV_HEAD = b"id,title,authors,et_al,affiliations,category,published\r\n"
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.core.entries import ENTRY, ENTRY2
 from tests.data import LISTINGS
 from triage_app.core.ingest.entries import ListingEntry, ListingError, ParseProblem
 from triage_app.core.ingest.listing_parser import (
@@ -21,14 +22,6 @@ from triage_app.core.ingest.listing_parser import (
 from triage_app.core.ingest.sources import decode_lines
 
 AS_OF = date(2026, 11, 24)
-
-ENTRY = (
-    "93.1CLMay 17Code\n"
-    "Old Habits Die Hard: How Conversational History Geometrically Traps LLMs"
-    "Adi Simhi, Fazl Barez, Martin Tutek et al.\n"
-    "How does the conversational past of large language models influence them?\n"
-)
-ENTRY2 = "CYApr 16, 2023\nFairness in AIOndrej Bohdal · mit, eth\nSuccessful deployment.\n"
 
 
 def parse(text: str, as_of: date = AS_OF) -> list[ListingEntry | ParseProblem]:

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_support import seed_template
 from triage_app.core.ingest.importer import import_path
 from triage_app.core.search.index import SearchIndex, sync_index
 from triage_app.core.search.service import (
@@ -21,23 +20,6 @@ from triage_app.core.search.stamp import VERSION_FILE, is_current
 from triage_app.core.store import open_library
 from triage_app.core.store.library import Library
 from triage_app.core.triage.decisions import DecisionPatch, mark, undo
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    library = seed_template(tmp_path_factory)
-    sync_index(library)
-    library.close()
-    return library.folder
-
-
-@pytest.fixture
-def lib(template: Path, tmp_path: Path):
-    folder = tmp_path / "copy"
-    shutil.copytree(template, folder)
-    library = open_library(folder)
-    yield library
-    library.close()
 
 
 def outbox(library: Library) -> int:

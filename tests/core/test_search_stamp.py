@@ -5,7 +5,6 @@ rebuilt from the store before Whoosh reads it; a current one is opened as it is.
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from importlib import metadata
@@ -13,9 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_support import seed_template
 from triage_app.core.search import index as search_index
-from triage_app.core.search.index import IndexFormatError, SearchIndex, codec_stamp, sync_index
+from triage_app.core.search.index import IndexFormatError, SearchIndex, codec_stamp
 from triage_app.core.search.service import search_ids
 from triage_app.core.search.stamp import (
     CODEC,
@@ -24,25 +22,7 @@ from triage_app.core.search.stamp import (
     VERSION_FILE,
     is_current,
 )
-from triage_app.core.store import open_library
 from triage_app.core.store.library import Library
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    library = seed_template(tmp_path_factory)
-    sync_index(library)
-    library.close()
-    return library.folder
-
-
-@pytest.fixture
-def lib(template: Path, tmp_path: Path):
-    folder = tmp_path / "copy"
-    shutil.copytree(template, folder)
-    library = open_library(folder)
-    yield library
-    library.close()
 
 
 @pytest.fixture
