@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from triage_app.core.search.query import And, Filter, MatchAll, Node, Not, Or
+from triage_app.core.search.query_nodes import And, Filter, MatchAll, Node, Not, Or
 
 TAG_IDS = (
     "p.id IN (SELECT pt.paper_id FROM paper_tag pt JOIN tag t ON t.id = pt.tag_id "

@@ -7,16 +7,8 @@ import contextlib
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from triage_app.core.search.query import (
-    And,
-    Filter,
-    MatchAll,
-    Not,
-    Or,
-    QueryError,
-    Text,
-    parse_query,
-)
+from triage_app.core.search.query import parse_query
+from triage_app.core.search.query_nodes import And, Filter, MatchAll, Not, Or, QueryError, Text
 
 
 def test_forms_parse_to_the_expected_tree() -> None:

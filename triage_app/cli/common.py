@@ -52,12 +52,15 @@ def _daily_backup(library: Library) -> None:
 
 
 def run_command(func):
-    """Turn `CommandError` and `LibraryError` into a message and exit status 2."""
+    """Turn `CommandError`, `LibraryError` and a query the search refuses or gives up on
+    (its limits, its time limit) into a message and exit status 2."""
 
     def wrapper(args: argparse.Namespace) -> int:
+        from triage_app.core.search import QueryError, SearchTimeout  # light: no engine
+
         try:
             return func(args)
-        except (CommandError, LibraryError) as exc:
+        except (CommandError, LibraryError, QueryError, SearchTimeout) as exc:
             return fail(str(exc))
 
     wrapper.__name__ = func.__name__

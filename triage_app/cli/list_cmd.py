@@ -19,6 +19,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run_list)
 
 
+def printable(text: str) -> str:
+    """Text safe for a terminal: control characters (ESC sequences, BEL, CR, line breaks)
+    become `\\xNN`-style escapes, so a title cannot move the cursor, ring or recolour."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 def format_table(papers: list[PaperRecord], width: int | None = None) -> str:
     """One line a paper: id, flags, rating, category, date, first author, title."""
     width = width or shutil.get_terminal_size((120, 20)).columns
@@ -28,12 +36,14 @@ def format_table(papers: list[PaperRecord], width: int | None = None) -> str:
     ]
     marks = {"new": "·", "kept": "✓", "dismissed": "✗"}
     for p in papers:
-        title = p.title or "(no title) " + p.abstract[:60]
+        title = printable(p.title or "(no title) " + p.abstract[:60])
+        more = " +" if p.et_al or len(p.authors) > 1 else ""
+        author = printable(p.first_author + more)
         row = (
             f"{p.id:>6}  {marks[p.status]:2} {'★' if p.starred else ' '} "
-            f"{('*' * (p.rating or 0)):6} {p.category or '':3} "
+            f"{('*' * (p.rating or 0)):6} {printable(p.category or ''):3} "
             f"{p.published.isoformat() if p.published else '':10}  "
-            f"{(p.first_author + (' +' if p.et_al or len(p.authors) > 1 else ''))[:20]:20}  "
+            f"{author[:20]:20}  "
             f"{title}"
         )
         lines.append(row[: max(width, 60)])

@@ -11,16 +11,16 @@ if TYPE_CHECKING:
         rebuild_index,
         sync_index,
     )
-    from triage_app.core.search.query import (
-        QUERY_HELP,
+    from triage_app.core.search.query import QUERY_HELP, parse_query
+    from triage_app.core.search.query_nodes import (
         Filter,
         MatchAll,
         Node,
         QueryError,
-        parse_query,
+        SearchCancelled,
+        SearchTimeout,
     )
     from triage_app.core.search.service import (
-        SearchCancelled,
         SearchService,
         highlight_spans,
         search_ids,
@@ -31,12 +31,13 @@ if TYPE_CHECKING:
     from triage_app.core.search.words import stem
 
 _NAMES = {
-    "Filter": "query",
-    "MatchAll": "query",
-    "Node": "query",
+    "Filter": "query_nodes",
+    "MatchAll": "query_nodes",
+    "Node": "query_nodes",
     "QUERY_HELP": "query",
-    "QueryError": "query",
-    "SearchCancelled": "service",
+    "QueryError": "query_nodes",
+    "SearchCancelled": "query_nodes",
+    "SearchTimeout": "query_nodes",
     "SearchService": "service",
     "highlight_spans": "service",
     "is_current": "stamp",
@@ -54,6 +55,7 @@ __all__ = [
     "QueryError",
     "SearchCancelled",
     "SearchService",
+    "SearchTimeout",
     "highlight_spans",
     "is_current",
     "parse_query",

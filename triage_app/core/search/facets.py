@@ -19,7 +19,7 @@ from typing import Any, cast
 
 import numpy as np
 
-from triage_app.core.search.query import And, Filter, MatchAll, Node, Not, Or
+from triage_app.core.search.query_nodes import And, Filter, MatchAll, Node, Not, Or
 
 STATUS_CODES = {"new": 0, "kept": 1, "dismissed": 2}
 # Writers stamp `updated_at` once they hold the write lock (store.WriteTxn), so stamps rise

@@ -15,7 +15,7 @@ from rapidfuzz.distance import Levenshtein
 from triage_app.core.search.fields import TEXT_FIELDS
 from triage_app.core.search.index import make_schema
 from triage_app.core.search.plan import fold, fuzzy_distance
-from triage_app.core.search.query import Node, Text, text_leaves
+from triage_app.core.search.query_nodes import Node, Text, text_leaves
 
 
 @lru_cache(maxsize=1)

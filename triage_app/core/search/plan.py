@@ -13,7 +13,7 @@ from typing import Any
 from whoosh import query as wq
 
 from triage_app.core.search.fields import TEXT_FIELDS
-from triage_app.core.search.query import And, Node, Not, Or, Text
+from triage_app.core.search.query_nodes import And, Node, Not, Or, Text
 
 PREFIX_SCAN = 2000  # candidate terms looked at for one prefix in one field
 PREFIX_TERMS = 16  # most frequent of them kept: each more term is one more posting read

@@ -21,8 +21,22 @@ from datetime import date
 from typing import Any, cast
 
 from triage_app.core.search.fields import FIELD_ALIASES
+from triage_app.core.search.query_nodes import (
+    And,
+    Filter,
+    MatchAll,
+    Node,
+    Not,
+    Or,
+    QueryError,
+    Text,
+)
 
 MIN_PREFIX = 3  # shorter prefixes expand to thousands of terms
+# Limits that keep a hostile or mistyped query from exhausting the parser or the engine.
+MAX_DEPTH = 32  # nested parentheses and NOTs
+MAX_TERMS = 64  # words, phrases and filters
+MAX_EXPANDED = 16  # prefix* and fuzzy~ terms, each read as many index words
 
 FILTER_FIELDS = ("tag", "tags", "category", "cat", "year", "date", "rating", "score", "is", "has")
 NUMERIC_FIELDS = ("year", "rating", "score")
@@ -45,89 +59,6 @@ query language:
   has:code has:note has:tags has:rating
 field names are case-insensitive; an empty query or only filters lists by date, newest first.
 """
-
-
-class QueryError(ValueError):
-    """A query that cannot be parsed; `position` is the 0-based offset of the problem."""
-
-    def __init__(self, message: str, position: int) -> None:
-        super().__init__(f"{message} (at column {position + 1})")
-        self.message = message
-        self.position = position
-
-
-# ------------------------------------------------------------------------ AST
-@dataclass(frozen=True)
-class Text:
-    """Words to find; `field` None means title, authors, abstract, note and tags."""
-
-    field: str | None
-    kind: str  # "word" | "phrase" | "prefix" | "fuzzy"
-    text: str
-    pos: int
-    maxdist: int = 0  # fuzzy: edits allowed; 0 means 1 for short stems, 2 for long ones
-
-
-@dataclass(frozen=True)
-class Filter:
-    """A condition on a paper's metadata or decisions, answered from SQLite."""
-
-    field: str  # tag, category, year, date, rating, score, is, has; batch (views only)
-    op: str  # "=", ">", ">=", "<", "<=", "range", "prefix"
-    value: object
-    pos: int
-    high: object = None  # upper bound of a range (inclusive)
-
-
-@dataclass(frozen=True)
-class And:
-    children: tuple[Node, ...]
-
-
-@dataclass(frozen=True)
-class Or:
-    children: tuple[Node, ...]
-
-
-@dataclass(frozen=True)
-class Not:
-    child: Node
-
-
-@dataclass(frozen=True)
-class MatchAll:
-    """The empty query: every paper."""
-
-
-Node = Text | Filter | And | Or | Not | MatchAll
-
-
-def _only(node: Node, leaf: type[Text] | type[Filter]) -> bool:
-    """Every leaf under `node` is of kind `leaf` (MatchAll counts as neither)."""
-    if isinstance(node, Text | Filter | MatchAll):
-        return isinstance(node, leaf)
-    if isinstance(node, Not):
-        return _only(node.child, leaf)
-    return all(_only(c, leaf) for c in node.children)
-
-
-def is_text_only(node: Node) -> bool:
-    return _only(node, Text)
-
-
-def is_filter_only(node: Node) -> bool:
-    return _only(node, Filter)
-
-
-def text_leaves(node: Node, *, positive: bool = True) -> list[Text]:
-    """Text leaves not under a NOT (what highlighting and ranking care about)."""
-    if isinstance(node, Text):
-        return [node]
-    if isinstance(node, Not):
-        return [] if positive else text_leaves(node.child, positive=False)
-    if isinstance(node, And | Or):
-        return [leaf for c in node.children for leaf in text_leaves(c, positive=positive)]
-    return []
 
 
 # ---------------------------------------------------------------------- lexer
@@ -224,6 +155,28 @@ class _Parser:
         self.query = query
         self.toks = _lex(query)
         self.i = 0
+        self.depth = 0
+        self.terms = 0
+        self.expanded = 0
+
+    def deeper(self, tok: _Tok) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise QueryError(
+                f"the query nests more than {MAX_DEPTH} levels of parentheses and NOTs", tok.pos
+            )
+
+    def counted(self, node: Node, tok: _Tok) -> Node:
+        self.terms += 1
+        if self.terms > MAX_TERMS:
+            raise QueryError(f"the query has more than {MAX_TERMS} terms", tok.pos)
+        if isinstance(node, Text) and node.kind in ("prefix", "fuzzy"):
+            self.expanded += 1
+            if self.expanded > MAX_EXPANDED:
+                raise QueryError(
+                    f"the query has more than {MAX_EXPANDED} prefix* and fuzzy~ terms", tok.pos
+                )
+        return node
 
     def peek(self) -> _Tok:
         return self.toks[self.i]
@@ -279,7 +232,10 @@ class _Parser:
                 raise QueryError(
                     f"{'NOT' if tok.text == 'NOT' else '-'} needs a term after it", tok.pos
                 )
-            return Not(self.unary(field))
+            self.deeper(tok)
+            node = Not(self.unary(field))
+            self.depth -= 1
+            return node
         return self.primary(field)
 
     def primary(self, field: str | None) -> Node:
@@ -287,11 +243,13 @@ class _Parser:
         if tok.kind == "(":
             if self.peek().kind == ")":
                 raise QueryError("empty parentheses", tok.pos)
+            self.deeper(tok)
             node = self.or_expr(field)
             close = self.peek()
             if close.kind != ")":
                 raise QueryError("'(' is never closed", tok.pos)
             self.take()
+            self.depth -= 1
             return node
         if tok.kind == ")":
             raise QueryError("')' without a matching '('", tok.pos)
@@ -300,9 +258,9 @@ class _Parser:
                 raise QueryError("a field inside a field group", tok.pos)
             return self.field_value(tok)
         if tok.kind == "PHRASE":
-            return _phrase(field, tok)
+            return self.counted(_phrase(field, tok), tok)
         if tok.kind == "WORD":
-            return _word(field, tok)
+            return self.counted(_word(field, tok), tok)
         raise QueryError("the query ends where a term was expected", tok.pos)  # EOF
 
     def field_value(self, ftok: _Tok) -> Node:
@@ -328,7 +286,9 @@ class _Parser:
             raise QueryError(f"'{name}:' needs a value", ftok.pos)
         if not value:
             raise QueryError(f"'{name}:' needs a value", ftok.pos)
-        return _filter(name, value, vtok.pos + (1 if vtok.kind == "PHRASE" else 0))
+        return self.counted(
+            _filter(name, value, vtok.pos + (1 if vtok.kind == "PHRASE" else 0)), ftok
+        )
 
 
 def parse_query(query: str) -> Node:

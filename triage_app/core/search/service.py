@@ -32,15 +32,17 @@ from triage_app.core.search.index import SearchIndex, SyncReport
 from triage_app.core.search.overlay import Overlay, OverlayDoc
 from triage_app.core.search.plan import SORTS, text_query
 from triage_app.core.search.postings import IndexArrays, PostingCache
-from triage_app.core.search.query import (
+from triage_app.core.search.query import parse_query
+from triage_app.core.search.query_nodes import (
     And,
     MatchAll,
     Node,
     Not,
     QueryError,
+    SearchCancelled,
+    SearchTimeout,
     is_filter_only,
     is_text_only,
-    parse_query,
 )
 from triage_app.core.search.scores import Hits, evaluate, top
 from triage_app.core.search.sources import Corpus
@@ -64,14 +66,6 @@ HOLD_POLL_S = 0.1
 
 class _Held(Exception):
     """A prewarm read interrupted by its caller's hold."""
-
-
-class SearchCancelled(Exception):
-    """A newer search superseded this one, or its cancel token fired."""
-
-
-class SearchTimeout(SearchCancelled):
-    """The search ran past its time limit (a very broad query)."""
 
 
 @dataclass(frozen=True)
@@ -391,8 +385,8 @@ def search(
     limit: int | None = 50,
     offset: int = 0,
 ) -> SearchResult:
-    """One page of papers matching `query` (no time limit: for scripts and the CLI)."""
-    with SearchService(library, time_limit=None) as service:
+    """One page of papers matching `query`, within the window's time limit."""
+    with SearchService(library) as service:
         return service.search(query, sort=sort, limit=limit, offset=offset)
 
 
@@ -402,7 +396,7 @@ def search_ids(library: Library, query: str, *, sort: str = "relevance") -> list
 
 
 def similar(library: Library, paper_id: int, *, limit: int = 10) -> list[tuple[int, float]]:
-    with SearchService(library, time_limit=None) as service:
+    with SearchService(library) as service:
         return service.similar(paper_id, limit=limit)
 
 
