@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from triage_app.core.ingest.rows import backup_row
 from triage_app.core.records import STATUSES
+
+MAX_ID = 2**63 - 1  # SQLite's largest integer
+# A decision clock this far ahead of ours is not trusted: it would make a restored record win
+# over every later decision, and a genuine backup could never bring those back.
+CLOCK_SKEW = timedelta(days=1)
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @dataclass(frozen=True)
@@ -38,6 +46,9 @@ def record_from_json(obj: Any, line: int) -> BackupRecord:
     score = obj.get("score")
     if score is not None and (isinstance(score, bool) or not isinstance(score, int | float)):
         raise ValueError(f"score must be a number or null, not {score!r:.60}")
+    if score is not None and not _finite(score):
+        raise ValueError(f"score must be a finite number, not {score!s:.60}")
+    _check_text(obj)
     status = obj.get("status") or "new"
     if status not in STATUSES:
         raise ValueError(f"unknown status {status!r}")
@@ -49,9 +60,14 @@ def record_from_json(obj: Any, line: int) -> BackupRecord:
     published = obj.get("published")
     if published:
         try:
+            if not isinstance(published, str) or not _ISO_DAY.fullmatch(published):
+                raise ValueError(published)
             date.fromisoformat(published)
         except (TypeError, ValueError) as exc:
-            raise ValueError(f"published is not an ISO date: {published!r}") from exc
+            raise ValueError(f"published is not a YYYY-MM-DD date: {published!r:.60}") from exc
+    starred = obj.get("starred")
+    if starred not in (None, True, False, 0, 1):
+        raise ValueError(f"starred must be true or false, not {starred!r:.60}")
     for key in ("authors", "affiliations", "tags"):
         value = obj.get(key) or []
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
@@ -60,8 +76,20 @@ def record_from_json(obj: Any, line: int) -> BackupRecord:
     for src in obj.get("sources") or []:
         if not isinstance(src, dict) or not {"file", "content_hash", "line"} <= src.keys():
             raise ValueError("each source needs file, content_hash and line")
+        line_no = src["line"]
+        if isinstance(line_no, bool) or not isinstance(line_no, int) or not 0 < line_no <= MAX_ID:
+            raise ValueError(
+                f"a source's line must be a positive whole number, not {line_no!r:.40}"
+            )
+        if not isinstance(src["file"], str) or not isinstance(src["content_hash"], str):
+            raise ValueError("a source's file and content_hash must be text")
+        if src.get("imported_at") is not None:
+            _timestamp(src, "imported_at")
         sources.append(src)
+    stamps = {key: _timestamp(obj, key) for key in _STAMPS}
     pid = obj.get("id")
+    if isinstance(pid, int) and not isinstance(pid, bool) and not 0 < pid <= MAX_ID:
+        raise ValueError(f"id must be a whole number from 1 to {MAX_ID}, not {pid!s:.40}")
     return BackupRecord(
         line=line,
         id=pid if isinstance(pid, int) and not isinstance(pid, bool) and pid > 0 else None,
@@ -72,8 +100,58 @@ def record_from_json(obj: Any, line: int) -> BackupRecord:
         note=str(obj.get("note") or ""),
         tags=tuple(t for t in (obj.get("tags") or []) if t.strip()),
         sources=tuple(sources),
-        created_at=obj.get("created_at") or None,
+        created_at=stamps["created_at"],
         # Exports before `decisions_at` existed: their last change is the best clock there is.
-        decisions_at=obj.get("decisions_at") or obj.get("updated_at") or None,
-        decided_at=obj.get("decided_at") or (None if status == "new" else obj.get("updated_at")),
+        decisions_at=_trusted(stamps["decisions_at"] or stamps["updated_at"]),
+        decided_at=stamps["decided_at"] or (None if status == "new" else stamps["updated_at"]),
     )
+
+
+_STAMPS = ("created_at", "updated_at", "decided_at", "decisions_at")
+_TEXT_KEYS = ("title", "abstract", "category", "note")
+_LIST_KEYS = ("authors", "affiliations", "tags")
+
+
+def _finite(number: int | float) -> bool:
+    try:
+        return math.isfinite(float(number))
+    except OverflowError:  # an integer too large for a float
+        return False
+
+
+def _check_text(obj: dict[str, Any]) -> None:
+    """Text SQLite can store: a lone surrogate (from a `\\ud800` escape) cannot be."""
+    values = [obj.get(k) for k in _TEXT_KEYS]
+    for key in _LIST_KEYS:
+        if isinstance(obj.get(key), list):
+            values += obj[key]
+    for value in values:
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                raise ValueError("text holds a lone surrogate (not a character)") from exc
+
+
+def _timestamp(obj: dict[str, Any], key: str) -> str | None:
+    value = obj.get(key)
+    if value in (None, ""):
+        return None
+    try:
+        if not isinstance(value, str):
+            raise ValueError(value)
+        datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise ValueError(f"{key} is not an ISO date and time: {value!r:.60}") from exc
+    return value
+
+
+def _trusted(clock: str | None) -> str | None:
+    """A decision clock ahead of ours (beyond a small skew) is treated as unknown: the
+    record's decisions then fill a new paper but never replace a library's own."""
+    if clock is None:
+        return None
+    stamp = datetime.fromisoformat(clock)
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=UTC)
+    return None if stamp > datetime.now(UTC) + CLOCK_SKEW else clock
