@@ -36,7 +36,11 @@ def run_export(args: argparse.Namespace) -> int:
                 stdout=sys.stdout,
                 excel=args.excel,
             )
+        except BrokenPipeError:
+            raise  # `export | head`: ends quietly (cli.main)
         except (OSError, ValueError) as exc:
+            if args.output in (None, "-") and isinstance(exc, OSError):
+                raise  # the output itself failed (a full device): one line from cli.main
             raise CommandError(f"export failed: {exc}") from exc
     if args.output:
         print(f"wrote {count} paper{'s' if count != 1 else ''} to {args.output}", file=sys.stderr)

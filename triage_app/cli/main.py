@@ -63,13 +63,30 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_gui(args)
     try:
-        return int(args.func(args) or 0)
-    except BrokenPipeError:  # `triage-app list | head`
-        sys.stderr.close()
+        code = int(args.func(args) or 0)
+        sys.stdout.flush()  # a full device shows here, not as a traceback at exit
+        return code
+    except BrokenPipeError:  # `triage-app list | head`: the reader has all it wanted
+        _quiet_stdout()
         return 0
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except OSError as exc:  # writing the output: `list > /dev/full`
+        _quiet_stdout()
+        print(f"triage-app: cannot write the output: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's last flush cannot fail again."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 if __name__ == "__main__":
