@@ -6,6 +6,7 @@ decision state, a record with another state, the title shown for a paper without
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, replace
 
 from triage_app.core.records import DecisionState, PaperRecord
@@ -115,6 +116,14 @@ def cell_icon(record: PaperRecord, key: str) -> object:
     if key == "code" and record.has_code:
         return icons.pixmap("code")
     return None
+
+
+def plain_tooltip(text: str) -> str:
+    """A tooltip that shows `text` as typed: Qt renders a tooltip that looks like markup as
+    rich text, so a title holding `<b>` or `<img>` is escaped inside a plain paragraph."""
+    if "<" not in text and "&" not in text:
+        return text
+    return "<p style='white-space:pre-wrap'>" + html.escape(text, quote=False) + "</p>"
 
 
 def cell_tooltip(record: PaperRecord, key: str) -> str | None:

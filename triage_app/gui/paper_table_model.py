@@ -36,6 +36,7 @@ from triage_app.gui.paper_columns import (
     cell_text,
     cell_tooltip,
     changed_fields,
+    plain_tooltip,
     with_state,
 )
 
@@ -338,7 +339,8 @@ class PaperTableModel(QAbstractTableModel):
             record = self._cache.get(pid)
             tip = cell_tooltip(record, COLUMNS[col].key) if record is not None else None
             why = self.explanation(pid)
-            return tip if why is None else (why if tip is None else f"{tip}\n{why}")
+            text = tip if why is None else (why if tip is None else f"{tip}\n{why}")
+            return None if text is None else plain_tooltip(text)
         if role == _USER:
             return pid
         return None
