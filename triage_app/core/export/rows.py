@@ -110,7 +110,7 @@ def stream_csv(
 ) -> int:
     """The CSV export (see csv_export for the cell encoding)."""
     from triage_app.core.export.csv_table import csv_line
-    from triage_app.core.records import BOM, CSV_COLUMNS, escape_item, neutralise
+    from triage_app.core.records import BOM, CSV_COLUMNS, escape_item, guarded, neutralise
 
     loads = json.loads
     tf = ("false", "true")
@@ -152,12 +152,12 @@ def stream_csv(
                     tf[et_al],
                     joined(affiliations),
                     neutralise(category or ""),
-                    published or "",
-                    "" if score is None else score,
+                    guarded(published),
+                    guarded(score),
                     tf[has_code],
-                    status,
+                    guarded(status),
                     tf[starred],
-                    "" if rating is None else rating,
+                    guarded(rating),
                     joined(tags),
                     neutralise(note or ""),
                     neutralise(abstract or ""),

@@ -48,6 +48,15 @@ BOM = "\ufeff"
 _ITEM = re.compile(r"\\(.)|(;) ?|([^\\;]+)|(\\)$", re.DOTALL)
 
 
+def guarded(value: object) -> str | int | float:
+    """A cell whatever the stored value's type: a number as it is, anything else as text
+    with the formula guard (a store written before validation may hold text in a number
+    column)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    return neutralise("" if value is None else str(value))
+
+
 def neutralise(text: str) -> str:
     """Prefix `'` to a cell a spreadsheet would read as a formula (or that starts with `'`)."""
     return "'" + text if text.startswith(_NEUTRALISED) else text
