@@ -1,5 +1,6 @@
 """Where the CLI's output goes: a reader that stops early ends it quietly, a full device is
-one line and exit status 2, never a traceback."""
+one line and exit status 2, never a traceback; control characters in a paper never reach
+the terminal raw."""
 
 from __future__ import annotations
 
@@ -60,3 +61,15 @@ def test_a_full_device_is_one_line_and_status_2(demo: Path, args: list[str]) -> 
     assert done.stderr.strip().splitlines() == [
         "triage-app: cannot write the output: No space left on device"
     ]
+
+
+def test_terminal_output_escapes_control_characters(tmp_path: Path) -> None:
+    """A title holding ESC sequences or BEL reaches `list` and `search` as visible escapes."""
+    folder = tmp_path / "lib"
+    hostile = "Abstract: \x1b[2J\x1b]0;pwned\x07 cleared screen and a bell\n"
+    assert triage("import", "-", library=folder, stdin=hostile).returncode == 0
+    for args in (["list"], ["search", "cleared"]):
+        done = triage(*args, library=folder)
+        assert done.returncode == 0, done.stderr
+        assert "\x1b" not in done.stdout and "\x07" not in done.stdout
+        assert "\\x1b[2J" in done.stdout

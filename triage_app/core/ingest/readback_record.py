@@ -40,7 +40,7 @@ def record_from_json(obj: Any, line: int) -> BackupRecord:
         raise ValueError("expected a JSON object for a paper")
     if not obj.get("title") and not obj.get("abstract"):
         raise ValueError("a paper needs a title or an abstract")
-    for key in ("title", "abstract", "category", "note"):
+    for key in _TEXT_KEYS:
         if obj.get(key) is not None and not isinstance(obj[key], str):
             raise ValueError(f"{key} must be text, not {obj[key]!r:.60}")
     score = obj.get("score")
@@ -68,7 +68,7 @@ def record_from_json(obj: Any, line: int) -> BackupRecord:
     starred = obj.get("starred")
     if starred not in (None, True, False, 0, 1):
         raise ValueError(f"starred must be true or false, not {starred!r:.60}")
-    for key in ("authors", "affiliations", "tags"):
+    for key in _LIST_KEYS:
         value = obj.get(key) or []
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise ValueError(f"{key} must be a list of strings")

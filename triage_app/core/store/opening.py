@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.exc import DatabaseError
 
 from triage_app.core.store import lock as library_lock
 from triage_app.core.store import migrations
@@ -52,15 +52,12 @@ def open_library(folder: str | Path, *, create: bool = True) -> Library:
             conn.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar()
         library = Library(folder, engine, lock)
         _bring_schema_up_to_date(library)
-    except (DatabaseError, OperationalError) as exc:
+    except BaseException as exc:
         if engine is not None:
             engine.dispose()
         lock.release()
-        raise LibraryError(explain_db_error(db_path, exc)) from exc
-    except BaseException:
-        if engine is not None:
-            engine.dispose()
-        lock.release()
+        if isinstance(exc, DatabaseError):  # OperationalError is one: busy, damaged, full
+            raise LibraryError(explain_db_error(db_path, exc)) from exc
         raise
     return library
 
