@@ -67,7 +67,7 @@ def test_csv_to_stdout(lib_dir: Path) -> None:
 @pytest.mark.parametrize(
     ("fmt", "suffix", "first"),
     [
-        ("csv", "csv", "id,title,authors,"),
+        ("csv", "csv", "\ufeffid,title,authors,"),
         ("bibtex", "bib", "@misc{lovelace12025paper,"),
         ("ris", "ris", "TY  - UNPB"),
         ("json", "json", "["),

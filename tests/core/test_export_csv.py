@@ -22,7 +22,10 @@ from triage_app.core.triage.decisions import clean_tag
 
 HEADER = (
     "id,title,authors,et_al,affiliations,category,published,score,has_code,status,"
-    "starred,rating,tags,note,abstract,sources"
+    "starred,rating,tags,note,abstract,sources,included,year,url"
+)
+TRUST_URL = (
+    "https://arxiv.org/search/?query=Trust+Me%2C+I+Am+Wrong%3A+LLMs+Hallucinate&searchtype=title"
 )
 
 
@@ -59,6 +62,9 @@ def test_header_and_row_cells_are_exact() -> None:
         "read §3",
         "We study hallucinations.",
         "004_b.txt:7@abc123 2026-11-24T08:00:00.000000+00:00",
+        "1",
+        "2025",
+        TRUST_URL,
     ]
     assert rows[0] == list(CSV_COLUMNS)
 
@@ -105,22 +111,23 @@ def test_empty_values_are_empty_cells() -> None:
         "",
         "We study hallucinations.",
         "",
+        "",
+        "",
+        "https://arxiv.org/search/?query=We+study+hallucinations.&searchtype=abstract",
     ]
 
 
 def test_formula_prefixes_are_neutralised_and_restored() -> None:
-    hostile = ["=1+1", "+SUM(A1)", "-2", "@cmd", "\tx", "\rx", "'quoted", "''", "a=b"]
-    assert [neutralise(h) for h in hostile] == [
-        "'=1+1",
-        "'+SUM(A1)",
-        "'-2",
-        "'@cmd",
-        "'\tx",
-        "'\rx",
-        "''quoted",
-        "'''",
-        "a=b",
-    ]
+    """Only what a spreadsheet evaluates is guarded (Excel: a cell starting with `=`, `+`,
+    `-` or `@`; OWASP's CSV-injection page adds tab and CR); a signed number, a lone sign
+    and text that merely starts with `'` show as typed."""
+    hostile = ["=1+1", "+SUM(A1)", "-2+3+cmd|' /C calc'!A0", "@cmd", "\tx", "\rx", "- item"]
+    assert [neutralise(h) for h in hostile] == ["'" + h for h in hostile]
+    shown = ["-2", "+1.5e3", "-", "'quoted'", "''", "a=b", "'", "it's"]
+    assert [neutralise(s) for s in shown] == shown
+    assert neutralise("=") == "'="
+    assert neutralise("'=x") == "''=x"  # a typed `'` before a formula: ours comes off alone
+    hostile += [*shown, "=", "'=x", "''-y"]
     papers = [paper(i + 1, title=h, note=h, tags=(h,), authors=(h,)) for i, h in enumerate(hostile)]
     records = read_back(csv_text(*papers))
     assert [(r.row["title"], r.note, r.tags, r.row["authors"]) for r in records] == [
@@ -131,8 +138,12 @@ def test_formula_prefixes_are_neutralised_and_restored() -> None:
 def test_list_items_with_separators_and_backslashes_round_trip() -> None:
     items = ["a; b", "c;d", "back\\slash", "\\", ";", " lead", "trail\\;", "plain"]
     joined = join_items(items)
-    assert joined == "a\\; b; c\\;d; back\\\\slash; \\\\; \\;;  lead; trail\\\\\\;; plain"
+    # Only a `;` in an item, and a `\` before `;`, `\` or the item's end, are escaped.
+    assert joined == "a\\; b; c\\;d; back\\slash; \\\\; \\;;  lead; trail\\\\\\;; plain"
     assert split_items(joined) == items
+    assert join_items(["C:\\data", "to read", "x\\y"]) == "C:\\data; to read; x\\y"
+    # Older files doubled every backslash; the same reader reads them.
+    assert split_items("back\\\\slash; \\\\; trail\\\\\\;") == ["back\\slash", "\\", "trail\\;"]
     assert split_items("x;y; z") == ["x", "y", "z"]  # edited by hand without spaces
 
 
@@ -144,7 +155,7 @@ def test_multiline_note_survives_quoting_and_the_csv_module() -> None:
     assert record.note == note
 
 
-def test_excel_variant_starts_with_a_bom_and_still_imports() -> None:
+def test_bom_variant_starts_with_a_bom_and_still_imports() -> None:
     text = csv_text(paper(title="Über Äpfel"), excel=True)
     assert text.startswith("\ufeff" + HEADER)
     with tempfile.TemporaryDirectory() as tmp, open_library(Path(tmp) / "lib") as lib:
@@ -160,7 +171,7 @@ def test_bad_rows_are_reported_with_their_line_and_the_rest_imports() -> None:
     text = "\r\n".join([lines[0], lines[1], "1,only,three", bad_rating, ""])
     items = read_back(text)
     assert [type(i).__name__ for i in items] == ["BackupRecord", "ParseProblem", "ParseProblem"]
-    assert items[1] == ParseProblem(3, "expected 16 cells, found 3")
+    assert items[1] == ParseProblem(3, "expected 19 cells, found 3")
     assert items[2] == ParseProblem(4, "rating must be 1-5 or null, not 9")
 
 
@@ -214,6 +225,7 @@ def test_reimport_into_an_empty_library_restores_papers_and_decisions(tmp_path: 
         {k: p[k] for k in compared} for p in first
     ]
     assert (tmp_path / "again.csv").read_text() == (tmp_path / "out.csv").read_text()
+    assert (tmp_path / "out.csv").read_bytes().startswith(b"\xef\xbb\xbfid,title,")
 
 
 # ------------------------------------------------------------------ hostile text

@@ -26,7 +26,7 @@ def filled(library: Library, tmp_path: Path) -> Library:
 
 
 def ids_in(path: Path) -> list[int]:
-    with path.open(newline="", encoding="utf-8") as fh:
+    with path.open(newline="", encoding="utf-8-sig") as fh:
         return [int(row["id"]) for row in csv.DictReader(fh)]
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import IO
 
+from triage_app.core.export.paper_links import arxiv_search_url
 from triage_app.core.records import (
     BOM,
     CSV_COLUMNS,
@@ -17,6 +18,9 @@ from triage_app.core.records import (
     neutralise,
     source_cell,
 )
+
+# ASReview's label: kept 1, dismissed 0, undecided empty (asreview/data/record.py).
+INCLUDED = {"kept": "1", "dismissed": "0"}
 
 
 def _cell(value: str | int | float) -> str:
@@ -61,13 +65,18 @@ def paper_row(paper: PaperRecord) -> list[str | int | float]:
         neutralise(paper.note),
         neutralise(paper.abstract),
         neutralise(join_items([source_cell(s) for s in paper.sources])),
+        INCLUDED.get(paper.status, ""),
+        paper.published.year if paper.published else "",
+        arxiv_search_url(paper.title, paper.abstract),
     ]
 
 
 def write_csv(papers: Iterable[PaperRecord], out: IO[str], *, excel: bool = False) -> int:
     """Stream papers as CSV rows under a header; returns how many were written.
 
-    `out` must be opened with `newline=""`: rows end in `\\r\\n` themselves.
+    `out` must be opened with `newline=""`: rows end in `\\r\\n` themselves. `excel` starts
+    it with the byte-order mark by which LibreOffice and Excel recognise UTF-8 (the export
+    service asks for it for every file).
     """
     if excel:
         out.write(BOM)

@@ -9,6 +9,7 @@ and sources included, and Python only writes them out. Both produce exactly what
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator, Sequence
 from typing import IO, Any
 
@@ -47,6 +48,7 @@ CSV_SQL_COLUMNS = (
     "p.title, p.authors, p.et_al, p.affiliations, p.category, p.published, p.score, "
     f"p.has_code, p.status, p.starred, p.rating, {_TAGS}, p.note, p.abstract, {_SOURCES_CELLS}"
 )
+_YEAR = re.compile(r"\d{4}-\d\d-\d\d")
 
 
 def _rows(library: Library, columns: str, ids: Sequence[int] | None) -> Iterator[tuple[Any, ...]]:
@@ -108,12 +110,14 @@ def stream_csv(
     *,
     excel: bool = False,
 ) -> int:
-    """The CSV export (see csv_export for the cell encoding)."""
-    from triage_app.core.export.csv_table import csv_line
+    """The CSV export (see records.csv_cells for the cell encoding; `excel`: the BOM)."""
+    from triage_app.core.export.csv_table import INCLUDED, csv_line
+    from triage_app.core.export.paper_links import arxiv_search_url
     from triage_app.core.records import BOM, CSV_COLUMNS, escape_item, guarded, neutralise
 
     loads = json.loads
     tf = ("false", "true")
+    is_date = _YEAR.fullmatch
 
     def joined(text: str | None) -> str:
         if not text or text == "[]":
@@ -162,6 +166,10 @@ def stream_csv(
                     neutralise(note or ""),
                     neutralise(abstract or ""),
                     joined(sources),
+                    INCLUDED.get(status, ""),
+                    # A year only from a date (a corrupt store's text stays in `published`).
+                    int(published[:4]) if published and is_date(published) else "",
+                    arxiv_search_url(title, abstract),
                 )
             )
         )

@@ -39,7 +39,8 @@ def export_papers(
 ) -> int:
     """Write the papers (ranked for a query, listed order for ids, else by id).
 
-    `excel` adds the byte-order mark Excel needs (CSV only). `progress(done, total)` is
+    A CSV file starts with the byte-order mark by which LibreOffice and Excel recognise
+    UTF-8; `excel` adds it on standard output too (CSV only). `progress(done, total)` is
     called every 1,000 papers and at the end; `cancel()` returning true stops the export
     with ExportCancelled, and a file destination is then left untouched.
     """
@@ -56,7 +57,8 @@ def export_papers(
     tick = _ticker(total, progress, cancel)
     if spec.stream is not None:
         stream = spec.stream
-        options = {"excel": True} if excel else {}
+        to_file = destination is not None and str(destination) != "-"
+        options = {"excel": True} if excel or (fmt == "csv" and to_file) else {}
 
         def write(out: IO[str]) -> int:
             return stream(library, ids, out, tick, **options)

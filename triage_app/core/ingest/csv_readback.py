@@ -1,7 +1,8 @@
 """Read a CSV export back into backup records (streaming), undoing its cell encoding.
 
 Columns are found by header name, so a spreadsheet that reordered them still imports;
-unknown columns are ignored. Besides CSV_COLUMNS the reader accepts the JSON backup's extra
+unknown columns are ignored (`included`, `year` and `url` are derived from the others).
+Besides CSV_COLUMNS the reader accepts the JSON backup's extra
 keys (`year_inferred`, `created_at`, `updated_at`, `decided_at`) when a column carries them.
 A CSV export has no `updated_at`, so its decisions fill new papers but never overwrite
 decisions a library already holds for the same paper (their age is unknown).
@@ -44,8 +45,8 @@ def _bool(value: str, column: str) -> bool:
     raise ValueError(f"{column} must be true or false, not {value!r}")
 
 
-def _number(value: str, column: str, kind: type) -> Any:
-    value = unneutralise(value.strip())
+def _number(value: str, column: str, kind: type, legacy: bool) -> Any:
+    value = unneutralise(value.strip(), legacy=legacy)
     if not value:
         return None
     try:
@@ -54,20 +55,21 @@ def _number(value: str, column: str, kind: type) -> Any:
         raise ValueError(f"{column} is not a number: {value!r}") from exc
 
 
-def row_to_object(cells: dict[str, str]) -> dict[str, Any]:
-    """The JSON-backup object of one CSV row (raises ValueError on a bad cell)."""
+def row_to_object(cells: dict[str, str], *, legacy: bool = False) -> dict[str, Any]:
+    """The JSON-backup object of one CSV row (raises ValueError on a bad cell); `legacy`
+    for a file written before the `included` column, whose formula guard differed."""
     obj: dict[str, Any] = {}
     for column, value in cells.items():
         if column in LIST_COLUMNS:
-            obj[column] = split_items(unneutralise(value))
+            obj[column] = split_items(unneutralise(value, legacy=legacy))
         elif column in BOOL_COLUMNS:
             obj[column] = _bool(value, column)
         elif column in TEXT_COLUMNS:
-            obj[column] = unneutralise(value) or None
+            obj[column] = unneutralise(value, legacy=legacy) or None
         elif column == "score":
-            obj[column] = _number(value, column, float)
+            obj[column] = _number(value, column, float, legacy)
         elif column in ("id", "rating"):
-            obj[column] = _number(value, column, int)
+            obj[column] = _number(value, column, int, legacy)
     obj["note"] = obj.get("note") or ""
     obj["abstract"] = obj.get("abstract") or ""
     obj["sources"] = [parse_source(s) for s in obj.get("sources", [])]
@@ -95,6 +97,7 @@ def read_csv_backup(lines: Iterable[str], name: str) -> Iterator[BackupRecord | 
     if header[:3] != list(CSV_COLUMNS[:3]):
         raise ListingError(f"{name}: not a triage-app CSV export (header {header[:3]})")
     width = len(header)
+    legacy = "included" not in header  # written before the codec's current formula guard
     while True:
         start = reader.line_num + 1
         try:
@@ -110,6 +113,8 @@ def read_csv_backup(lines: Iterable[str], name: str) -> Iterator[BackupRecord | 
             yield ParseProblem(start, f"expected {width} cells, found {len(row)}")
             continue
         try:
-            yield record_from_json(row_to_object(dict(zip(header, row, strict=True))), start)
+            yield record_from_json(
+                row_to_object(dict(zip(header, row, strict=True)), legacy=legacy), start
+            )
         except ValueError as exc:
             yield ParseProblem(start, str(exc))

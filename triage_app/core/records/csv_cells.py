@@ -1,16 +1,22 @@
 """The CSV cell codec, both ways: the export writes with it and the read-back undoes it.
 
-Cell encoding:
-- RFC 4180 quoting (Python's csv module, `\\r\\n` between rows); UTF-8, with a byte-order
-  mark only when asked (`excel=True`, for Excel's sake).
-- Lists (authors, affiliations, tags, sources) are joined with `; `; inside an item a `\\`
-  is written `\\\\` and a `;` is written `\\;`, so any item survives.
+Cell encoding (a file with an `included` column; older files: see LEGACY below):
+- RFC 4180 quoting (Python's csv module, `\\r\\n` between rows); UTF-8 with a byte-order mark,
+  which LibreOffice's and Excel's CSV import take as "this is UTF-8".
+- Lists (authors, affiliations, tags, sources) are joined with `; ` (what ASReview, Zotero's
+  CSV and spreadsheet users expect). Only what would be ambiguous is escaped: a `;` inside
+  an item is written `\\;`, and a `\\` is doubled only where it precedes `;`, `\\` or the
+  item's end, so `C:\\data` or a tag without `;` shows as typed.
 - Booleans `true`/`false`, dates ISO (YYYY-MM-DD), an empty cell for none.
 - Sources: `file:line@hash imported_at` (the file name may hold `:`, `@` or spaces: a reader
   splits from the right).
-- CSV injection (OWASP): a text cell that starts with `=`, `+`, `-`, `@`, tab or carriage
-  return gets a leading `'`, so spreadsheets show it as text; a cell that already starts with
-  `'` gets one more, so the reader removes exactly one and every value round-trips.
+- CSV injection (OWASP): a cell a spreadsheet would evaluate gets a leading `'`: one starting
+  with `=`, or with `+`, `-`, `@`, tab or carriage return followed by anything but a plain
+  number. Other cells show as typed, a leading `'` included; a text that is `'`s followed by
+  a guarded text gets one more `'`, so the reader removes exactly one and every value
+  round-trips.
+- LEGACY: files written before the `included` column guarded every cell starting with
+  `=+-@`, tab, CR or `'`; `unneutralise(cell, legacy=True)` reads them.
 """
 
 from __future__ import annotations
@@ -38,14 +44,21 @@ CSV_COLUMNS = (
     "note",
     "abstract",
     "sources",
+    # For screening tools and spreadsheets (ASReview reads `included`, `year`, `url`);
+    # derived from the columns above, so the read-back ignores them.
+    "included",
+    "year",
+    "url",
 )
 LIST_SEPARATOR = "; "
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-_NEUTRALISED = (*FORMULA_PREFIXES, "'")
 BOM = "\ufeff"
+# A signed plain number is a number to a spreadsheet, not a formula: shown as typed.
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 
-
-_ITEM = re.compile(r"\\(.)|(;) ?|([^\\;]+)|(\\)$", re.DOTALL)
+# `\\;` and `\\\\` are escapes; any other backslash is itself.
+_ITEM = re.compile(r"\\([\\;])|(;) ?|([^\\;]+|\\)", re.DOTALL)
+_ESCAPED_BACKSLASHES = re.compile(r"\\(?=[\\;]|\Z)")
 
 
 def guarded(value: object) -> str | int | float:
@@ -57,15 +70,27 @@ def guarded(value: object) -> str | int | float:
     return neutralise("" if value is None else str(value))
 
 
+def evaluated(text: str) -> bool:
+    """Whether a spreadsheet would evaluate this cell as a formula (Excel: `=`, `+`, `-`,
+    `@`; OWASP adds tab and CR, which some strip before evaluating)."""
+    if not text or not text.startswith(FORMULA_PREFIXES):
+        return False
+    return text[0] == "=" or (len(text) > 1 and not _NUMBER.fullmatch(text))
+
+
 def neutralise(text: str) -> str:
-    """Prefix `'` to a cell a spreadsheet would read as a formula (or that starts with `'`)."""
-    return "'" + text if text.startswith(_NEUTRALISED) else text
+    """Prefix `'` to a cell a spreadsheet would evaluate (and to `'`s before such a cell)."""
+    if text.startswith(FORMULA_PREFIXES):
+        return "'" + text if evaluated(text) else text
+    if text.startswith("'") and evaluated(text.lstrip("'")):
+        return "'" + text
+    return text
 
 
 def escape_item(item: str) -> str:
-    if "\\" in item or ";" in item:
-        return item.replace("\\", "\\\\").replace(";", "\\;")
-    return item
+    if "\\" in item:
+        item = _ESCAPED_BACKSLASHES.sub(r"\\\\", item)
+    return item.replace(";", "\\;") if ";" in item else item
 
 
 def join_items(items: Sequence[str]) -> str:
@@ -77,13 +102,18 @@ def source_cell(source: SourceRecord) -> str:
     return f"{source.file}:{source.line}@{source.content_hash}{tail}"
 
 
-def unneutralise(cell: str) -> str:
-    """Undo `neutralise`: exactly one leading `'` is ours."""
-    return cell[1:] if cell.startswith("'") else cell
+def unneutralise(cell: str, *, legacy: bool = False) -> str:
+    """Undo `neutralise` (`legacy`: of a file written before the `included` column)."""
+    if not cell.startswith("'"):
+        return cell
+    if legacy or evaluated(cell.lstrip("'")):
+        return cell[1:]
+    return cell
 
 
 def split_items(cell: str) -> list[str]:
-    """Inverse of `join_items` (`; `-separated, `\\;` and `\\\\` escaped)."""
+    """Inverse of `join_items` (`; `-separated, `\\;` and `\\\\` escaped); reads the older
+    files too, which escaped every backslash."""
     if not cell:
         return []
     if "\\" not in cell:
@@ -91,12 +121,12 @@ def split_items(cell: str) -> list[str]:
         return [first, *(part.removeprefix(" ") for part in rest)]
     items: list[str] = []
     current: list[str] = []
-    for escaped, sep, plain, trailing in _ITEM.findall(cell):
+    for escaped, sep, plain in _ITEM.findall(cell):
         if sep:
             items.append("".join(current))
             current = []
         else:
-            current.append(escaped or plain or trailing)
+            current.append(escaped or plain)
     items.append("".join(current))
     return items
 
