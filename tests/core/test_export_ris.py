@@ -12,6 +12,10 @@ from tests.core.export_library import paper
 from triage_app.core.export.ris import parse_decisions_note, write_ris
 from triage_app.core.triage.decisions import clean_tag
 
+TRUST_URL = (
+    "https://arxiv.org/search/?query=Trust+Me%2C+I+Am+Wrong%3A+LLMs+Hallucinate&searchtype=title"
+)
+
 
 def ris(*papers) -> str:
     out = io.StringIO()
@@ -23,7 +27,7 @@ def test_record_is_exact() -> None:
     assert ris(
         paper(authors=("Adi Simhi", "Jan van der Berg", "OpenAI Team"), note="line one\nline two")
     ) == (
-        "TY  - UNPB\n"
+        "TY  - MANSCPT\n"
         "ID  - 1\n"
         "AU  - Simhi, Adi\n"
         "AU  - van der Berg, Jan\n"
@@ -32,12 +36,16 @@ def test_record_is_exact() -> None:
         "AB  - We study hallucinations.\n"
         "PY  - 2025\n"
         "DA  - 2025/02/17/\n"
+        "M3  - Preprint\n"
+        f"UR  - {TRUST_URL}\n"
         "KW  - survey\n"
         "KW  - llm\n"
         "AD  - Technion\n"
         "N1  - triage: kept; rating 4; starred\n"
         "N1  - ASReview_relevant\n"
-        "N1  - line one line two\n"
+        "N1  - et al.: the listing named only these 3 authors\n"
+        "N1  - line one\n"
+        "line two\n"
         "ER  - \n\n"
     )
 
@@ -54,21 +62,29 @@ def test_rispy_reads_every_field_back() -> None:
             tags=(),
             published=None,
             title="Second",
+            et_al=False,
         ),
         paper(3, status="new", starred=False, rating=2, note="x", affiliations=()),
     )
     first, second, third = rispy.loads(text)
     assert first == {
-        "type_of_reference": "UNPB",
+        "type_of_reference": "MANSCPT",
         "id": "1",
         "authors": ["Simhi, Adi", "van der Berg, Jan"],
         "title": "Trust Me, I Am Wrong: LLMs Hallucinate",
         "abstract": "We study hallucinations.",
         "year": "2025",
         "date": "2025/02/17/",
+        "type_of_work": "Preprint",
+        "urls": [TRUST_URL],
         "keywords": ["survey", "llm"],
         "author_address": "Technion",
-        "notes": ["triage: kept; rating 4; starred", "ASReview_relevant", "read §3"],
+        "notes": [
+            "triage: kept; rating 4; starred",
+            "ASReview_relevant",
+            "et al.: the listing named only these 2 authors",
+            "read §3",
+        ],
     }
     assert (second["title"], second["notes"], "keywords" in second, "year" in second) == (
         "Second",
@@ -76,7 +92,7 @@ def test_rispy_reads_every_field_back() -> None:
         False,
         False,
     )
-    assert third["notes"] == ["triage: new; rating 2", "x"]
+    assert third["notes"][0] == "triage: new; rating 2" and third["notes"][-1] == "x"
     assert [parse_decisions_note(r["notes"][0]) for r in (first, second, third)] == [
         ("kept", 4, True),
         ("dismissed", None, False),
@@ -107,12 +123,15 @@ def one_line(text: str) -> str:
     tags=st.lists(hostile_text.map(clean_tag).filter(bool), max_size=4),
 )
 def test_hostile_fields_read_back_equal_on_one_line(title, note, tags) -> None:
-    (record,) = rispy.loads(ris(paper(title=title, note=note, tags=tuple(tags), abstract=note)))
+    """Title and abstract arrive on one line; the note arrives line by line (rispy lists a
+    continuation line as a further note and strips each line)."""
+    (record,) = rispy.loads(
+        ris(paper(title=title, note=note, tags=tuple(tags), abstract=note, et_al=False))
+    )
     assert record["title"] == one_line(title)
     assert record["abstract"] == one_line(note)
-    assert record["notes"] == [
-        "triage: kept; rating 4; starred",
-        "ASReview_relevant",
-        one_line(note),
-    ]
+    lines = note.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    shown = "\n".join(line.strip() for line in lines).strip("\n")
+    assert record["notes"][:2] == ["triage: kept; rating 4; starred", "ASReview_relevant"]
+    assert "\n".join(record["notes"][2:]) == shown
     assert record.get("keywords", []) == tags
