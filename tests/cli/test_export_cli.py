@@ -68,8 +68,8 @@ def test_csv_to_stdout(lib_dir: Path) -> None:
     ("fmt", "suffix", "first"),
     [
         ("csv", "csv", "\ufeffid,title,authors,"),
-        ("bibtex", "bib", "@misc{lovelace12025paper,"),
-        ("ris", "ris", "TY  - UNPB"),
+        ("bibtex", "bib", "% Encoding: UTF-8\n\n@misc{lovelace12025paper,"),
+        ("ris", "ris", "TY  - MANSCPT"),
         ("json", "json", "["),
     ],
 )

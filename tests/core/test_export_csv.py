@@ -25,7 +25,8 @@ HEADER = (
     "starred,rating,tags,note,abstract,sources,included,year,url"
 )
 TRUST_URL = (
-    "https://arxiv.org/search/?query=Trust+Me%2C+I+Am+Wrong%3A+LLMs+Hallucinate&searchtype=title"
+    "https://arxiv.org/search/?query=Trust%20Me%2C%20I%20Am%20Wrong%3A%20LLMs%20Hallucinate"
+    "&searchtype=title"
 )
 
 
@@ -113,7 +114,7 @@ def test_empty_values_are_empty_cells() -> None:
         "",
         "",
         "",
-        "https://arxiv.org/search/?query=We+study+hallucinations.&searchtype=abstract",
+        "https://arxiv.org/search/?query=We%20study%20hallucinations.&searchtype=abstract",
     ]
 
 

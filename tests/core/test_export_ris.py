@@ -13,7 +13,8 @@ from triage_app.core.export.ris import parse_decisions_note, write_ris
 from triage_app.core.triage.decisions import clean_tag
 
 TRUST_URL = (
-    "https://arxiv.org/search/?query=Trust+Me%2C+I+Am+Wrong%3A+LLMs+Hallucinate&searchtype=title"
+    "https://arxiv.org/search/?query=Trust%20Me%2C%20I%20Am%20Wrong%3A%20LLMs%20Hallucinate"
+    "&searchtype=title"
 )
 
 

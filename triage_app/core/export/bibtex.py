@@ -1,24 +1,32 @@
 """The BibTeX export: one @misc entry a paper, with the decisions in JabRef's fields.
 
-Fields, in order (each only when it has a value): author (else key), title (else
-howpublished), year, month, primaryClass, abstract, keywords, comment, ranking, relevance,
-triage. Conventions:
+The file starts with `% Encoding: UTF-8` (JabRef's header; biber and BibTeX skip it) and
+keeps letters as UTF-8. Fields, in order (each only when it has a value): author (else
+key), title, year, month, url, primaryClass, abstract, keywords, comment, ranking,
+relevance, triage. Conventions:
 - `author`: `Family, Given` joined with ` and `, `and others` when the listing said et al.;
   a family name of several words is braced (`{van der Berg}, Jan`), an organisation is
   braced whole (`{OpenAI Team}`).
-- `title`: every word holding a capital is braced so styles keep `LLMs` and `GPT`.
-- `keywords`: the tags, `, `-separated (JabRef, Zotero, biblatex); a tag holding a comma is
-  braced.
-- `comment`: the researcher's note (JabRef's field; `note` would be printed by styles).
-- `ranking = {rank1}`..`{rank5}` (the rating) and `relevance = {relevant}` (the star) are
-  JabRef's special fields as JabRef writes them; `triage = {kept}` or `{dismissed}` holds
-  keep/dismiss (JabRef has no such field); none of them is written for an undecided value.
+- `title`: braces only around words whose case a style must keep (`{GPT-4o}`, `{LLMs}`,
+  `{(ST)}`), never a group that starts with a control sequence; TeX math and text-style
+  commands from arXiv titles stay TeX. An abstract-only paper gets `[its first words…]`.
+- `url`: the arXiv search the window opens with `o`.
+- `keywords`: the tags as typed, `, `-separated (JabRef, Zotero, biblatex; a tag holding a
+  comma is braced), then JabRef's special-field keywords `rank1`..`rank5` and `relevant`.
+- `ranking = {rank1}`..`{rank5}` (the rating) and `relevance = {relevant}` (the star):
+  JabRef's special fields. Writing them both ways keeps them through any JabRef: 5.2 and
+  older (keyword sync on by default) set the fields from `keywords` on opening and would
+  clear a field whose keyword is missing; 5.3 and later read the fields and offer to move
+  such keywords into them, dropping a keyword only where the field already holds it.
+- `comment`: the researcher's note as typed (JabRef's field; `note` would be printed).
+- `triage = {kept}` or `{dismissed}` holds keep/dismiss (JabRef has no such field); none of
+  the decision fields is written for an undecided value.
 - `key`: for an entry without authors, its title (else the abstract's first words), which
   BibTeX sorts and labels by.
-- `howpublished = {abstract only: ...}` for a paper the listings gave without a title.
 - `primaryClass`: the full arXiv category (`CL` is written `cs.CL`).
-- Text goes through latex_escape: specials escaped, accented letters as accent macros, so
-  both BibTeX and biber read the file and pdflatex prints it.
+- Typeset fields go through latex_escape (specials escaped, math symbols as
+  `\\ensuremath`); `comment` and `keywords` carry text as typed, only an unbalanced brace
+  escaped.
 """
 
 from __future__ import annotations
@@ -28,13 +36,20 @@ from typing import IO
 
 from triage_app.core.export.author_names import PersonName, split_name
 from triage_app.core.export.bibtex_keys import assign_keys, base_key, library_keys
-from triage_app.core.export.latex_escape import escape_latex, protect_title
+from triage_app.core.export.cited_title import cited_title
+from triage_app.core.export.latex_escape import (
+    escape_latex,
+    escape_tex_text,
+    protect_title,
+    raw_value,
+)
+from triage_app.core.export.paper_links import arxiv_search_url
 from triage_app.core.records import PaperRecord
 from triage_app.core.store import Library
 
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 STATUS_FIELD = "triage"
-UNTITLED = "abstract only: the listing gave no title"
+HEADER = "% Encoding: UTF-8\n\n"
 # Bare category codes as listings show them, and their arXiv archive. Codes not listed
 # (and categories that already name their archive) are written as they are.
 _CS_CODES = (
@@ -95,9 +110,14 @@ def author_field(authors: Iterable[str], et_al: bool) -> str:
     return " and ".join(names)
 
 
-def keywords_field(tags: Iterable[str]) -> str:
-    escaped = (escape_latex(t) for t in tags)
-    return ", ".join("{" + t + "}" if "," in t else t for t in escaped)
+def keywords_field(tags: Iterable[str], rating: int | None = None, starred: bool = False) -> str:
+    words = [raw_value(t) for t in tags]
+    words = ["{" + t + "}" if "," in t else t for t in words]
+    if rating:
+        words.append(f"rank{rating}")
+    if starred:
+        words.append("relevant")
+    return ", ".join(words)
 
 
 def sort_key(paper: PaperRecord) -> str:
@@ -114,21 +134,23 @@ def entry_fields(paper: PaperRecord) -> list[tuple[str, str]]:
         fields.append(("author", authors))
     else:  # BibTeX's field for sorting and labelling an entry without authors
         fields.append(("key", escape_latex(sort_key(paper))))
-    if paper.title:
-        fields.append(("title", protect_title(paper.title)))
-    else:  # styles warn that a titleless, authorless, undated entry is empty
-        fields.append(("howpublished", UNTITLED))
+    title = cited_title(paper.title, paper.abstract)
+    if paper.title and title:
+        fields.append(("title", protect_title(title)))
+    elif title:  # devised from the abstract: kept as it is, brackets and all
+        fields.append(("title", "{" + escape_tex_text(title) + "}"))
     if paper.published:
         fields.append(("year", str(paper.published.year)))
         fields.append(("month", MONTHS[paper.published.month - 1]))
+    fields.append(("url", arxiv_search_url(paper.title, paper.abstract)))
     if paper.category:
         fields.append(("primaryClass", escape_latex(arxiv_category(paper.category))))
     if paper.abstract:
-        fields.append(("abstract", escape_latex(paper.abstract)))
-    if paper.tags:
-        fields.append(("keywords", keywords_field(paper.tags)))
+        fields.append(("abstract", escape_tex_text(paper.abstract)))
+    if paper.tags or paper.rating or paper.starred:
+        fields.append(("keywords", keywords_field(paper.tags, paper.rating, paper.starred)))
     if paper.note:
-        fields.append(("comment", escape_latex(paper.note)))
+        fields.append(("comment", raw_value(paper.note)))
     if paper.rating:
         fields.append(("ranking", f"rank{paper.rating}"))
     if paper.starred:
@@ -163,6 +185,7 @@ def write_bibtex(
         papers = list(papers)
         keys = assign_keys((p.id, _base(p)) for p in papers)
     count = 0
+    out.write(HEADER)
     for paper in papers:
         out.write("\n" if count else "")
         # A paper imported after the keys were computed gets a key that cannot collide.

@@ -1,9 +1,10 @@
 """Citation keys like `simhi2025trust`, unique and stable for a paper across exports.
 
-The key is the first author's family name, the year and the first significant title word,
-ASCII-folded. Papers whose keys collide are told apart by suffixes a, b, ... given in
-order of paper id over the whole library, so a paper's key does not depend on what else is
-exported, and a paper imported later never takes an older paper's key.
+The key is the first author's family name, the year and the first significant title word
+(TeX commands and math skipped), ASCII-folded. Papers whose keys collide are told apart
+by suffixes a, b, ... given in order of paper id over the whole library, so a paper's key
+does not depend on what else is exported, and a paper imported later never takes an older
+paper's key.
 """
 
 from __future__ import annotations
@@ -45,6 +46,8 @@ _FOLD = str.maketrans(
 )
 _NON_KEY = re.compile(r"[^a-z0-9]+")
 _WORD = re.compile(r"[^\W_]+")
+# TeX in a title is not a word of it: `\textsc{GUI-Spotlight}` gives `gui`, not `textsc`.
+_TEX = re.compile(r"\\[A-Za-z]+|\$[^$]*\$")
 
 
 def ascii_fold(text: str) -> str:
@@ -54,6 +57,8 @@ def ascii_fold(text: str) -> str:
 
 
 def _first_word(text: str) -> str:
+    if "\\" in text or "$" in text:
+        text = _TEX.sub(" ", text)
     for word in _WORD.findall(text):
         folded = ascii_fold(word)
         if folded and word.lower() not in STOPWORDS:

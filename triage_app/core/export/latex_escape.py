@@ -1,8 +1,11 @@
-"""Text to BibTeX/LaTeX and back: special characters, accented letters, protected capitals.
+"""Text to BibTeX/LaTeX and back: special characters, TeX kept as TeX, protected case.
 
-Accented Latin letters become accent macros (`{\\"o}`), which classic BibTeX sorts and
-abbreviates correctly and biber decodes; Greek letters and common math symbols become
-`\\ensuremath{...}` so pdflatex prints them; anything else non-ASCII stays UTF-8.
+Letters stay UTF-8 (the file says `% Encoding: UTF-8`): biber reads them natively and
+pdflatex prints Latin-1 and Latin Extended-A with `\\usepackage[T1]{fontenc}`; accent
+macros such as `{\\'{\\i}}` are what biber turned into "Vinıcius". Greek letters and common
+math symbols become `\\ensuremath{...}` so pdflatex prints them. TeX that arXiv titles
+carry (`$\\pi$`, `S$^2$`, `\\emph{x}`) is kept as TeX when it is well formed, except
+`\\textsc{GUI}`, which becomes plain `GUI`.
 `latex_to_text` is the inverse, used to read our own output back.
 """
 
@@ -140,32 +143,114 @@ def _accented(char: str) -> str | None:
 def _char(char: str) -> str:
     if char in SPECIAL:
         return SPECIAL[char]
-    if char.isascii():
-        return char
-    if char in LETTERS:
-        return "{" + LETTERS[char] + "}"
     if char in MATH:
         return "\\ensuremath{\\" + MATH[char] + "}"
-    return _accented(char) or char
+    return char
 
 
-_NEEDS = re.compile(r"[\\{}&%$#_~^<>|]|[^\x00-\x7f]")
+_NEEDS = re.compile("[\\\\{}&%$#_~^<>|" + "".join(MATH) + "]")
+# TeX kept as it is: a math span (no space inside its edges, nothing that breaks BibTeX or
+# math mode), or a text-style command with a plain argument.
+_MATH = r"\$(?=\S)[^$%#&\n]*?(?<=\S)\$"
+_COMMANDS = "textsc|textbf|textit|texttt|textrm|textsf|emph|underline|mathrm|mathbf|mathcal"
+_COMMAND = rf"\\(?:{_COMMANDS})\{{[^{{}}\\$%#&_^~<>|]*\}}"
+_TEX = re.compile(f"{_MATH}|{_COMMAND}")
+_WORD = re.compile(rf"(?:{_MATH}|{_COMMAND}|\S)+")  # a math span may hold spaces
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for char in text:
+        depth += (char == "{") - (char == "}")
+        if depth < 0:
+            return False
+    return depth == 0
 
 
 def escape_latex(text: str) -> str:
-    """`text` as a BibTeX field value that LaTeX prints as written."""
+    """`text` as a BibTeX field value that LaTeX prints as written (no TeX kept)."""
     if not _NEEDS.search(text):
         return text
     return "".join(_char(c) for c in text)
 
 
+def escape_tex_text(text: str) -> str:
+    """Like escape_latex, but well-formed math and text-style commands stay TeX
+    (`\\textsc{X}` becomes plain `X`)."""
+    if "$" not in text and "\\" not in text:
+        return escape_latex(text)
+    out: list[str] = []
+    last = 0
+    for found in _TEX.finditer(text):
+        if not _balanced(found.group()):
+            continue
+        out.append(escape_latex(text[last : found.start()]))
+        tex = found.group()
+        # Small capitals have no italic shape in the usual fonts (a font warning under
+        # italic titles): the argument is printed plain.
+        out.append(escape_latex(tex[8:-1]) if tex.startswith("\\textsc{") else tex)
+        last = found.end()
+    out.append(escape_latex(text[last:]))
+    return "".join(out)
+
+
+def _keeps_case(word: str) -> bool:
+    """A word whose case a style must not change: a capital after its first letter in
+    one of its hyphen/slash parts (`GPT-4o`, `LLMs`, `iPhone`, `(ST)`), a lone capital
+    joined to another part (`Q-Learning`), the pronoun `I`, or TeX inside it (`S$^2$`,
+    `\\textsc{...}`)."""
+    if any(_balanced(tex.group()) for tex in _TEX.finditer(word)):
+        return True
+    if "".join(c for c in word if c.isalpha()) == "I":  # the pronoun
+        return True
+    parts = [p for p in re.split(r"[-/–—]", word) if p]
+    for part in parts:
+        letters = [c for c in part if c.isalpha()]
+        if any(c.isupper() for c in letters[1:]):
+            return True
+        if len(parts) > 1 and len(letters) == 1 and letters[0].isupper():
+            return True
+    return False
+
+
 def protect_title(title: str) -> str:
-    """Escape a title and brace every word holding a capital, so styles keep `LLMs`."""
-    words = title.split()
-    return " ".join(
-        "{" + escape_latex(w) + "}" if any(c.isupper() for c in w) else escape_latex(w)
-        for w in words
-    )
+    """Escape a title and brace only the words whose case must survive a style's sentence
+    case; a braced group never starts with a control sequence (BibTeX would take it for
+    one "special character" and change the case inside it), so such a word gets `{}`."""
+    out = []
+    for word in _WORD.findall(title):
+        escaped = escape_tex_text(word)
+        if _keeps_case(word):
+            escaped = "{" + ("{}" if escaped.startswith("\\") else "") + escaped + "}"
+        out.append(escaped)
+    return " ".join(out)
+
+
+def raw_value(text: str) -> str:
+    """Text as typed for a field nothing typesets (comment, keywords): only a brace that
+    would unbalance the entry is written `\\textbraceleft{}`/`\\textbraceright{}`, and a
+    backslash before a brace or at the end (which parsers read as escaping the brace that
+    closes the field) `\\textbackslash{}`."""
+    if "{" not in text and "}" not in text and not text.endswith("\\"):
+        return text
+    unmatched: set[int] = set()
+    opened: list[int] = []
+    for i, char in enumerate(text):
+        if char == "{":
+            opened.append(i)
+        elif char == "}":
+            if opened:
+                opened.pop()
+            else:
+                unmatched.add(i)
+    unmatched.update(opened)
+    out = []
+    for i, char in enumerate(text):
+        if i in unmatched or (char == "\\" and text[i + 1 : i + 2] in ("", "{", "}")):
+            out.append(SPECIAL[char])
+        else:
+            out.append(char)
+    return "".join(out)
 
 
 # ------------------------------------------------------------------ reading back
@@ -174,7 +259,8 @@ _REVERSE_LETTERS = {v: k for k, v in LETTERS.items()}
 _REVERSE_MATH = {v: k for k, v in MATH.items()}
 _COMBINING = {v: k for k, v in ACCENTS.items()}
 _TOKEN = re.compile(
-    r"\\text(?:backslash|asciitilde|asciicircum|less|greater|bar|braceleft|braceright)\{\}"
+    rf"({_MATH}|{_COMMAND})"
+    r"|\\text(?:backslash|asciitilde|asciicircum|less|greater|bar|braceleft|braceright)\{\}"
     r"|\\ensuremath\{\\([A-Za-z]+)\}"
     r"|\\([&%$#_{}])"
     r"|\\(ss|ae|AE|oe|OE|o|O|l|L|i|j)(?![A-Za-z])"
@@ -187,13 +273,16 @@ _TOKEN = re.compile(
 
 
 def latex_to_text(value: str) -> str:
-    """Inverse of escape_latex/protect_title for what they write (braces are dropped)."""
+    """Inverse of escape_latex/escape_tex_text/protect_title for what they write (braces
+    are dropped, except inside the TeX that was kept; older files' accent macros read too)."""
     out: list[str] = []
     pending: list[str] = []  # accent marks waiting for their letter
     for match in _TOKEN.finditer(value):
         whole = match.group(0)
-        math, special, letter, sym_accent, word_accent, brace, plain = match.groups()
-        if whole.startswith("\\text"):
+        tex, math, special, letter, sym_accent, word_accent, brace, plain = match.groups()
+        if tex:
+            piece = tex
+        elif whole.startswith("\\text"):
             piece = _REVERSE_SPECIAL[whole]
         elif math:
             piece = _REVERSE_MATH.get(math, whole)

@@ -2,18 +2,21 @@
 
 Built from the title (else the abstract's first words) as `triage.links.arxiv_url` builds
 it (triage's face does not offer its parts), but from plain strings, so the SQLite row
-streams need no PaperRecord; a test holds the two equal.
+streams need no PaperRecord; a test holds the two to the same query.
 """
 
 from __future__ import annotations
 
-from urllib.parse import quote_plus
+from urllib.parse import quote
 
 ABSTRACT_WORDS = 14  # as triage.links: enough words to find a paper without a title
 
 
 def arxiv_search_url(title: str | None, abstract: str | None) -> str:
+    """The window's link with spaces as `%20` rather than `+` (the same query): Citation.js
+    re-encodes a URL whose only escapes are of reserved characters, so `LLMs%3A+Why` would
+    arrive as `LLMs%253A+Why`."""
     if title:
-        return f"https://arxiv.org/search/?query={quote_plus(title)}&searchtype=title"
+        return f"https://arxiv.org/search/?query={quote(title, safe='')}&searchtype=title"
     words = " ".join((abstract or "").split()[:ABSTRACT_WORDS])
-    return f"https://arxiv.org/search/?query={quote_plus(words)}&searchtype=abstract"
+    return f"https://arxiv.org/search/?query={quote(words, safe='')}&searchtype=abstract"
