@@ -147,9 +147,11 @@ def raw_text(value: str) -> str:
 
 
 def keyword_list(value: str) -> list[str]:
-    """The tags of a keywords field (a tag holding a comma is braced once)."""
+    """The tags of a keywords field (a tag holding a comma is braced once; `%`, `#`
+    escaped)."""
     parts = split_top(value, ", ")
-    return [raw_text(p[1:-1] if "," in p else p) for p in parts]
+    tags = [p[1:-1] if "," in p else p for p in parts]
+    return [raw_text(t.replace("\\%", "%").replace("\\#", "#")) for t in tags]
 
 
 def _names(value: str) -> tuple[list[tuple[str, str]], bool]:
@@ -230,7 +232,12 @@ def test_hostile_fields_read_back_equal(title, note, tags, authors) -> None:
     assert latex_to_text(fields["abstract"]) == (note or "x")
     assert raw_text(fields.get("comment", "")) == note
     assert keyword_list(fields["keywords"]) == [*tags, "rank4", "relevant"]
-    expected = [(split_name(a).given, split_name(a).family) for a in authors]
+    expected = [
+        (split_name(a).given, split_name(a).family)
+        if split_name(a).family.strip()
+        else ("", " ".join(a.split()))  # no family name: braced whole
+        for a in authors
+    ]
     assert _names(fields["author"]) == (expected, True)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import random
 import re
 import shutil
 import subprocess
@@ -273,8 +274,8 @@ BIBLATEX_DOC = (
 )
 
 
-def run_tex(folder: Path, doc: str, tools: list[list[str]]) -> tuple[str, str]:
-    (folder / "refs.bib").write_text(bib_text(), encoding="utf-8")
+def run_tex(folder: Path, doc: str, tools: list[list[str]], papers=PAPERS) -> tuple[str, str]:
+    (folder / "refs.bib").write_text(bib_text(papers), encoding="utf-8")
     (folder / "doc.tex").write_text(doc, encoding="utf-8")
     env = {
         **os.environ,
@@ -284,7 +285,9 @@ def run_tex(folder: Path, doc: str, tools: list[list[str]]) -> tuple[str, str]:
     latex = ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "doc.tex"]
     output = []
     for cmd in [latex, *tools, latex, latex]:
-        done = subprocess.run(cmd, cwd=folder, env=env, capture_output=True, text=True, timeout=180)
+        done = subprocess.run(
+            cmd, cwd=folder, env=env, capture_output=True, text=True, errors="replace", timeout=180
+        )
         assert done.returncode == 0, (cmd, done.stdout[-3000:])
         output.append(done.stdout)
     return "\n".join(output), (folder / "doc.log").read_text(errors="replace")
@@ -306,10 +309,20 @@ def test_pdflatex_and_bibtex_compile_the_library_without_errors_or_warnings(
     assert "Vinícius García" in bbl and "{GPT-4o} and {BERT}" in bbl and "{(ST)}" in bbl
 
 
-@pytest.mark.skipif(
-    not (shutil.which("pdflatex") and shutil.which("biber")),
-    reason="biber is not installed; .ci/run installs it (apt: biber, texlive-bibtex-extra)",
-)
+NO_BIBER = not (shutil.which("pdflatex") and shutil.which("biber"))
+BIBER_REASON = "biber is not installed; .ci/run installs it (apt: biber, texlive-bibtex-extra)"
+
+
+@pytest.mark.skipif(NO_BIBER, reason=BIBER_REASON)
+def test_biber_compiles_the_other_hostile_library_too(tmp_path: Path) -> None:
+    from tests.core.test_export_bibtex import HOSTILE_PAPERS
+
+    biber_out, log = run_tex(tmp_path, BIBLATEX_DOC, [["biber", "doc"]], HOSTILE_PAPERS)
+    assert "WARN" not in biber_out and "ERROR" not in biber_out, biber_out
+    assert "! " not in log and "Warning" not in log, log[-3000:]
+
+
+@pytest.mark.skipif(NO_BIBER, reason=BIBER_REASON)
 def test_biber_and_biblatex_compile_the_library_without_errors_or_warnings(
     tmp_path: Path,
 ) -> None:
@@ -365,3 +378,56 @@ def test_citation_js_reads_the_same_titles_names_and_links() -> None:
     assert [i.get("issued", {}).get("date-parts", [[None]])[0][0] for i in items] == [
         p.published.year if p.published else None for p in PAPERS
     ]
+
+
+# ------------------------------------------------------------------ generated hostile text
+PIECES = [
+    *"\"',;\n\t{}\\%$#&_~^<>=+-@|éÅŁßπ≤ aBxyz",
+    "<b>x</b>",
+    "@misc{",
+    "}}",
+    "{{",
+    " and ",
+    "\\end{document}",
+    "$x$",
+    "\\textsc{A}",
+    "GPT-4o",
+    "\\emph{y}",
+    "$a_1$",
+]
+
+
+def generated_library(seed: int, size: int = 60) -> list:
+    """Papers made of hostile pieces (seed 7 once crashed biber's btparse with an author
+    `, ;` and opened display math with `$$`)."""
+    from tests.core.export_library import paper
+    from triage_app.core.triage.decisions import clean_tag
+
+    rng = random.Random(seed)
+
+    def text(most: int) -> str:
+        return "".join(rng.choice(PIECES) for _ in range(rng.randint(1, most)))
+
+    return [
+        paper(
+            i + 1,
+            title=text(12).strip() or "t",
+            abstract=text(20),
+            note=text(12),
+            tags=tuple(sorted({t for t in (clean_tag(text(5)) for _ in range(3)) if t})),
+            authors=tuple(a for a in (text(6).strip(), "Ana de la Cruz") if a),
+        )
+        for i in range(size)
+    ]
+
+
+@pytest.mark.skipif(NO_BIBER or not shutil.which("bibtex"), reason=BIBER_REASON)
+@pytest.mark.parametrize("seed", [7, 8])
+def test_a_generated_hostile_library_compiles_under_both_engines(tmp_path: Path, seed) -> None:
+    papers = generated_library(seed)
+    for engine, doc in (("biber", BIBLATEX_DOC), ("bibtex", BIBTEX_DOC)):
+        folder = tmp_path / engine
+        folder.mkdir()
+        output, log = run_tex(folder, doc, [[engine, "doc"]], papers)
+        assert "WARN" not in output and "ERROR" not in output, output
+        assert "! " not in log and "Warning" not in log, log[-3000:]

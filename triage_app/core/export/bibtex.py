@@ -26,11 +26,12 @@ relevance, triage. Conventions:
 - `primaryClass`: the full arXiv category (`CL` is written `cs.CL`).
 - Typeset fields go through latex_escape (specials escaped, math symbols as
   `\\ensuremath`); `comment` and `keywords` carry text as typed, only an unbalanced brace
-  escaped.
+  escaped (and in `keywords` `%` and `#`, which biblatex's .bbl would read as TeX).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from typing import IO
 
@@ -103,15 +104,34 @@ def bibtex_name(name: PersonName) -> str:
     return ", ".join(parts)
 
 
+def author_name(name: str) -> str:
+    person = split_name(name)
+    if not person.family.strip():  # `, x`: an empty family name crashes biber's btparse
+        return "{" + _name_part(name) + "}"
+    return bibtex_name(person)
+
+
 def author_field(authors: Iterable[str], et_al: bool) -> str:
-    names = [bibtex_name(split_name(a)) for a in authors if a.strip()]
+    names = [author_name(a) for a in authors if a.strip()]
     if et_al and names:
         names.append("others")
     return " and ".join(names)
 
 
+_TEX_COMMENT = re.compile(r"\\(?=[%#])|[%#]")
+
+
+def keyword_text(tag: str) -> str:
+    """A tag as typed, except what breaks biblatex, which copies keywords into TeX
+    (`\\keyw{...}` in the .bbl): `%` and `#` are escaped (and a `\\` before them)."""
+    text = raw_value(tag)
+    if "%" not in text and "#" not in text:
+        return text
+    return _TEX_COMMENT.sub(lambda m: "\\textbackslash{}" if m[0] == "\\" else "\\" + m[0], text)
+
+
 def keywords_field(tags: Iterable[str], rating: int | None = None, starred: bool = False) -> str:
-    words = [raw_value(t) for t in tags]
+    words = [keyword_text(t) for t in tags]
     words = ["{" + t + "}" if "," in t else t for t in words]
     if rating:
         words.append(f"rank{rating}")

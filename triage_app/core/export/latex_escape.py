@@ -151,7 +151,7 @@ def _char(char: str) -> str:
 _NEEDS = re.compile("[\\\\{}&%$#_~^<>|" + "".join(MATH) + "]")
 # TeX kept as it is: a math span (no space inside its edges, nothing that breaks BibTeX or
 # math mode), or a text-style command with a plain argument.
-_MATH = r"\$(?=\S)[^$%#&\n]*?(?<=\S)\$"
+_MATH = r"\$(?=[^\s$])[^$%#&\n]*?(?<=[^\s$\\])\$"
 _COMMANDS = "textsc|textbf|textit|texttt|textrm|textsf|emph|underline|mathrm|mathbf|mathcal"
 _COMMAND = rf"\\(?:{_COMMANDS})\{{[^{{}}\\$%#&_^~<>|]*\}}"
 _TEX = re.compile(f"{_MATH}|{_COMMAND}")
