@@ -29,3 +29,13 @@ def test_consumer_papers_link_to_what_the_window_opens() -> None:
 def test_any_paper_links_to_the_same_query(title, abstract) -> None:
     record = paper(title=title, abstract=abstract)
     assert same_link(arxiv_search_url(record.title, record.abstract), arxiv_url(record))
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet=st.characters(max_codepoint=127), max_size=40))
+def test_the_fast_ascii_quoting_is_urllib_quote(text) -> None:
+    from urllib.parse import quote
+
+    from triage_app.core.export.paper_links import _quote
+
+    assert _quote(text) == quote(text, safe="")

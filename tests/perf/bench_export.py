@@ -25,6 +25,8 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
 FORMATS = ("csv", "json", "bibtex", "ris")
+# The targets at 100,000 papers (papers per second of wall-clock time).
+TARGETS = {"csv": 20_000, "json": 20_000, "bibtex": 10_000, "ris": 10_000}
 
 
 def _peak_rss_mb() -> float:
@@ -81,6 +83,15 @@ def run_one(folder: Path, fmt: str, out: Path) -> dict[str, float]:
     }
 
 
+def _verdict(fmt: str, result: dict[str, float]) -> str:
+    target = TARGETS.get(fmt)
+    if target is None:
+        return ""
+    wall = "meets" if result["papers_per_s"] >= target else "BELOW"
+    cpu = "meets" if result["papers_per_cpu_s"] >= target else "BELOW"
+    return f"  target {target:,}/s: wall {wall}, CPU {cpu}"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--papers", type=int, default=100_000)
@@ -120,7 +131,8 @@ def main() -> int:
                 f"{result['papers_per_s']:7d} papers/s (CPU {result['cpu_seconds']:.2f} s, "
                 f"{result['papers_per_cpu_s']} papers/CPU-s)  "
                 f"peak RSS {result['peak_rss_mb']} MB "
-                f"(+{result['rss_growth_mb']} MB during export)  {result['bytes'] >> 20} MiB",
+                f"(+{result['rss_growth_mb']} MB during export)  {result['bytes'] >> 20} MiB"
+                + _verdict(fmt, result),
                 flush=True,
             )
     return 0

@@ -199,27 +199,42 @@ def _keeps_case(word: str) -> bool:
     one of its hyphen/slash parts (`GPT-4o`, `LLMs`, `iPhone`, `(ST)`), a lone capital
     joined to another part (`Q-Learning`), the pronoun `I`, or TeX inside it (`S$^2$`,
     `\\textsc{...}`)."""
-    if any(_balanced(tex.group()) for tex in _TEX.finditer(word)):
+    if ("$" in word or "\\" in word) and any(_balanced(tex.group()) for tex in _TEX.finditer(word)):
         return True
-    if "".join(c for c in word if c.isalpha()) == "I":  # the pronoun
-        return True
-    parts = [p for p in re.split(r"[-/–—]", word) if p]
+    rest = word[1:]
+    if rest == rest.lower():  # most words: no capital after the first character
+        if "-" in word or "/" in word or "–" in word or "—" in word:
+            return _parts_keep_case(word)
+        return word[0] == "I" and not any(c.isalpha() for c in rest)
+    return _parts_keep_case(word)
+
+
+def _parts_keep_case(word: str) -> bool:
+    parts = [p for p in _PART_BREAK.split(word) if p]
     for part in parts:
         letters = [c for c in part if c.isalpha()]
         if any(c.isupper() for c in letters[1:]):
             return True
         if len(parts) > 1 and len(letters) == 1 and letters[0].isupper():
             return True
-    return False
+    return "".join(c for c in word if c.isalpha()) == "I"  # `I,` or `(I)`
+
+
+_PART_BREAK = re.compile(r"[-/–—]")
 
 
 def protect_title(title: str) -> str:
     """Escape a title and brace only the words whose case must survive a style's sentence
     case; a braced group never starts with a control sequence (BibTeX would take it for
     one "special character" and change the case inside it), so such a word gets `{}`."""
+    if "$" in title or "\\" in title:
+        words = _WORD.findall(title)
+        escaped_words = [escape_tex_text(w) for w in words]
+    else:  # escaping maps characters one by one and adds no spaces
+        words = title.split()
+        escaped_words = escape_latex(" ".join(words)).split(" ")
     out = []
-    for word in _WORD.findall(title):
-        escaped = escape_tex_text(word)
+    for word, escaped in zip(words, escaped_words, strict=True):
         if _keeps_case(word):
             escaped = "{" + ("{}" if escaped.startswith("\\") else "") + escaped + "}"
         out.append(escaped)

@@ -7,9 +7,19 @@ streams need no PaperRecord; a test holds the two to the same query.
 
 from __future__ import annotations
 
+import string
 from urllib.parse import quote
 
 ABSTRACT_WORDS = 14  # as triage.links: enough words to find a paper without a title
+
+
+_UNRESERVED = string.ascii_letters + string.digits + "_.-~"
+# quote(text, safe="") for ASCII text, as one str.translate (quote costs ~20 µs a title).
+_ESCAPES = {c: f"%{c:02X}" for c in range(128) if chr(c) not in _UNRESERVED}
+
+
+def _quote(text: str) -> str:
+    return text.translate(_ESCAPES) if text.isascii() else quote(text, safe="")
 
 
 def arxiv_search_url(title: str | None, abstract: str | None) -> str:
@@ -17,6 +27,6 @@ def arxiv_search_url(title: str | None, abstract: str | None) -> str:
     re-encodes a URL whose only escapes are of reserved characters, so `LLMs%3A+Why` would
     arrive as `LLMs%253A+Why`."""
     if title:
-        return f"https://arxiv.org/search/?query={quote(title, safe='')}&searchtype=title"
+        return f"https://arxiv.org/search/?query={_quote(title)}&searchtype=title"
     words = " ".join((abstract or "").split()[:ABSTRACT_WORDS])
-    return f"https://arxiv.org/search/?query={quote(words, safe='')}&searchtype=abstract"
+    return f"https://arxiv.org/search/?query={_quote(words)}&searchtype=abstract"
