@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Lower-case particles belong to the family name (BibTeX's "von" part); these also do when
 # capitalised ("Van den Broeck", "De Luca", "Le Roux"), as the names' owners cite them.
@@ -33,6 +34,8 @@ def is_corporate(words: list[str]) -> bool:
     return "and" in lowered or any(w in CORPORATE_WORDS for w in lowered) or len(words) > 6
 
 
+# Names recur across a library; a bounded cache keeps a big export's memory flat.
+@lru_cache(maxsize=16384)
 def split_name(name: str) -> PersonName:
     """Family name = the last word plus the particles before it; `Family, Given` is kept."""
     words = name.split()

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from typing import IO
 
 from triage_app.core.export.author_names import PersonName, split_name
@@ -104,6 +105,7 @@ def bibtex_name(name: PersonName) -> str:
     return ", ".join(parts)
 
 
+@lru_cache(maxsize=16384)  # names recur across a library; bounded, so memory stays flat
 def author_name(name: str) -> str:
     person = split_name(name)
     if not person.family.strip():  # `, x`: an empty family name crashes biber's btparse

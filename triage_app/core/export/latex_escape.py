@@ -203,8 +203,10 @@ def _keeps_case(word: str) -> bool:
         return True
     rest = word[1:]
     if rest == rest.lower():  # most words: no capital after the first character
-        if "-" in word or "/" in word or "–" in word or "—" in word:
-            return _parts_keep_case(word)
+        joint = _PART_BREAK.search(word)
+        if joint:  # only a first part that is one capital letter can need braces
+            head = [c for c in word[: joint.start()] if c.isalpha()]
+            return len(head) == 1 and head[0].isupper()
         return word[0] == "I" and not any(c.isalpha() for c in rest)
     return _parts_keep_case(word)
 
