@@ -51,6 +51,8 @@ _TEX = re.compile(r"\\[A-Za-z]+|\$[^$]*\$")
 
 def ascii_fold(text: str) -> str:
     """Lower-case ASCII letters and digits only: `Müller` -> `muller`, `Łukasz` -> `lukasz`."""
+    if text.isascii():
+        return _NON_KEY.sub("", text.lower())
     decomposed = unicodedata.normalize("NFKD", text.translate(_FOLD))
     return _NON_KEY.sub("", decomposed.encode("ascii", "ignore").decode().lower())
 
@@ -94,9 +96,17 @@ def assign_keys(bases: Iterable[tuple[int, str]]) -> dict[int, str]:
     """Unique keys from (paper id, base key) pairs, suffixes given in id order."""
     keys: dict[int, str] = {}
     used: set[str] = set()
-    pending: dict[str, Iterator[str]] = {}  # per base, the suffixes not yet tried
+    # per base, the suffixes not yet tried (None until a second paper shares the base)
+    pending: dict[str, Iterator[str] | None] = {}
     for pid, base in sorted(bases):
-        suffixes = pending.setdefault(base, _suffixes())
+        if base not in used and base not in pending:  # most keys: no collision
+            used.add(base)
+            keys[pid] = base
+            pending[base] = None
+            continue
+        suffixes = pending.get(base)
+        if suffixes is None:  # the second paper of this base: suffixes from the start
+            suffixes = pending[base] = _suffixes()
         key = next(base + s for s in suffixes if base + s not in used)
         used.add(key)
         keys[pid] = key
