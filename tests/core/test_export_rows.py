@@ -76,3 +76,19 @@ def test_csv_line_is_exactly_the_csv_module(rows) -> None:
     expected = io.StringIO(newline="")
     csv.writer(expected, lineterminator="\r\n").writerows(rows)
     assert "".join(csv_line(r) for r in rows) == expected.getvalue()
+
+
+@pytest.mark.parametrize("ids", [None, [9, 3, 1, 64, 2]])
+def test_citation_streams_equal_the_record_writers(decided, ids) -> None:
+    from triage_app.core.export.bibtex import bibtex_writer_for
+    from triage_app.core.export.ris import write_ris
+    from triage_app.core.export.rows import stream_bibtex, stream_ris
+
+    fast, slow = io.StringIO(), io.StringIO()
+    assert stream_bibtex(decided, ids, fast) == (64 if ids is None else 5)
+    bibtex_writer_for(decided)(decided.iter_papers(ids), slow)
+    assert fast.getvalue() == slow.getvalue()
+    fast, slow = io.StringIO(), io.StringIO()
+    stream_ris(decided, ids, fast)
+    write_ris(decided.iter_papers(ids), slow)
+    assert fast.getvalue() == slow.getvalue()

@@ -50,6 +50,18 @@ def _stream_csv(*args: Any, **kw: Any) -> int:
     return stream_csv(*args, **kw)
 
 
+def _stream_bibtex(*args: Any, **kw: Any) -> int:
+    from triage_app.core.export.rows import stream_bibtex
+
+    return stream_bibtex(*args, **kw)
+
+
+def _stream_ris(*args: Any, **kw: Any) -> int:
+    from triage_app.core.export.rows import stream_ris
+
+    return stream_ris(*args, **kw)
+
+
 def _bibtex() -> Writer:
     from triage_app.core.export.bibtex import write_bibtex
 
@@ -86,6 +98,9 @@ FORMATS: dict[str, ExportFormat] = {
         "BibTeX/biblatex for LaTeX, JabRef, Zotero",
         _bibtex,
         load_for_library=_bibtex_for,
+        stream=_stream_bibtex,
     ),
-    "ris": ExportFormat("ris", ".ris", "RIS for Zotero, EndNote, Rayyan, ASReview", _ris),
+    "ris": ExportFormat(
+        "ris", ".ris", "RIS for Zotero, EndNote, Rayyan, ASReview", _ris, stream=_stream_ris
+    ),
 }

@@ -11,9 +11,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator, Sequence
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from triage_app.core.store import Library
+
+if TYPE_CHECKING:
+    from triage_app.core.records import PaperRecord
 
 Tick = Callable[[int], None]  # called with the number of papers written so far
 CHUNK = 2000
@@ -49,6 +52,11 @@ CSV_SQL_COLUMNS = (
     f"p.has_code, p.status, p.starred, p.rating, {_TAGS}, p.note, p.abstract, {_SOURCES_CELLS}"
 )
 _YEAR = re.compile(r"\d{4}-\d\d-\d\d")
+# What the citation formats (BibTeX, RIS) use of a paper; sources and timestamps are not.
+CITED_SQL_COLUMNS = (
+    "p.title, p.authors, p.et_al, p.affiliations, p.category, p.published, p.abstract, "
+    f"p.status, p.starred, p.rating, p.note, {_TAGS}"
+)
 
 
 def _rows(library: Library, columns: str, ids: Sequence[int] | None) -> Iterator[tuple[Any, ...]]:
@@ -179,3 +187,70 @@ def stream_csv(
             batch.clear()
     out.write("".join(batch))
     return count + len(batch)
+
+
+def cited_records(
+    library: Library, ids: Sequence[int] | None, tick: Tick | None = None
+) -> Iterator[PaperRecord]:
+    """PaperRecords with what BibTeX and RIS write (no sources, score or timestamps), read
+    in SQLite-sized chunks: cheaper than Library.iter_papers for a whole-library export."""
+    from datetime import date
+
+    from triage_app.core.records import PaperRecord
+
+    loads = json.loads
+    for (
+        pid,
+        title,
+        authors,
+        et_al,
+        affiliations,
+        category,
+        published,
+        abstract,
+        status,
+        starred,
+        rating,
+        note,
+        tags,
+    ) in _ticking(_rows(library, CITED_SQL_COLUMNS, ids), tick):
+        yield PaperRecord(
+            id=pid,
+            title=title,
+            authors=() if not authors or authors == "[]" else tuple(loads(authors)),
+            et_al=bool(et_al),
+            affiliations=()
+            if not affiliations or affiliations == "[]"
+            else tuple(loads(affiliations)),
+            category=category,
+            published=date.fromisoformat(published) if published else None,
+            year_inferred=False,
+            score=None,
+            has_code=False,
+            abstract=abstract or "",
+            status=status,
+            starred=bool(starred),
+            rating=rating,
+            note=note or "",
+            tags=tuple(loads(tags)) if tags and tags != "[]" else (),
+        )
+
+
+def stream_bibtex(
+    library: Library, ids: Sequence[int] | None, out: IO[str], tick: Tick | None = None
+) -> int:
+    """The BibTeX export, keys decided over the whole library (see bibtex.py)."""
+    from triage_app.core.export.bibtex import write_bibtex
+    from triage_app.core.export.bibtex_keys import library_keys
+
+    keys = library_keys(library)
+    return write_bibtex(cited_records(library, ids, tick), out, keys=keys)
+
+
+def stream_ris(
+    library: Library, ids: Sequence[int] | None, out: IO[str], tick: Tick | None = None
+) -> int:
+    """The RIS export (see ris.py)."""
+    from triage_app.core.export.ris import write_ris
+
+    return write_ris(cited_records(library, ids, tick), out)
