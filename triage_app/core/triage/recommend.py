@@ -209,7 +209,7 @@ much less like just far due per yet thus hence rather instead despite along arou
 able need needs needed help helps allow allows enable enables achieve achieves demonstrate
 demonstrates introduce introduces investigate investigates explore explores paper papers
 across often known called framework frameworks system systems development model models llm
-llms language large fully potential investigating"""
+llms language large fully potential investigating available"""
 _GENERIC_WORDS = frozenset(_GENERIC_TEXT.split())
 
 
