@@ -114,17 +114,17 @@ def test_past_the_top_the_rest_are_summed(lib: Library) -> None:
         st.tuples(
             st.integers(1, PAPERS),
             st.sampled_from(["kept", "dismissed", "new"]),
-            st.integers(-40 * 24, 24),  # hours from the start of TODAY (UTC)
+            st.integers(-40 * 24 * 60, 24 * 60),  # minutes from the start of TODAY (UTC)
         ),
         max_size=30,
     ),
-    st.integers(-11, 12),
+    st.integers(-11 * 4, 12 * 4),  # the zone's offset in quarter hours
 )
-def test_the_days_add_up(lib: Library, decisions, offset_hours) -> None:
+def test_the_days_add_up(lib: Library, decisions, offset_quarters) -> None:
     start = datetime.combine(TODAY, datetime.min.time(), UTC)
-    for pid, status, hours in decisions:
-        decide(lib, [pid], status, (start + timedelta(hours=hours)).isoformat())
-    zone = timezone(timedelta(hours=offset_hours))
+    for pid, status, minutes in decisions:
+        decide(lib, [pid], status, (start + timedelta(minutes=minutes)).isoformat())
+    zone = timezone(timedelta(minutes=15 * offset_quarters))
     stats = load_progress(lib, today=TODAY, tz=zone)
     papers = lib.get_papers(lib.all_ids(), with_sources=False)
     first = TODAY - timedelta(days=27)
@@ -140,3 +140,16 @@ def test_the_days_add_up(lib: Library, decisions, offset_hours) -> None:
     assert stats.inbox == sum(p.status == "new" for p in papers)
     # Undo everything for the next example.
     mark(lib, lib.all_ids(), DecisionPatch(status="new"))
+
+
+def test_a_stamp_with_another_offset_counts_on_its_local_day(lib: Library) -> None:
+    """A restored backup may carry stamps written with another UTC offset."""
+    decide(lib, [1], "kept", "2026-12-03T00:30:00+02:00")  # 22:30 UTC on Dec 2
+    decide(lib, [2], "dismissed", "2026-12-03T09:00:00Z")
+    decide(lib, [3], "kept", "2026-12-02T23:59:59.999999+00:00")
+    days = {d.day: (d.kept, d.dismissed) for d in progress_stats_utc(lib).days if d.decided}
+    assert days == {date(2026, 12, 2): (2, 0), date(2026, 12, 3): (0, 1)}
+
+
+def progress_stats_utc(library: Library):
+    return load_progress(library, today=TODAY, tz=UTC)

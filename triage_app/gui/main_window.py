@@ -271,7 +271,7 @@ class MainWindow(QMainWindow):
             status_bar=status_bar,
             dialog_parent=self,
         )
-        charts = ProgressCommands(library, self.search_lane, status_bar, self)
+        charts = ProgressCommands(library, status_bar, self, synchronous=self.writer.synchronous)
         return WindowCommands(
             cursor,
             decisions,

@@ -82,14 +82,23 @@ def load_progress(
     # A day's decisions lie within a day of its UTC date: read only those rows.
     since = datetime.combine(first - timedelta(days=1), datetime.min.time(), UTC).isoformat()
     per_day: dict[date, Counter[str]] = {}
+
+    def count(day: date | None, status: str, n: int) -> None:
+        if day is not None and first <= day <= today:
+            per_day.setdefault(day, Counter())[status] += n
+
     with library.read() as conn:
-        for status, decided_at in conn.exec_driver_sql(
-            "SELECT status, decided_at FROM paper WHERE status != 'new' AND decided_at >= ?",
+        # Our own stamps are UTC (`+00:00`): SQLite counts them by quarter hour (every
+        # zone's offset is whole quarters), so 50,000 decisions are ~2,700 rows, not 50,000
+        # parsed in Python; a stamp with another offset (a restored backup's) is its own row.
+        for status, stamp, n in conn.exec_driver_sql(
+            "SELECT status, CASE WHEN decided_at LIKE '%+00:00' THEN substr(decided_at, 1, 14) "
+            "|| printf('%02d', CAST(substr(decided_at, 15, 2) AS INTEGER) / 15 * 15) "
+            "|| ':00+00:00' ELSE decided_at END, count(*) FROM paper "
+            "WHERE status != 'new' AND decided_at >= ? GROUP BY 1, 2",
             (since[:10],),
         ):
-            day = _local_day(decided_at, zone)
-            if day is not None and first <= day <= today:
-                per_day.setdefault(day, Counter())[status] += 1
+            count(_local_day(stamp, zone), str(status), int(n))
         by_status: dict[str, int] = {
             str(status): int(n)
             for status, n in conn.exec_driver_sql(
