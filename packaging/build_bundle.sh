@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Build the one-folder desktop bundle packaging/dist/triage-app/ and smoke-test it.
 # Uses a throwaway venv under packaging/build/ so nothing of the system Python is touched.
-# Usage: packaging/build_bundle.sh            (PYTHON=python3.11 to pick the interpreter)
+# Usage: packaging/build_bundle.sh            (PYTHON=python3.11 to pick the interpreter;
+#        BUNDLE_BUILD=DIR and BUNDLE_DIST=DIR to build elsewhere, as tests/packaging does)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(dirname "$here")"
 python="${PYTHON:-python3}"
-build="$here/build"
-dist="$here/dist"
+build="${BUNDLE_BUILD:-$here/build}"
+dist="${BUNDLE_DIST:-$here/dist}"
 venv="$build/venv"
 start=$SECONDS
 
@@ -23,7 +24,8 @@ find "$build/src" \( -name __pycache__ -o -name '*.egg-info' \) -prune -exec rm 
 "$venv/bin/python" -m pip install -q "$build/src" "pyinstaller>=6.10"
 "$venv/bin/pyinstaller" --noconfirm --clean --log-level WARN \
     --workpath "$build/work" --distpath "$dist" "$here/triage-app.spec"
-echo "built $dist/triage-app in $((SECONDS - start)) s ($(du -sh "$dist/triage-app" | cut -f1))"
+echo "built $dist/triage-app in $((SECONDS - start)) s ($(du -sh "$dist/triage-app" | cut -f1)," \
+    "$(du -sb "$dist/triage-app" | cut -f1) bytes)"
 
 # Smoke test: the bundle alone, outside the source tree, with a fresh library.
 app="$dist/triage-app/triage-app"

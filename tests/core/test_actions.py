@@ -64,6 +64,7 @@ def test_text_boxes_keep_typing_and_editing_keys() -> None:
     assert reader == {
         "Esc": "leave_editor",
         "Ctrl+F": "focus_search",
+        "Ctrl+7": "view_progress",
         "Ctrl+1": "view_inbox",
         "Ctrl+2": "view_for_you",
         "Ctrl+3": "view_starred",

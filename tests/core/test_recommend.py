@@ -86,13 +86,23 @@ def test_explanations_name_the_rank_and_the_words() -> None:
     )
 
 
-def _reasons_by_sorting(x, w, names):
-    """The plain definition: sort each row's (contribution, column) pairs."""
+def _reasons_by_sorting(x, w, names, generic=frozenset()):
+    """The plain definition: sort each row's (contribution, column) pairs, a contribution
+    being TF-IDF x weight x the column's IDF over the rows, generic words left out."""
+    import numpy as np
+
+    n = x.shape[0]
+    df = [
+        sum(j in x.indices[x.indptr[k] : x.indptr[k + 1]] for k in range(n))
+        for j in range(len(names))
+    ]
+    idf = np.array([np.log((1 + n) / (1 + d)) + 1 for d in df])
     ups, downs = {}, {}
-    for k in range(x.shape[0]):
+    for k in range(n):
         cols = x.indices[x.indptr[k] : x.indptr[k + 1]]
         vals = x.data[x.indptr[k] : x.indptr[k + 1]]
-        contrib = sorted(zip((vals * w[cols]).tolist(), cols.tolist(), strict=True), reverse=True)
+        pairs = zip((vals * w[cols] * idf[cols]).tolist(), cols.tolist(), strict=True)
+        contrib = sorted(((c, j) for c, j in pairs if names[j] not in generic), reverse=True)
         up = [names[j] for c, j in contrib[:3] if c > 0.002]
         down = [names[j] for c, j in reversed(contrib[-2:]) if c < -0.002]
         if up:
@@ -115,5 +125,23 @@ def test_reasons_for_all_rows_at_once_are_the_sorted_definition(rows, cols, seed
     dense = rng.choice([0.0, 0.0, 0.1, 0.2, 0.5], size=(rows, cols))
     x = sparse.csr_matrix(dense)
     w = rng.choice([-0.05, -0.01, 0.0, 0.01, 0.05, 0.3], size=cols)
-    names = [f"w{j}" for j in range(cols)]
-    assert _reasons(x, w, names) == _reasons_by_sorting(x, w, names)
+    names = ["three" if j == 1 else f"w{j}" for j in range(cols)]  # a generic word
+    assert _reasons(x, w, names) == _reasons_by_sorting(x, w, names, frozenset({"three"}))
+
+
+GENERIC = {"three", "form", "understanding", "ways", "how", "models", "research", "systems"}
+
+
+def test_reasons_are_words_that_set_a_paper_apart(seeded: Library) -> None:
+    """ "up: metrics, evaluation, three · down: understanding, form" explained nothing: no
+    generic word is a reason, and the starred papers' own subject is."""
+    sae = search_ids(seeded, '"sparse autoencoders" OR SAE OR SAEs')
+    mark(seeded, sae[:4], DecisionPatch(starred=True))
+    mark(
+        seeded, search_ids(seeded, "category:CY OR category:CR"), DecisionPatch(status="dismissed")
+    )
+    ranked = rank_inbox(seeded)
+    words = [w for r in ranked for w in (*r.up, *r.down)]
+    assert words and not GENERIC & set(words), sorted(GENERIC & set(words))
+    held_out = [r for r in ranked if r.paper_id in set(sae[4:])]
+    assert all({"sparse", "saes", "sae", "autoencoders"} & set(r.up) for r in held_out[:3])

@@ -81,13 +81,13 @@ def test_for_you_explains_the_current_paper_and_each_row(qtbot, window) -> None:
     assert current_id(window) == 43
     assert window.detail.reason.isVisible()
     assert window.detail.reason.text() == (
-        "For you #1 · up: saes, features, sparse · down: input, enhancing"
+        "For you #1 · up: saes, features, autoencoders · down: enhancing, input"
     )
 
     press(qtbot, "j")
     assert current_id(window) == 17
     assert window.detail.reason.text() == (
-        "For you #2 · up: hidden, recent, prior · down: how, llms · feed score 93"
+        "For you #2 · up: hidden, spanning, prior · down: conversational, history · feed score 93"
     )
     press(qtbot, "j")
     press(qtbot, "j")
@@ -99,15 +99,15 @@ def test_for_you_explains_the_current_paper_and_each_row(qtbot, window) -> None:
     # The list says the same on hover: after the title, or alone where a cell had no tip.
     assert tooltip(window, 2, "title") == (
         "Interpretability Can Be Actionable\n"
-        "For you #3 · up: interpretability, practical, objectives · down: actionable, current"
+        "For you #3 · up: practical, leverage, objectives · down: actionable, impact"
         " · feed score 83"
     )
     assert tooltip(window, 4, "score") == (
-        "For you #5 · up: features, sparse, unsupervised · down: neuron, understanding"
+        "For you #5 · up: features, sparse, unsupervised · down: neuron, attention"
     )
     assert window.model.rowCount() == 53  # 64, less 4 starred (so kept) and 7 dismissed
     assert tooltip(window, 52, "category") == (
-        "For you #53 · up: aimed, significant, promise · down: safety, systems"
+        "For you #53 · up: aimed, promise, improving · down: safety, report"
     )
 
     press(qtbot, "Ctrl+1")
@@ -126,15 +126,15 @@ def test_a_star_then_refresh_gives_new_reasons(qtbot, window) -> None:
     settle(qtbot, window)
     # Until the refresh the order, and so each paper's reason, is the one shown.
     assert window.detail.reason.text() == (
-        "For you #2 · up: hidden, recent, prior · down: how, llms · feed score 93"
+        "For you #2 · up: hidden, spanning, prior · down: conversational, history · feed score 93"
     )
     press(qtbot, "F5")
     settle(qtbot, window)
     assert 17 not in window.model.ids and window.model.rowCount() == 52
     assert (window.list_view.current_row(), current_id(window)) == (0, 43)
-    # Paper 17 is a pick now: the same first paper, for words of its own as well.
+    # Paper 17 is a pick now: the same first paper, for the same distinctive words.
     assert window.detail.reason.text() == (
-        "For you #1 · up: saes, features, autoencoders · down: input, learning"
+        "For you #1 · up: saes, features, autoencoders · down: enhancing, input"
     )
 
 
@@ -146,9 +146,9 @@ def test_sorting_by_a_column_keeps_the_reasons(qtbot, window) -> None:
     assert window.loader.order == "score"
     assert current_id(window) == 43  # the sort stays on the current paper
     assert window.detail.reason.text() == (
-        "For you #1 · up: saes, features, sparse · down: input, enhancing"
+        "For you #1 · up: saes, features, autoencoders · down: enhancing, input"
     )
     assert window.model.paper_id(0) == 17
     assert tooltip(window, 0, "date") == (
-        "For you #2 · up: hidden, recent, prior · down: how, llms · feed score 93"
+        "For you #2 · up: hidden, spanning, prior · down: conversational, history · feed score 93"
     )

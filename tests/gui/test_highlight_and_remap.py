@@ -96,7 +96,7 @@ def test_remapped_keys_work_and_show(qtbot, windows) -> None:
     assert window.library.get_paper(pid).status == "kept"
     assert [s.toString() for s in window.action_set["dismiss"].shortcuts()] == ["Ctrl+D", "D"]
     assert window.help_overlay.rows["keep"][0].text() == "y"
-    assert window.help_overlay.rows["dismiss"][0].text() == "Ctrl+D  d"
+    assert window.help_overlay.rows["dismiss"][0].text() == "Ctrl+D / d"
 
 
 def test_pace_counts_decisions(qtbot, window) -> None:

@@ -166,7 +166,7 @@ def test_help_overlay_lists_every_action(qtbot, window) -> None:
     assert overlay.isVisible()
     assert set(overlay.rows) == {a.id for a in window.action_set.table}
     assert overlay.rows["dismiss"][0].text() == "x"
-    assert overlay.rows["undo"][0].text() == "u  Ctrl+Z"
+    assert overlay.rows["undo"][0].text() == "u / Ctrl+Z"
     press(qtbot, "j")  # any key closes it, and does nothing else
     assert not overlay.isVisible()
     assert window.list_view.current_row() == 0

@@ -36,9 +36,9 @@ def test_demo_twice_into_the_empty_default_library(
     first = run(capsys, "demo", "--no-gui")
     assert first[-1] == f"demo library: {default} ({DEMO_PAPERS} papers)"
     assert [line.rsplit("/", 1)[-1] for line in first[:-1]] == [
-        "abstracts-sample.txt: 10 new, 0 merged, 0 already known, 0 skipped",
-        "feed-sample-a.txt: 6 new, 2 merged, 0 already known, 0 skipped",
+        "feed-sample-a.txt: 8 new, 0 merged, 0 already known, 0 skipped",
         "feed-sample-b.txt: 48 new, 2 merged, 0 already known, 0 skipped",
+        "abstracts-sample.txt: 8 new, 2 merged, 0 already known, 0 skipped",
     ]
     second = run(capsys, "demo", "--no-gui")
     assert second[-1] == f"demo library: {default} ({DEMO_PAPERS} papers)"

@@ -86,7 +86,7 @@ def test_spec_builds_the_same_binary_with_the_resources() -> None:
         'collect_submodules("triage_app")',
         'collect_data_files("triage_app.resources")',
         'collect_data_files("gender_guesser")',
-        'collect_data_files("spellchecker")',
+        'collect_data_files("spellchecker", includes=["resources/en.json.gz"])',
         'collect_submodules("whoosh")',
     ):
         assert needed in spec

@@ -25,9 +25,9 @@ PIP_CACHE = os.environ.get("PIP_CACHE_DIR") or str(
 )
 SOURCE_PARTS = ("pyproject.toml", "README.md", "LICENSE", "COPYING", "triage_app", "resources")
 DEMO_SUMMARIES = [
-    "abstracts-sample.txt: 10 new, 0 merged, 0 already known, 0 skipped",
-    "feed-sample-a.txt: 6 new, 2 merged, 0 already known, 0 skipped",
+    "feed-sample-a.txt: 8 new, 0 merged, 0 already known, 0 skipped",
     "feed-sample-b.txt: 48 new, 2 merged, 0 already known, 0 skipped",
+    "abstracts-sample.txt: 8 new, 2 merged, 0 already known, 0 skipped",
 ]
 
 pytestmark = pytest.mark.slow

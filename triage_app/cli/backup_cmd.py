@@ -34,7 +34,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "folder, then replace the library by FILE. Refused while another triage-app process "
         "(the window) has the library open.",
     )
-    r.add_argument("file", metavar="FILE")
+    r.add_argument("file", metavar="FILE", help="a backup made by `backup` (or kept in backups/)")
     r.set_defaults(func=run_restore)
 
 

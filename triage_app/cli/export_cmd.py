@@ -11,7 +11,9 @@ from triage_app.core.export import FORMATS
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("export", help="export papers and decisions")
-    p.add_argument("--format", "-f", required=True, choices=sorted(FORMATS))
+    p.add_argument(
+        "--format", "-f", required=True, choices=sorted(FORMATS), help="the file type to write"
+    )
     p.add_argument("-o", "--output", metavar="FILE", help="destination (default: stdout)")
     p.add_argument("--query", "-q", metavar="Q", help="only papers matching Q, in rank order")
     p.add_argument(

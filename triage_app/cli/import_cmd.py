@@ -17,7 +17,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "of triage-app to restore decisions. `-` reads standard input. Duplicates merge into "
         "the existing paper; re-importing a file changes nothing.",
     )
-    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument(
+        "files", nargs="+", metavar="FILE", help="listing files or JSON/CSV exports; - reads stdin"
+    )
     p.add_argument(
         "--as-of",
         type=_iso_date,

@@ -11,10 +11,20 @@ from triage_app.core.records import STATUSES, PaperRecord
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("list", help="list papers as a table")
-    p.add_argument("--status", choices=STATUSES)
-    p.add_argument("--limit", type=int, default=None, metavar="N")
+    p.add_argument("--status", choices=STATUSES, help="only the papers with this status")
     p.add_argument(
-        "--sort", default="id", choices=("id", "date", "score", "rating", "title", "author")
+        "--limit", type=int, default=None, metavar="N", help="show at most N papers (default: all)"
+    )
+    p.add_argument(
+        "--sort",
+        default="id",
+        choices=("id", "date", "score", "rating", "title", "author"),
+        help="order of the rows (date, score and rating: highest first; default: id)",
+    )
+    p.add_argument(
+        "--for-you",
+        action="store_true",
+        help="the Inbox, most promising first, each paper with why (the window's For you)",
     )
     p.set_defaults(func=run_list)
 
@@ -27,6 +37,20 @@ def printable(text: str) -> str:
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
+TITLE_MIN = 30  # a narrow terminal still shows this much of a title (the line wraps)
+
+
+def clip(text: str, width: int) -> str:
+    """`text` in at most `width` characters: cut after a whole word, with an ellipsis."""
+    if len(text) <= width:
+        return text
+    head = text[: width - 1]
+    cut = head.rfind(" ")
+    if cut > 0:  # after the last whole word; a first word longer than the room is cut
+        head = head[:cut]
+    return head.rstrip(" ,;:·-") + "…"
+
+
 def format_table(papers: list[PaperRecord], width: int | None = None) -> str:
     """One line a paper: id, flags, rating, category, date, first author, title."""
     width = width or shutil.get_terminal_size((120, 20)).columns
@@ -36,28 +60,54 @@ def format_table(papers: list[PaperRecord], width: int | None = None) -> str:
     ]
     marks = {"new": "·", "kept": "✓", "dismissed": "✗"}
     for p in papers:
-        title = printable(p.title or "(no title) " + p.abstract[:60])
+        title = printable(p.title or "(no title) " + p.abstract)
         more = " +" if p.et_al or len(p.authors) > 1 else ""
         author = printable(p.first_author + more)
         row = (
             f"{p.id:>6}  {marks[p.status]:2} {'★' if p.starred else ' '} "
             f"{('*' * (p.rating or 0)):6} {printable(p.category or ''):3} "
             f"{p.published.isoformat() if p.published else '':10}  "
-            f"{author[:20]:20}  "
-            f"{title}"
+            f"{clip(author, 20):20}  "
         )
-        lines.append(row[: max(width, 60)])
+        lines.append(row + clip(title, max(width - len(row), TITLE_MIN)))
     return "\n".join(lines)
+
+
+def count_line(shown: int, total: int) -> str:
+    """`10 of 400 papers` when a limit cut the list, else `400 papers`."""
+    noun = "paper" if total == 1 else "papers"
+    return f"{total} {noun}" if shown == total else f"{shown} of {total} {noun}"
 
 
 @run_command
 def run_list(args: argparse.Namespace) -> int:
+    if args.for_you:
+        return _list_for_you(args)
     with open_library(args) as library:
         desc = args.sort in ("date", "score", "rating")
         ids = library.list_ids(
             status=args.status, order=args.sort, descending=desc, limit=args.limit
         )
         papers = library.get_papers(ids, with_sources=False)
+        total = library.count(args.status)
     print(format_table(papers))
-    print(f"{len(papers)} paper{'s' if len(papers) != 1 else ''}")
+    print(count_line(len(papers), total))
+    return 0
+
+
+def _list_for_you(args: argparse.Namespace) -> int:
+    from triage_app.core.triage import rank_with_reasons
+
+    with open_library(args) as library:
+        ranking = rank_with_reasons(library)
+        ranked = ranking if isinstance(ranking, list) else ranking.ids
+        ids = ranked[: args.limit] if args.limit is not None else ranked
+        papers = library.get_papers(ids, with_sources=False)
+    lines = format_table(papers).splitlines()
+    print(lines[0])
+    for paper, line in zip(papers, lines[1:], strict=True):
+        print(line)
+        why = None if isinstance(ranking, list) else ranking.explain(paper.id)
+        print(f"{'':8}{printable(why or 'by feed score')}")
+    print(count_line(len(papers), len(ranked)) + " in the Inbox, most promising first")
     return 0

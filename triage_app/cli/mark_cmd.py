@@ -19,21 +19,27 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Change decisions on the given papers (ids) or on every paper matching "
         "--query. Starring or rating a new paper keeps it.",
     )
-    p.add_argument("ids", nargs="*", type=int, metavar="ID")
+    p.add_argument("ids", nargs="*", type=int, metavar="ID", help="the papers to change")
     p.add_argument("--query", "-q", metavar="Q", help="apply to every paper matching Q")
     p.add_argument("--yes", "-y", action="store_true", help="do not ask before a --query change")
     star = p.add_mutually_exclusive_group()
-    star.add_argument("--star", dest="star", action="store_const", const=True)
-    star.add_argument("--unstar", dest="star", action="store_const", const=False)
+    star.add_argument("--star", dest="star", action="store_const", const=True, help="star")
+    star.add_argument(
+        "--unstar", dest="star", action="store_const", const=False, help="remove the star"
+    )
     rating = p.add_mutually_exclusive_group()
     rating.add_argument("--rating", type=int, choices=range(1, 6), metavar="N", help="1-5")
     rating.add_argument("--no-rating", action="store_true", help="clear the rating")
-    p.add_argument("--tag", action="append", default=[], metavar="T")
-    p.add_argument("--untag", action="append", default=[], metavar="T")
+    p.add_argument("--tag", action="append", default=[], metavar="T", help="add tag T (repeatable)")
+    p.add_argument(
+        "--untag", action="append", default=[], metavar="T", help="remove tag T (repeatable)"
+    )
     p.add_argument("--note", metavar="TEXT", help="replace the note ('' clears it)")
     status = p.add_mutually_exclusive_group()
-    status.add_argument("--keep", dest="status", action="store_const", const="kept")
-    status.add_argument("--dismiss", dest="status", action="store_const", const="dismissed")
+    status.add_argument("--keep", dest="status", action="store_const", const="kept", help="keep")
+    status.add_argument(
+        "--dismiss", dest="status", action="store_const", const="dismissed", help="dismiss"
+    )
     status.add_argument(
         "--reset", dest="status", action="store_const", const="new", help="back to new"
     )

@@ -28,7 +28,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="at most N papers (default 50; 0 for all)",
     )
     p.add_argument("--offset", type=int, default=0, metavar="N", help="skip the first N")
-    p.add_argument("--sort", default="relevance", choices=("relevance", "date", "score", "rating"))
+    p.add_argument(
+        "--sort",
+        default="relevance",
+        choices=("relevance", "date", "score", "rating"),
+        help="order of the hits (default: relevance)",
+    )
     p.add_argument(
         "--json",
         action="store_true",
@@ -37,13 +42,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run_search)
 
     s = sub.add_parser("similar", help="papers most like a given one")
-    s.add_argument("paper_id", type=int, metavar="ID")
-    s.add_argument("--limit", "-n", type=int, default=10, metavar="N")
-    s.add_argument("--json", action="store_true")
+    s.add_argument("paper_id", type=int, metavar="ID", help="the paper to compare with")
+    s.add_argument(
+        "--limit", "-n", type=int, default=10, metavar="N", help="show N papers (default: 10)"
+    )
+    s.add_argument("--json", action="store_true", help="print the papers as a JSON list")
     s.set_defaults(func=run_similar)
 
     r = sub.add_parser("reindex", help="rebuild the search index from the library")
-    r.add_argument("--quiet", "-q", action="store_true")
+    r.add_argument("--quiet", "-q", action="store_true", help="print no progress")
     r.set_defaults(func=run_reindex)
 
 

@@ -39,6 +39,12 @@ def display_key(key: str) -> str:
     return key
 
 
+def menu_order(keys: Iterable[str]) -> list[str]:
+    """A menu shows only the first key: a chord (`Ctrl+Z`) before a bare letter (`u`), as
+    menus everywhere show them; otherwise the table's order."""
+    return sorted(keys, key=lambda k: not ("+" in k[1:] and len(k) > 1))
+
+
 class ActionSet(QObject):
     """One QAction per table entry, with its handler bound by id."""
 
@@ -66,7 +72,7 @@ class ActionSet(QObject):
         self.table = tuple(actions)
         for action in self.table:
             qa = self.qactions[action.id]
-            qa.setShortcuts([QKeySequence(display_key(k)) for k in action.keys])
+            qa.setShortcuts([QKeySequence(display_key(k)) for k in menu_order(action.keys)])
             keys = " or ".join(action.keys)
             qa.setToolTip(f"{action.title} ({keys})" if keys else action.title)
 

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import cast
 
-from triage_app.core.store import Library, LibraryError, open_library
+from triage_app.core.store import LibraryError, open_library
 from triage_app.core.triage import ACTIONS, KeymapError, load_actions
 from triage_app.gui.latency import freeze_heap, prefer_ui_thread
 
@@ -44,27 +44,12 @@ def run_app(library_dir: Path) -> int:
     except KeymapError as exc:
         keymap_error = f"Default keys in use: {exc}"
         print(f"triage-app: {exc}", file=sys.stderr)
-    window = MainWindow(library, qsettings, actions=actions, keymap_error=keymap_error)
+    window = MainWindow(
+        library, qsettings, actions=actions, keymap_error=keymap_error, daily_backup=True
+    )
     window.show()
     freeze_heap()  # what start-up loaded lives as long as the window
-    _start_daily_backup(library)
     try:
         return int(app.exec())
     finally:
         library.close()
-
-
-def _start_daily_backup(library: Library) -> None:
-    """The first start of the day copies the store (seconds for a big library): on a
-    thread of its own, through SQLite's backup API, so the window is usable at once."""
-    import threading
-
-    from triage_app.core.store import daily_backup_if_due
-
-    def run() -> None:
-        try:
-            daily_backup_if_due(library)
-        except (LibraryError, OSError) as exc:
-            print(f"triage-app: warning: the daily backup failed: {exc}", file=sys.stderr)
-
-    threading.Thread(target=run, name="daily-backup", daemon=True).start()

@@ -19,6 +19,7 @@ from triage_app.gui.decision_commands import DecisionCommands
 from triage_app.gui.index_sync import IndexSync
 from triage_app.gui.paper_cursor import PaperCursor
 from triage_app.gui.preference_commands import PreferenceCommands
+from triage_app.gui.progress_view import ProgressCommands
 from triage_app.gui.search_commands import SearchCommands
 from triage_app.gui.status_counts import StatusCounts
 from triage_app.gui.transfers import Transfers, WorkProgress
@@ -42,6 +43,7 @@ class WindowCommands:
     progress: WorkProgress
     transfers: Transfers
     index_sync: IndexSync
+    charts: ProgressCommands
 
     def handlers(
         self, *, select_all: Handler, undo: Handler, redo: Handler, quit: Handler, help: Handler
@@ -75,6 +77,7 @@ class WindowCommands:
             "import_files": self.transfers.import_files,
             "import_clipboard": self.transfers.import_clipboard,
             "export": self.transfers.export,
+            "view_progress": self.charts.show_progress,
             "quit": quit,
             "help": help,
         }
@@ -97,12 +100,13 @@ class WindowCommands:
         """At exit, before the lanes close: nothing more is scheduled, running work is
         cancelled and no result is shown."""
         self.status.close()
+        self.charts.close()
         self.index_sync.close()
         self.progress.close()
 
     def timers_pending(self) -> bool:
         """Deferred work not yet queued (counts, index sync): tests wait for it."""
-        return self.status.pending() or self.index_sync.pending()
+        return self.status.pending() or self.index_sync.pending() or self.charts.pending()
 
     def import_paths(self, paths: Sequence[Path]) -> None:
         """Import files, as a drop on the window does (scripts that drive the window too)."""

@@ -8,7 +8,7 @@ flushes it.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QResizeEvent, QTextOption
 from PySide6.QtWidgets import (
     QFrame,
@@ -136,8 +136,7 @@ class DetailPane(QWidget):
             "Note: press n to write, Esc to return to the list. Saved as you type."
         )
         self.note.setTabChangesFocus(True)
-        self.note.setMinimumHeight(70)
-        self.note.setMaximumHeight(180)
+        self.note.installEventFilter(self)
         self.sources = plain_label()
 
         buttons = QHBoxLayout()
@@ -173,6 +172,7 @@ class DetailPane(QWidget):
         self._timer.timeout.connect(self.flush_note)
         self.note.textChanged.connect(self._note_changed)
         self.show_paper(None)
+        self._fit_note()
 
     # ---------------------------------------------------------------- showing
     def show_paper(self, record: PaperRecord | None, *, reason: str | None = None) -> None:
@@ -204,6 +204,7 @@ class DetailPane(QWidget):
             self.note.blockSignals(True)
             self.note.setPlainText(record.note)
             self.note.blockSignals(False)
+            self._fit_note()
         self._note_owner = record.id
         self.sources.setText(_sources_line(record))
 
@@ -239,6 +240,19 @@ class DetailPane(QWidget):
             text.highlighter.rehighlight()
 
     # ------------------------------------------------------------------ notes
+    def _fit_note(self) -> None:
+        """An empty note box not being typed in is one line high: the abstract gets the
+        room. Written in, or with the cursor in it, it grows to a few lines."""
+        compact = not self.note.toPlainText() and not self.note.hasFocus()
+        line = self.note.fontMetrics().lineSpacing() + 2 * self.note.frameWidth() + 10
+        self.note.setMinimumHeight(line if compact else 70)
+        self.note.setMaximumHeight(line if compact else 180)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if obj is self.note and event.type() in (QEvent.Type.FocusIn, QEvent.Type.FocusOut):
+            self._fit_note()
+        return super().eventFilter(obj, event)
+
     def _note_changed(self) -> None:
         if self._note_owner is None:
             return

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette, QPixmap
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QImage, QPainter, QPalette, QPixmap
 
 from triage_app.gui import icon_sheet
 
@@ -54,6 +54,7 @@ ICONS: dict[str, tuple[str, str | None]] = {
     "category": ("mdi6.shape-outline", None),
     "batch": ("mdi6.tray-arrow-down", None),
     "code": ("mdi6.code-braces", None),
+    "progress": ("mdi6.chart-bar", None),
     "cancel": ("mdi6.cancel", None),
     "new": ("mdi6.circle-medium", None),
 }
@@ -143,6 +144,37 @@ def pixmap(name: str, size: int = 16) -> QPixmap:
     return found
 
 
+_cell_icons: dict[tuple[str, int, bool, str], QIcon] = {}
+
+
+def cell_icon(name: str, size: int = 16) -> QIcon:
+    """A list cell's icon. On a selected row it is drawn in the selection's text colour:
+    Qt's own selected variant of a grey or coloured glyph is a tint of the highlight, hard
+    to see on it."""
+    palette = QGuiApplication.palette()
+    on = palette.color(QPalette.ColorRole.HighlightedText)
+    key = (name, size, is_dark(palette), on.name())
+    found = _cell_icons.get(key)
+    if found is None:
+        normal = pixmap(name, size)
+        found = QIcon()
+        found.addPixmap(normal, QIcon.Mode.Normal)
+        found.addPixmap(_tinted(normal, on), QIcon.Mode.Selected)
+        _cell_icons[key] = found
+    return found
+
+
+def _tinted(source: QPixmap, colour: QColor) -> QPixmap:
+    """`source`'s shape filled with one colour (its alpha kept)."""
+    image = source.toImage().convertToFormat(QImage.Format.Format_ARGB32_Premultiplied)
+    painter = QPainter(image)
+    painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceIn)
+    painter.fillRect(image.rect(), colour)
+    painter.end()
+    return QPixmap.fromImage(image)
+
+
 def clear_cache() -> None:
     _palette_icons.cache_clear()
     _pixmaps.clear()
+    _cell_icons.clear()

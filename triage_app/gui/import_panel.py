@@ -133,6 +133,8 @@ class EmptyLibraryPage(QWidget):
         )
         text.setWordWrap(True)
         text.setTextFormat(Qt.TextFormat.PlainText)
+        text.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        text.setMinimumWidth(320)
         self.demo = QPushButton(icons.icon("inbox"), "Load the demo listings")
         self.demo.clicked.connect(self.demoRequested)
         self.demo.setVisible(demo_available())
@@ -146,7 +148,13 @@ class EmptyLibraryPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addStretch(1)
         layout.addWidget(title, 0, Qt.AlignmentFlag.AlignHCenter)
-        layout.addWidget(text, 0, Qt.AlignmentFlag.AlignHCenter)
+        # Not aligned in the column: an aligned label gets its one-line size hint, and its
+        # wrapped lines were drawn over each other. A row with stretch keeps it centred.
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(text, 10)
+        row.addStretch(1)
+        layout.addLayout(row)
         layout.addLayout(buttons)
         layout.addStretch(2)
         text.setMaximumWidth(520)

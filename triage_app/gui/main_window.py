@@ -33,6 +33,7 @@ from triage_app.core.triage import ACTIONS, Action, ViewSpec
 from triage_app.gui import icons
 from triage_app.gui.action_set import ActionSet
 from triage_app.gui.commands import WindowCommands
+from triage_app.gui.daily_backup import DailyBackup
 from triage_app.gui.decision_commands import DecisionCommands
 from triage_app.gui.detail_pane import DetailPane
 from triage_app.gui.help_overlay import HelpOverlay
@@ -43,6 +44,7 @@ from triage_app.gui.list_view import PaperListView
 from triage_app.gui.paper_cursor import PaperCursor
 from triage_app.gui.paper_table_model import PaperTableModel
 from triage_app.gui.preference_commands import PreferenceCommands
+from triage_app.gui.progress_view import ProgressCommands
 from triage_app.gui.search_bar import SearchBar
 from triage_app.gui.search_commands import SearchCommands
 from triage_app.gui.search_worker import SearchAdapter
@@ -66,6 +68,7 @@ class MainWindow(QMainWindow):
         synchronous: bool = False,
         open_url: Callable[[str], object] | None = None,
         keymap_error: str | None = None,
+        daily_backup: bool = False,
     ) -> None:
         super().__init__()
         self.library = library
@@ -175,6 +178,9 @@ class MainWindow(QMainWindow):
         self.commands.start(self._saved_view())
         if keymap_error:
             self.statusBar().showMessage(keymap_error, 15000)
+        self.backup = DailyBackup(library, self.statusBar(), self, sync=synchronous)
+        if daily_backup:
+            self.backup.start()
 
     # ------------------------------------------------------------ controllers
     def _build_commands(self) -> WindowCommands:
@@ -206,6 +212,7 @@ class MainWindow(QMainWindow):
             self.writer,
             focus_list=cursor.focus_list,
             dialog_parent=self,
+            current_id=cursor.current_id,
         )
         views = ViewCommands(
             self.loader,
@@ -264,13 +271,31 @@ class MainWindow(QMainWindow):
             status_bar=status_bar,
             dialog_parent=self,
         )
+        charts = ProgressCommands(library, status_bar, self, synchronous=self.writer.synchronous)
         return WindowCommands(
-            cursor, decisions, views, search, status, preferences, progress, transfers, index_sync
+            cursor,
+            decisions,
+            views,
+            search,
+            status,
+            preferences,
+            progress,
+            transfers,
+            index_sync,
+            charts,
         )
 
     def _wire(self) -> None:
         c = self.commands
-        self.list_view.selectionModel().currentRowChanged.connect(c.cursor.current_changed)
+        selection = self.list_view.selectionModel()
+        selection.currentRowChanged.connect(c.cursor.current_changed)
+
+        def count_selected(*_args: object) -> None:
+            ranges = selection.selection()
+            c.status.set_selected(sum(ranges.at(i).height() for i in range(ranges.count())))
+
+        selection.selectionChanged.connect(count_selected)
+        self.model.modelReset.connect(count_selected)
         self.list_view.doubleClicked.connect(lambda _i: c.cursor.open_arxiv())
         self.list_view.horizontalHeader().sortIndicatorChanged.connect(c.views.header_sort)
         self.model.sortRequested.connect(c.views.sort_requested)
@@ -286,6 +311,8 @@ class MainWindow(QMainWindow):
         self.controller.committed.connect(c.cursor.store_committed)
         self.controller.committed.connect(lambda _ids: c.status.schedule())
         self.controller.committed.connect(lambda _ids: c.index_sync.changes_committed())
+        self.controller.committed.connect(lambda _ids: c.charts.changed())
+        self.loader.loaded.connect(lambda *_: c.charts.changed())
         self.controller.message.connect(lambda m: self.statusBar().showMessage(m, 10000))
         self.controller.undone.connect(c.decisions.after_undo)
         self.writer.failed.connect(lambda m: self.statusBar().showMessage(m, 10000))
@@ -312,6 +339,7 @@ class MainWindow(QMainWindow):
         self.search_bar.commit_timer_stop()
         self.commands.stop()
         self.writer.close()
+        self.backup.close()
         search = self.search
 
         def close_search(_job: Job) -> None:

@@ -102,6 +102,8 @@ def cell_text(record: PaperRecord, key: str) -> str | None:
         return "★" * record.rating if record.rating else ""
     if key == "tags":
         return ", ".join(record.tags)
+    if key == "code":  # a word: the code-braces glyph read as a literal "{}"
+        return "yes" if record.has_code else ""
     return None
 
 
@@ -110,11 +112,9 @@ _STATUS_ICONS = {"new": "new", "kept": "keep", "dismissed": "dismiss"}
 
 def cell_icon(record: PaperRecord, key: str) -> object:
     if key == "status":
-        return icons.pixmap(_STATUS_ICONS.get(record.status, "new"))
+        return icons.cell_icon(_STATUS_ICONS.get(record.status, "new"))
     if key == "star" and record.starred:
-        return icons.pixmap("star")
-    if key == "code" and record.has_code:
-        return icons.pixmap("code")
+        return icons.cell_icon("star")
     return None
 
 

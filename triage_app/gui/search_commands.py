@@ -34,6 +34,7 @@ class SearchCommands:
         writer: Lane,
         focus_list: Callable[[], None],
         dialog_parent: QWidget,
+        current_id: Callable[[], int | None] = lambda: None,
     ) -> None:
         self.search_bar = search_bar
         self.search = search
@@ -43,6 +44,7 @@ class SearchCommands:
         self.writer = writer
         self.focus_list = focus_list
         self.dialog_parent = dialog_parent
+        self.current_id = current_id
         self.highlight_for, self.highlight_against = load_lists(library)
 
     # ------------------------------------------------------------ the field
@@ -77,7 +79,8 @@ class SearchCommands:
         if query and not self.search.available:
             self.search_bar.show_error("search is not available in this build")
             return
-        self.loader.load(query=query)
+        # Leaving a search keeps the paper being read: the whole view comes back around it.
+        self.loader.load(query=query, keep=None if query else self.current_id())
 
     # ------------------------------------------------------------ highlights
     def refresh_patterns(self) -> None:

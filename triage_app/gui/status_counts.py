@@ -46,6 +46,7 @@ class StatusCounts:
         self.model = model
         self.per_minute = per_minute
         self.counts: SidebarCounts | None = None
+        self.selected = 0
         self._closing = False
         self._timer = QTimer(parent)
         self._timer.setSingleShot(True)
@@ -86,7 +87,8 @@ class StatusCounts:
         counts = self.counts
         inbox = counts.status.get("new", 0) if counts else 0
         today = counts.decided_today if counts else 0
-        parts = [
+        parts = [f"{self.selected} selected"] if self.selected > 1 else []
+        parts += [
             f"Inbox {inbox}",
             f"{self.model.new_count} left in this view",
             f"today {today} triaged",
@@ -96,6 +98,12 @@ class StatusCounts:
 
     def update_status(self) -> None:
         self.label.setText(self.status_text())
+
+    def set_selected(self, count: int) -> None:
+        """How many papers are selected (said from two on: one is the paper being read)."""
+        if count != self.selected:
+            self.selected = count
+            self.update_status()
 
     def close(self) -> None:
         """At exit: no more counting, nor results shown."""

@@ -22,6 +22,21 @@ from triage_app.gui.workers import Job, Lane
 from triage_app.workers import run_import_child
 
 PROGRESS_DELAY_MS = 500
+# What the Import dialog offers: listings, and the app's own exports that import back.
+IMPORT_FILTER = "Listings and triage-app exports (*.txt *.json *.csv);;All files (*)"
+# How each export type is spelled for people (the CLI's names are lower case).
+FORMAT_TITLES = {"json": "JSON", "csv": "CSV", "bibtex": "BibTeX", "ris": "RIS"}
+
+
+def format_title(name: str) -> str:
+    return FORMAT_TITLES.get(name, name.upper())
+
+
+def with_suffix(path: str, suffix: str) -> str:
+    """A name typed without an extension gets the chosen type's (`papers` -> `papers.csv`),
+    so the file opens by type and the Import dialog shows it; a typed extension stays."""
+    return path + suffix if path and not Path(path).suffix else path
+
 
 FilesChooser = Callable[[], list[str]]
 ExportChooser = Callable[[], tuple[str, str]]  # (path or "", format name)
@@ -121,7 +136,7 @@ class Transfers:
             self.dialog_parent,
             "Import listings",
             str(Path.home()),
-            "Listings and backups (*.txt *.json *.csv);;All files (*)",
+            IMPORT_FILTER,
         )
         return files
 
@@ -183,7 +198,9 @@ class Transfers:
     def _ask_export(self) -> tuple[str, str]:
         from triage_app.core.export import FORMATS
 
-        filters = [f"{f.name.upper()}: {f.description} (*{f.suffix})" for f in FORMATS.values()]
+        filters = [
+            f"{format_title(f.name)}: {f.description} (*{f.suffix})" for f in FORMATS.values()
+        ]
         path, chosen = QFileDialog.getSaveFileName(
             self.dialog_parent, "Export this view", str(Path.home()), ";;".join(filters)
         )
@@ -197,8 +214,10 @@ class Transfers:
         path, fmt = self.choose_export()
         if not path:
             return
-        from triage_app.core.export import export_papers
+        from triage_app.core.export import FORMATS, export_papers
 
+        if fmt in FORMATS:
+            path = with_suffix(path, FORMATS[fmt].suffix)
         library, ids = self.library, list(self.model.ids)
 
         def run(job: Job) -> int:

@@ -99,7 +99,7 @@ class TriageController(QObject):
         self.undo_stack.push(ChangeCommand(self, job, label, merge_key))
         return job
 
-    def replay(self, jobs: list[Job], *, undo: bool) -> None:
+    def replay(self, jobs: list[Job], *, undo: bool, label: str = "") -> None:
         """Undo (write `before` in reverse order) or redo (write `after`) the jobs' changes."""
         done = [j.result for j in jobs if j.done.is_set() and isinstance(j.result, Change)]
         if len(done) == len(jobs) and done:
@@ -121,6 +121,7 @@ class TriageController(QObject):
         def finished(result: tuple[tuple[DecisionState, ...], tuple[DecisionState, ...]]) -> None:
             before, after = result
             self._written(ids, before, after, count_pace=False)
+            self.message.emit(self._replayed(label, ids, undo=undo))
             self.undone.emit(tuple(s.paper_id for s in after))
 
         self.writer.submit(
@@ -129,6 +130,15 @@ class TriageController(QObject):
             on_done=finished,
             on_error=lambda exc: self._failed(ids, "Undo", exc),
         )
+
+    def _replayed(self, label: str, ids: Sequence[int], *, undo: bool) -> str:
+        """`Undone: Keep · Title of the paper`: what an undo or redo changed, and on what."""
+        said = f"{'Undone' if undo else 'Redone'}: {label or 'the last change'}"
+        if len(ids) != 1:
+            return said if "papers)" in label else f"{said} ({len(ids)} papers)"
+        record = self.model.cached(ids[0])
+        title = (record.title if record is not None else "") or f"paper {ids[0]}"
+        return f"{said} · {title}"
 
     # ---------------------------------------------------------------- results
     def _written(

@@ -18,7 +18,7 @@ NOTE_MERGE_ID = 1
 
 
 class ChangeRunner(Protocol):
-    def replay(self, jobs: list[Job], *, undo: bool) -> None: ...
+    def replay(self, jobs: list[Job], *, undo: bool, label: str = "") -> None: ...
 
 
 class ChangeCommand(QUndoCommand):
@@ -46,8 +46,8 @@ class ChangeCommand(QUndoCommand):
         if self._applied:
             return
         self._applied = True
-        self.runner.replay(self.jobs, undo=False)
+        self.runner.replay(self.jobs, undo=False, label=self.text())
 
     def undo(self) -> None:
         self._applied = False
-        self.runner.replay(self.jobs, undo=True)
+        self.runner.replay(self.jobs, undo=True, label=self.text())

@@ -18,8 +18,12 @@ DEMO_LIBRARY_NAME = "demo-library"
 
 
 def demo_listing_names() -> list[str]:
+    """The samples in import order: scored feeds first, then the abstract-only listing, whose
+    papers without a twin have no title: they come last in the list, not on the first screen
+    (and those with a titled twin merge into it)."""
     folder = files("triage_app.resources").joinpath("demo")
-    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".txt"))
+    names = sorted(p.name for p in folder.iterdir() if p.name.endswith(".txt"))
+    return sorted(names, key=lambda name: name.startswith("abstracts"))
 
 
 def load_demo(library: Library) -> list[ImportReport]:

@@ -8,8 +8,28 @@ from collections.abc import Iterable, Iterator
 
 from triage_app.core.ingest.entries import ListingError, ParseProblem
 from triage_app.core.ingest.readback_record import BackupRecord, record_from_json
+from triage_app.core.records import JSON_KEYS
 
 _SPACE = re.compile(r"[ \t\r\n]*")
+# What our export writes besides JSON_KEYS (the restore details).
+_EXPORT_EXTRAS = ("year_inferred", "created_at", "updated_at", "decided_at", "decisions_at")
+_KNOWN_KEYS = frozenset((*JSON_KEYS, *_EXPORT_EXTRAS))
+
+
+def check_export_object(obj: object) -> None:
+    """Refuse a JSON list that another program wrote (CSL-JSON, an arXiv dump...): its papers
+    would merge by title and change nothing. Ours, of any version, carry `status` and
+    `sources`; a hand-written object using only our keys is welcome too."""
+    if not isinstance(obj, dict):
+        return  # reported per item
+    if {"status", "sources"} <= obj.keys() or obj.keys() <= _KNOWN_KEYS:
+        return
+    foreign = sorted(k for k in obj if k not in _KNOWN_KEYS)
+    shown = ", ".join(str(k) for k in foreign[:5]) + (", ..." if len(foreign) > 5 else "")
+    raise ListingError(
+        f"not a triage-app JSON export (its papers have keys triage-app does not write: "
+        f"{shown}); import listings, or the JSON or CSV that triage-app exported"
+    )
 
 
 def read_json_backup(lines: Iterable[str], name: str) -> Iterator[BackupRecord | ParseProblem]:
@@ -51,6 +71,7 @@ def read_json_backup(lines: Iterable[str], name: str) -> Iterator[BackupRecord |
         raise ListingError("JSON file is not a list of papers (a triage-app JSON export)")
     pos += 1
     started = True
+    first = True
     while started:
         skip_ws()
         if pos < len(buf) and buf[pos] == "]":
@@ -67,6 +88,9 @@ def read_json_backup(lines: Iterable[str], name: str) -> Iterator[BackupRecord |
                 if not more():
                     raise ListingError(f"invalid JSON near line {item_line}: {exc.msg}") from exc
         pos = end
+        if first:
+            check_export_object(obj)
+            first = False
         try:
             yield record_from_json(obj, item_line)
         except ValueError as exc:

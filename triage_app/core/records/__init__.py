@@ -20,6 +20,7 @@ if TYPE_CHECKING:
         unneutralise,
     )
     from triage_app.core.records.paper_record import (
+        JSON_KEYS,
         STATUSES,
         Change,
         DecisionState,
@@ -31,6 +32,7 @@ _NAMES = {
     "BOM": "csv_cells",
     "CSV_COLUMNS": "csv_cells",
     "Change": "paper_record",
+    "JSON_KEYS": "paper_record",
     "DecisionState": "paper_record",
     "PaperRecord": "paper_record",
     "STATUSES": "paper_record",
@@ -47,6 +49,7 @@ _NAMES = {
 __all__ = [
     "BOM",
     "CSV_COLUMNS",
+    "JSON_KEYS",
     "STATUSES",
     "Change",
     "DecisionState",

@@ -151,7 +151,10 @@ class IndexArrays:
         live: list[np.ndarray] = []
         for sub, offset in searcher.leaf_searchers():
             reader = sub.reader()
-            key = reader.segment().segment_id()
+            segment = reader.segment()
+            if segment is None:  # an index nothing was ever written to: no segment at all
+                continue
+            key = segment.segment_id()
             seg = cache.segment(key, reader)
             self.leaves.append((key, reader, offset))
             for f in cache.fields:

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
         PaceTracker,
         local_midnight_utc_iso,
     )
+    from triage_app.core.triage.progress_stats import ProgressStats, load_progress
     from triage_app.core.triage.reference import (
         keys_markdown,
         keys_text,
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
         ViewSpec,
         load_newer,
         load_view,
+        rank_with_reasons,
         sidebar_counts,
     )
 
@@ -55,6 +57,7 @@ _NAMES = {
     "KeymapError": "key_names",
     "MENUS": "actions",
     "PaceTracker": "pace",
+    "ProgressStats": "progress_stats",
     "Ranking": "views",
     "SidebarCounts": "views",
     "UNSET": "decisions",
@@ -73,6 +76,8 @@ _NAMES = {
     "load_newer": "views",
     "load_states": "decisions",
     "load_view": "views",
+    "load_progress": "progress_stats",
+    "rank_with_reasons": "views",
     "local_midnight_utc_iso": "pace",
     "mark": "decisions",
     "parse_word_list": "keywords",
@@ -91,6 +96,7 @@ __all__ = [
     "DecisionPatch",
     "KeymapError",
     "PaceTracker",
+    "ProgressStats",
     "Ranking",
     "SidebarCounts",
     "ViewResult",
@@ -106,11 +112,13 @@ __all__ = [
     "load_actions",
     "load_lists",
     "load_newer",
+    "load_progress",
     "load_states",
     "load_view",
     "local_midnight_utc_iso",
     "mark",
     "parse_word_list",
+    "rank_with_reasons",
     "redo",
     "save_lists",
     "scholar_url",

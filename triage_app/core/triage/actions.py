@@ -129,6 +129,15 @@ ACTIONS: tuple[Action, ...] = (
     _a("view_dismissed", "Dismissed", "Show dismissed papers.", ["Ctrl+5"], G, "dismiss", "View"),
     _a("view_all", "All papers", "Show the whole library.", ["Ctrl+6"], G, "all", "View"),
     _a(
+        "view_progress",
+        "Progress",
+        "Charts of the triage: decisions per day, what is left, categories and tags.",
+        ["Ctrl+7"],
+        G,
+        "progress",
+        "View",
+    ),
+    _a(
         "refresh",
         "Refresh view",
         "Reload the view: decided papers leave the Inbox.",

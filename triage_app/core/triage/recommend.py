@@ -194,17 +194,45 @@ def _logistic(
     return w, b
 
 
+# Words that say nothing about a paper's subject, however the classifier weighs them: a
+# reason made of them ("up: three, form · down: understanding") explains nothing.
+_GENERIC_TEXT = """one two three four five six seven eight nine ten first second third many
+several various different form forms way ways how what why whether understanding understand
+large small high low good better best well make makes making made large often across within
+without among toward towards further however across key important significant novel existing
+recent current general specific simple effective efficient able set sets level levels
+number numbers type types case cases part parts thing things lot example examples include
+includes including given take takes taken provide provides providing present presents study
+studies studied research researchers work works problem problems task tasks result finding
+findings field fields area areas aspect aspects range wide whole overall others still even
+much less like just far due per yet thus hence rather instead despite along around since
+able need needs needed help helps allow allows enable enables achieve achieves demonstrate
+demonstrates introduce introduces investigate investigates explore explores paper papers
+across often known called framework frameworks system systems development model models llm
+llms language large fully potential investigating available"""
+_GENERIC_WORDS = frozenset(_GENERIC_TEXT.split())
+
+
 def _reasons(
     x: sparse.csr_matrix, w: np.ndarray, names: list[str]
 ) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
-    """Per row, its three strongest terms for (over 0.002, by TF-IDF value x weight, ties
-    to the later column) and two against (under -0.002, most negative first), all rows at
-    once: only the entries past a threshold are sorted."""
+    """Per row, its three strongest terms for (over 0.002) and two against (under -0.002),
+    all rows at once: only the entries past a threshold are sorted.
+
+    A term's strength is its TF-IDF value x weight, times its IDF within these rows once
+    more: a word most of the Inbox shares ranks no paper above another, so the reasons
+    prefer the words that set this paper apart. Generic words (`_GENERIC_WORDS`) are never
+    given as reasons. Ties go to the later column (up) or the earlier (down)."""
     rows = np.repeat(np.arange(x.shape[0]), np.diff(x.indptr))
-    contrib = x.data * w[x.indices]
+    df = np.bincount(x.indices, minlength=x.shape[1])
+    idf = np.log((1 + x.shape[0]) / (1 + df)) + 1
+    generic = {stem(word) for word in _GENERIC_WORDS}
+    telling = np.fromiter((stem(n) not in generic for n in names), dtype=bool, count=len(names))
+    contrib = x.data * w[x.indices] * idf[x.indices]
+    ok = telling[x.indices]
     return (
-        _strongest(rows, x.indices, contrib, contrib > 0.002, 3, -1, names),
-        _strongest(rows, x.indices, contrib, contrib < -0.002, 2, 1, names),
+        _strongest(rows, x.indices, contrib, ok & (contrib > 0.002), 3, -1, names),
+        _strongest(rows, x.indices, contrib, ok & (contrib < -0.002), 2, 1, names),
     )
 
 
