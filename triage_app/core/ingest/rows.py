@@ -23,6 +23,8 @@ META_COLUMNS = (
     "score",
     "has_code",
     "abstract",
+    "arxiv_id",
+    "doi",
 )
 
 
@@ -38,6 +40,8 @@ def paper_row(
     score: float | None,
     has_code: bool,
     abstract: str,
+    arxiv_id: str | None = None,
+    doi: str | None = None,
 ) -> dict[str, Any]:
     """The META_COLUMNS of one paper; the keys that de-duplication matches on are derived here."""
     return {
@@ -53,6 +57,9 @@ def paper_row(
         "score": score,
         "has_code": bool(has_code),
         "abstract": abstract or "",
+        # Identity across files and versions (see identity.py): versionless, lower-case DOI.
+        "arxiv_id": arxiv_id or None,
+        "doi": doi or None,
     }
 
 
@@ -85,4 +92,10 @@ def backup_row(record: dict[str, Any]) -> dict[str, Any]:
         score=record.get("score"),
         has_code=bool(record.get("has_code")),
         abstract=record.get("abstract") or "",
+        arxiv_id=_text(record.get("arxiv_id")),
+        doi=_text(record.get("doi")),
     )
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value.strip() else None
