@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from triage_app.core.ingest.entries import ParseProblem
@@ -46,6 +46,31 @@ JABREF_SPECIAL = {
     "printed",
     "read",
     "skimmed",
+}
+# The fields this reader maps (and `comment*`); the others are not even unquoted.
+_READ = {
+    "title",
+    "author",
+    "abstract",
+    "year",
+    "date",
+    "month",
+    "doi",
+    "eprint",
+    "archiveprefix",
+    "eprinttype",
+    "arxivid",
+    "url",
+    "journal",
+    "note",
+    "primaryclass",
+    "keywords",
+    "ranking",
+    "relevance",
+    "triage",
+    "crossref",
+    "annote",
+    "annotation",
 }
 _CROSSREF_TARGETS = {
     "proceedings",
@@ -100,6 +125,10 @@ class _Reader:
     def parse(self, lines: list[str], first_line: int) -> Iterator[ForeignRecord | ParseProblem]:
         import bibtexparser
         from bibtexparser import model
+        from bibtexparser.middlewares.names import split_multiple_persons_names
+
+        global _split_names
+        _split_names = split_multiple_persons_names
 
         # bibtexparser logs each block it gives up on; the import reports them itself.
         logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
@@ -125,9 +154,9 @@ class _Reader:
     def entry(self, entry: Any, line: int) -> Iterator[ForeignRecord | ParseProblem]:
         fields: dict[str, str] = {}
         for field in entry.fields:
-            key = str(field.key).strip().lower()
-            if key not in fields:
-                fields[key] = self.value(str(field.value))
+            key = field.key.strip().lower()
+            if key not in fields and (key in _READ or key.startswith("comment")):
+                fields[key] = self.value(field.value)
         kind = str(entry.entry_type).lower()
         if kind in _CROSSREF_TARGETS:
             self.parents[str(entry.key).lower()] = {
@@ -170,6 +199,13 @@ class _Reader:
         return "".join(out)
 
 
+def _no_split(text: str) -> list[str]:
+    raise AssertionError("bibtexparser is loaded by the first chunk")
+
+
+_split_names: Callable[[str], list[str]] = _no_split  # bibtexparser's, once it is loaded
+
+
 def _split_concat(raw: str) -> list[str]:
     if "#" not in raw:
         return [raw]
@@ -192,12 +228,11 @@ def _split_concat(raw: str) -> list[str]:
 
 
 def _record(fields: dict[str, str], line: int) -> ForeignRecord | ParseProblem:
-    from bibtexparser.middlewares.names import split_multiple_persons_names
-
     try:
         authors_raw = fields.get("author") or ""
-        names = split_multiple_persons_names(authors_raw) if authors_raw.strip() else []
-        authors = [tex_to_text(display_name(n)) if n.strip() != "others" else n for n in names]
+        names = _split_names(authors_raw) if authors_raw.strip() else []
+        et_al = bool(names) and names[-1].strip().strip("{}").lower() == "others"
+        authors = [tex_to_text(display_name(n)) for n in (names[:-1] if et_al else names)]
         eprint = fields.get("eprint", "")
         prefix = (fields.get("archiveprefix") or fields.get("eprinttype") or "").lower()
         arxiv = plain_arxiv_id(eprint) if prefix == "arxiv" or not prefix else None
@@ -234,6 +269,8 @@ def _record(fields: dict[str, str], line: int) -> ForeignRecord | ParseProblem:
             rating=rating,
             note="\n".join(n for n in notes if n),
             tags=tags,
+            names_done=True,
+            et_al=et_al,
         )
     except ValueError as exc:
         return ParseProblem(line, str(exc))

@@ -53,6 +53,9 @@ def read_ris(lines: Iterable[str], name: str) -> Iterator[ForeignRecord | ParseP
     start = 0
     for number, raw in enumerate(lines, 1):
         line = raw.rstrip("\r\n")
+        if line[2:6] == "  - " and record and line[:2] not in ("TY", "ER"):
+            record.append(line)  # the usual form: rispy reads it as it is
+            continue
         match = _TAG_LINE.match(line)
         tag = match[1] if match else None
         if tag == "TY":
