@@ -12,6 +12,19 @@ if TYPE_CHECKING:
         demo_target,
         load_demo,
     )
+    from triage_app.core.ingest.feeds import (
+        FeedReport,
+        Subscription,
+        add_subscription,
+        daily_enabled,
+        daily_fetch_due,
+        feed_url,
+        fetch_feeds,
+        load_subscriptions,
+        remove_subscription,
+        set_daily,
+    )
+    from triage_app.core.ingest.http_fetch import FetchError, PoliteFetcher
     from triage_app.core.ingest.importer import (
         ImportReport,
         import_path,
@@ -22,7 +35,19 @@ if TYPE_CHECKING:
     )
 
 _NAMES = {
+    "FeedReport": "feeds",
+    "FetchError": "http_fetch",
     "ImportReport": "importer",
+    "PoliteFetcher": "http_fetch",
+    "Subscription": "feeds",
+    "add_subscription": "feeds",
+    "daily_enabled": "feeds",
+    "daily_fetch_due": "feeds",
+    "feed_url": "feeds",
+    "fetch_feeds": "feeds",
+    "load_subscriptions": "feeds",
+    "remove_subscription": "feeds",
+    "set_daily": "feeds",
     "demo_listing_names": "demo",
     "demo_target": "demo",
     "import_path": "importer",
@@ -31,12 +56,24 @@ _NAMES = {
     "open_bytes": "sources",
 }
 __all__ = [
+    "FeedReport",
+    "FetchError",
     "ImportReport",
+    "PoliteFetcher",
+    "Subscription",
+    "add_subscription",
+    "daily_enabled",
+    "daily_fetch_due",
     "demo_listing_names",
     "demo_target",
+    "feed_url",
+    "fetch_feeds",
     "import_path",
     "import_source",
     "load_demo",
+    "load_subscriptions",
     "open_bytes",
+    "remove_subscription",
+    "set_daily",
 ]
 __getattr__, __dir__ = lazy_face(globals(), _NAMES)
