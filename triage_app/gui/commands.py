@@ -74,6 +74,7 @@ class WindowCommands:
             "toggle_dark": self.preferences.toggle_dark,
             "import_files": self.transfers.import_files,
             "import_clipboard": self.transfers.import_clipboard,
+            "fetch_feeds": self.transfers.fetch_feeds,
             "export": self.transfers.export,
             "quit": quit,
             "help": help,
@@ -92,6 +93,7 @@ class WindowCommands:
         self.status.refresh_counts()
         self.cursor.take_focus()
         self.index_sync.start()
+        self.transfers.fetch_if_due()  # the daily fetch, when it is on
 
     def stop(self) -> None:
         """At exit, before the lanes close: nothing more is scheduled, running work is

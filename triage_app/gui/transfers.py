@@ -153,6 +153,29 @@ class Transfers:
 
         self._run_import(run, f"Importing {len(names)} file{'s' if len(names) != 1 else ''}")
 
+    def fetch_feeds(self) -> None:
+        """Fetch the library's feeds on the writer lane (the network waits release the
+        GIL; each answer is imported like a file) and show the report as an import's."""
+        from triage_app.core.ingest import feed_import_reports, fetch_feeds, load_subscriptions
+
+        library = self.library
+        if not load_subscriptions(library):
+            self.status_bar.showMessage(
+                "No feeds to fetch: add one with `triage-app feeds add cs.CL`.", 8000
+            )
+            return
+
+        def run(job: Job) -> list[ImportReport]:
+            return feed_import_reports(fetch_feeds(library, cancel=job.is_cancelled))
+
+        self._run_import(run, "Fetching feeds")
+
+    def fetch_if_due(self) -> None:
+        from triage_app.core.ingest import daily_fetch_due
+
+        if daily_fetch_due(self.library):
+            self.fetch_feeds()
+
     def load_demo(self) -> None:
         try:
             from triage_app.core.ingest import load_demo

@@ -190,3 +190,16 @@ def _remember(library: Library, sub: Subscription, report: FeedReport) -> None:
 
 def _file_safe(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9.\-]+", "_", name)[:60].strip("_") or "feed"
+
+
+def feed_import_reports(reports: Iterable[FeedReport]) -> list[ImportReport]:
+    """The fetch as import reports, one a feed, for the window's import summary."""
+    out: list[ImportReport] = []
+    for report in reports:
+        if report.import_report is not None:
+            out.append(replace(report.import_report, file=report.name))
+        elif report.failure:
+            out.append(ImportReport(file=report.name, refused=f"fetch failed: {report.failure}"))
+        else:
+            out.append(ImportReport(file=report.name, already_imported=utc_now()))
+    return out
