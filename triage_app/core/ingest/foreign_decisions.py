@@ -10,8 +10,10 @@ decision made here is left as it is and counted (`left as decided here`).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
+
+from sqlalchemy import Connection
 
 from triage_app.core.ingest.foreign_record import ForeignRecord
 from triage_app.core.records import DecisionState
@@ -85,3 +87,30 @@ def apply_foreign_decisions(
     states = list(wanted.values())
     txn.touch(write_states(txn.conn, states, [old[s.paper_id] for s in states], now))
     return counts
+
+
+def new_paper_states(
+    pairs: Sequence[tuple[int, ForeignRecord]], now: str, counts: Counter[str]
+) -> dict[int, DecisionState]:
+    """The decisions of papers this batch creates: written with their rows (one INSERT),
+    not read back and updated one by one."""
+    states: dict[int, DecisionState] = {}
+    for pid, item in pairs:
+        blank = states.get(pid) or DecisionState(pid, "new", False, None, "", (), None)
+        states[pid] = merged_state(blank, item, now, counts)
+    return states
+
+
+def insert_tags(conn: Connection, states: Iterable[DecisionState]) -> None:
+    rows = [(s.paper_id, t) for s in states for t in s.tags]
+    if not rows:
+        return
+    names = {t.casefold(): t for _, t in rows}
+    conn.exec_driver_sql(
+        "INSERT OR IGNORE INTO tag(name) VALUES (?)", [(n,) for n in names.values()]
+    )
+    conn.exec_driver_sql(
+        "INSERT OR IGNORE INTO paper_tag(paper_id, tag_id) "
+        "SELECT ?, id FROM tag WHERE name = ? COLLATE NOCASE",
+        rows,
+    )

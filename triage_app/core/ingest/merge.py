@@ -18,7 +18,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from triage_app.core.ingest.entries import ListingEntry
-from triage_app.core.ingest.foreign_decisions import apply_foreign_decisions
+from triage_app.core.ingest.foreign_decisions import (
+    apply_foreign_decisions,
+    insert_tags,
+    new_paper_states,
+)
 from triage_app.core.ingest.foreign_record import ForeignRecord
 from triage_app.core.ingest.readback_record import BackupRecord
 from triage_app.core.ingest.rows import META_COLUMNS, entry_to_row
@@ -211,13 +215,25 @@ def merge_items(txn: WriteTxn, items: Sequence[Item], target: MergeTarget) -> Me
                     )
                 )
     conn = txn.conn
-    if inserts:
-        cols = ("id", *META_COLUMNS, "created_at", "updated_at")
-        conn.exec_driver_sql(
-            f"INSERT INTO paper({', '.join(cols)}, status, starred, note) "
-            f"VALUES ({', '.join('?' * len(cols))}, 'new', 0, '')",
-            [tuple(r[c] for c in cols) for r in inserts],
+    decided: dict[int, DecisionState] = {}
+    if foreign:
+        decided = new_paper_states(
+            [(p, i) for p, i in foreign if current[p].get("_new")], now, report.decisions
         )
+        foreign = [(p, i) for p, i in foreign if not current[p].get("_new")]
+    if inserts:
+        cols = ("id", *META_COLUMNS, "created_at", "updated_at", *_DECISION_COLUMNS)
+        conn.exec_driver_sql(
+            f"INSERT INTO paper({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+            [
+                (
+                    *(r[c] for c in cols[: -len(_DECISION_COLUMNS)]),
+                    *_decision_values(decided.get(r["id"]), now),
+                )
+                for r in inserts
+            ],
+        )
+        insert_tags(conn, decided.values())
     for pid, changes in updates.items():
         if current[pid].get("_new"):
             conn.exec_driver_sql(
@@ -239,10 +255,19 @@ def merge_items(txn: WriteTxn, items: Sequence[Item], target: MergeTarget) -> Me
     if restored:
         _restore_decisions(txn, restored, current, now)
     if foreign:
-        report.decisions = apply_foreign_decisions(txn, foreign, now)
+        report.decisions.update(apply_foreign_decisions(txn, foreign, now))
     txn.touch(r["id"] for r in inserts)
     txn.touch(updates)
     return report
+
+
+_DECISION_COLUMNS = ("status", "starred", "rating", "note", "decided_at", "decisions_at")
+
+
+def _decision_values(state: DecisionState | None, now: str) -> tuple[Any, ...]:
+    if state is None:
+        return ("new", False, None, "", None, None)
+    return (state.status, state.starred, state.rating, state.note, state.decided_at, now)
 
 
 def _id_free(txn: WriteTxn, pid: int, pending: list[dict[str, Any]]) -> bool:
