@@ -14,7 +14,6 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-_TEX_HINT = re.compile(r"[\\$~]|--")
 _TAG = re.compile(r"<[^>]{0,200}>")
 
 
@@ -40,7 +39,7 @@ def tex_to_text(text: str | None) -> str:
         with contextlib.suppress(Exception):
             text = _converter().latex_to_text(text)
         text = text.replace("\xa0", " ")
-    elif _TEX_HINT.search(text):
+    elif "$" in text or "~" in text or "--" in text:
         text = _plain_tex(text)
     return one_line(text.replace("{", "").replace("}", ""))
 

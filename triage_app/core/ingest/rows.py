@@ -48,9 +48,9 @@ def paper_row(
         "title": title or None,
         "title_key": title_key(title),
         "abstract_key": abstract_key(abstract),
-        "authors": json.dumps(list(authors), ensure_ascii=False),
+        "authors": _json_list(authors),
         "et_al": bool(et_al),
-        "affiliations": json.dumps(list(affiliations), ensure_ascii=False),
+        "affiliations": _json_list(affiliations),
         "category": category or None,
         "published": published or None,
         "year_inferred": bool(year_inferred),
@@ -61,6 +61,11 @@ def paper_row(
         "arxiv_id": arxiv_id or None,
         "doi": doi or None,
     }
+
+
+def _json_list(items: Iterable[str]) -> str:
+    listed = list(items)
+    return json.dumps(listed, ensure_ascii=False) if listed else "[]"
 
 
 def entry_to_row(entry: ListingEntry) -> dict[str, Any]:
