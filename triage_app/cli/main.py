@@ -15,6 +15,7 @@ from collections.abc import Sequence
 COMMAND_MODULES = (
     "triage_app.cli.import_cmd",
     "triage_app.cli.fetch_cmd",
+    "triage_app.cli.watch_cmd",
     "triage_app.cli.list_cmd",
     "triage_app.cli.mark_cmd",
     "triage_app.cli.export_cmd",

@@ -94,6 +94,7 @@ class WindowCommands:
         self.cursor.take_focus()
         self.index_sync.start()
         self.transfers.fetch_if_due()  # the daily fetch, when it is on
+        self.transfers.start_watching()  # the watched folder, if one is set
 
     def stop(self) -> None:
         """At exit, before the lanes close: nothing more is scheduled, running work is
@@ -101,6 +102,7 @@ class WindowCommands:
         self.status.close()
         self.index_sync.close()
         self.progress.close()
+        self.transfers.stop_watching()
 
     def timers_pending(self) -> bool:
         """Deferred work not yet queued (counts, index sync): tests wait for it."""

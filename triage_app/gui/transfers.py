@@ -13,13 +13,15 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QProgressBar, QStatusBar, QToolButton, QWidget
 
-from triage_app.core.ingest import ImportReport
+from triage_app.core.ingest import FolderWatch, ImportReport
 from triage_app.core.store import Library, utc_now
 from triage_app.gui.import_panel import ImportReportLine
 from triage_app.gui.paper_table_model import PaperTableModel
 from triage_app.gui.view_loader import ViewLoader
 from triage_app.gui.workers import Job, Lane
 from triage_app.workers import run_import_child
+
+WATCH_INTERVAL_MS = 3000  # how often the watched folder is looked at
 
 PROGRESS_DELAY_MS = 500
 
@@ -114,6 +116,10 @@ class Transfers:
         self.dialog_parent = dialog_parent
         self.choose_files: FilesChooser = self._ask_files
         self.choose_export: ExportChooser = self._ask_export
+        self._watch: FolderWatch | None = None
+        self._watch_timer = QTimer(dialog_parent)
+        self._watch_timer.setInterval(WATCH_INTERVAL_MS)
+        self._watch_timer.timeout.connect(self.watch_tick)
 
     # ---------------------------------------------------------------- imports
     def _ask_files(self) -> list[str]:
@@ -175,6 +181,32 @@ class Transfers:
 
         if daily_fetch_due(self.library):
             self.fetch_feeds()
+
+    def start_watching(self) -> None:
+        self._watch_timer.start()
+
+    def stop_watching(self) -> None:
+        self._watch_timer.stop()
+
+    def watch_tick(self) -> None:
+        """Import the watched folder's new, complete files (called by a timer); the
+        report shows at the left of the status bar as for any import."""
+        if self.writer.busy:
+            return  # an import or a write is running: look again at the next tick
+        from triage_app.core.ingest import FolderWatch, watched_folder
+
+        folder = watched_folder(self.library)
+        if folder is None:
+            self._watch = None
+            return
+        if self._watch is None or self._watch.folder != folder:
+            self._watch = FolderWatch.for_library(self.library)
+        if self._watch is None:
+            return
+        ready = self._watch.ready()
+        if ready:
+            self._watch.done(self.library, ready)
+            self.import_paths(ready)
 
     def load_demo(self) -> None:
         try:

@@ -25,6 +25,11 @@ if TYPE_CHECKING:
         remove_subscription,
         set_daily,
     )
+    from triage_app.core.ingest.folder_watch import (
+        FolderWatch,
+        set_watched_folder,
+        watched_folder,
+    )
     from triage_app.core.ingest.http_fetch import FetchError, PoliteFetcher
     from triage_app.core.ingest.importer import (
         ImportReport,
@@ -37,6 +42,9 @@ if TYPE_CHECKING:
 
 _NAMES = {
     "FeedReport": "feeds",
+    "FolderWatch": "folder_watch",
+    "set_watched_folder": "folder_watch",
+    "watched_folder": "folder_watch",
     "FetchError": "http_fetch",
     "ImportReport": "importer",
     "PoliteFetcher": "http_fetch",
@@ -60,6 +68,7 @@ _NAMES = {
 __all__ = [
     "FeedReport",
     "FetchError",
+    "FolderWatch",
     "ImportReport",
     "PoliteFetcher",
     "Subscription",
@@ -78,5 +87,7 @@ __all__ = [
     "open_bytes",
     "remove_subscription",
     "set_daily",
+    "set_watched_folder",
+    "watched_folder",
 ]
 __getattr__, __dir__ = lazy_face(globals(), _NAMES)
