@@ -63,7 +63,7 @@ def test_an_over_long_line_is_cut_reported_and_its_entry_skipped(library: Librar
         (b"", "empty file"),
         (listing(3).encode("utf-16"), "binary file (NUL bytes), not a text listing"),
         (b"Just prose.\nMore prose.\n", "not a listing: expected a feed header"),
-        (b"@article{key,\n title={A}\n", "not a listing: 1 entries could not be read"),
+        (b"@article{key,\n title={A}\n", "no paper in this BibTeX file: 1 entries could not"),
         (b"foo,bar,baz\n1,2,3\n", "CSV columns not recognised: a table needs a `title`"),
         (b'{"papers": []}', "JSON file is not a list of papers"),
         (b'id,title,authors\n1,"open', "not a listing: 1 entries could not be read"),

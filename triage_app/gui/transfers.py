@@ -127,7 +127,8 @@ class Transfers:
             self.dialog_parent,
             "Import listings",
             str(Path.home()),
-            "Listings and backups (*.txt *.json *.csv);;All files (*)",
+            "Listings, backups and other tools' files (*.txt *.json *.csv *.ris *.bib *.xml"
+            " *.atom *.rss *.tsv);;All files (*)",
         )
         return files
 

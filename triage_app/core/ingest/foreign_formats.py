@@ -14,6 +14,7 @@ from triage_app.core.ingest.foreign_record import ForeignRecord
 
 ForeignKind = Literal["ris", "bibtex", "feed", "toolcsv"]
 FOREIGN_KINDS = ("ris", "bibtex", "feed", "toolcsv")
+FOREIGN_NAMES = {"ris": "RIS file", "bibtex": "BibTeX file", "feed": "feed", "toolcsv": "table"}
 
 
 def foreign_kind(text: str) -> ForeignKind | None:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import IO, Any, Literal
 
 from triage_app.core.ingest.entries import ListingEntry, ListingError, ParseProblem
-from triage_app.core.ingest.foreign_formats import FOREIGN_KINDS, read_foreign
+from triage_app.core.ingest.foreign_formats import FOREIGN_KINDS, FOREIGN_NAMES, read_foreign
 from triage_app.core.ingest.foreign_record import ForeignRecord
 from triage_app.core.ingest.merge import MergeTarget, merge_items
 from triage_app.core.ingest.readback_record import BackupRecord
@@ -195,6 +195,7 @@ def import_source(
             cancel,
             gap,
             refuse_empty=kind not in ("json", "csv"),
+            what=FOREIGN_NAMES.get(kind, "listing"),
             batch_size=batch_size or BATCH_SIZE,
         )
     except ListingError as exc:
@@ -241,6 +242,7 @@ def _run_batches(
     gap: Gap,
     *,
     refuse_empty: bool,
+    what: str = "listing",
     batch_size: int,
 ) -> None:
     """Refusal and writing never mix: a file is refused only while nothing of it is read
@@ -281,7 +283,11 @@ def _run_batches(
             if report.skipped
             else "no paper entry found"
         )
-        raise ListingError(f"not a listing: {reason}")
+        raise ListingError(
+            f"not a listing: {reason}"
+            if what == "listing"
+            else f"no paper in this {what}: {reason}"
+        )
     merger.flush(pending)
     for number, reason in line_problems:
         report.problems.append(f"{source.name}:{number}: {reason}")
