@@ -164,9 +164,14 @@ class Gap:
 def bounded(lines: Iterable[str], stream: IO[bytes], gap: Gap) -> Iterator[str]:
     """Stop a file that yields nothing for 8 MiB: a reader buffering it would grow without
     bound, and no real listing or export has such a stretch."""
+    unchecked = 0
     for line in lines:
-        if stream.tell() - gap.mark > MAX_GAP_BYTES:
-            raise ListingError(
-                f"{MAX_GAP_BYTES >> 20} MiB of text without a paper entry (not a listing)"
-            )
+        unchecked += 1
+        # tell() is a system call: asked every 64 short lines, or after any long one.
+        if unchecked >= 64 or len(line) > 65536:
+            unchecked = 0
+            if stream.tell() - gap.mark > MAX_GAP_BYTES:
+                raise ListingError(
+                    f"{MAX_GAP_BYTES >> 20} MiB of text without a paper entry (not a listing)"
+                )
         yield line
