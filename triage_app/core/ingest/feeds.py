@@ -167,7 +167,6 @@ def _fetch_one(library: Library, sub: Subscription, fetcher: PoliteFetcher) -> F
     name = f"{_file_safe(sub.name)}-{stamp}.feed"
     report.import_report = import_source(library, open_bytes(name, got.body))
     report.problems = list(report.import_report.problems)
-    report.url = sub.url
     # Validators are kept only once the answer is in the library: a failed import is
     # fetched again next time instead of being skipped as "not modified".
     if not report.import_report.refused:
