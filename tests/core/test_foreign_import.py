@@ -263,3 +263,13 @@ def test_broken_files_of_every_format_import_or_refuse_cleanly(
     else:
         assert after == before + report.new
     assert all(p.startswith(f"{name}:") for p in report.problems)
+
+
+def test_the_same_title_with_other_dois_is_two_papers(library: Library) -> None:
+    one = "TY  - JOUR\nTI  - Introduction\nDO  - 10.5555/first\nER  - \n"
+    two = "TY  - JOUR\nTI  - Introduction\nDO  - 10.5555/second\nER  - \n"
+    bare = "TY  - JOUR\nTI  - Introduction\nER  - \n"
+    assert imp(library, "one.ris", one).new == 1
+    assert imp(library, "two.ris", two).new == 1
+    assert imp(library, "bare.ris", bare).merged == 1  # no identifier: the title decides
+    assert [r["doi"] for r in rows(library)] == ["10.5555/first", "10.5555/second"]

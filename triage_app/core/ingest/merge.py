@@ -140,9 +140,11 @@ def _match(keys: Keys, row: dict[str, Any], current: dict[int, dict[str, Any]]) 
         if pid is None:
             continue
         other = current[pid]
+        # Both with an arXiv id, or both with a DOI: different ones (the same would have
+        # matched above), so two papers that share a title.
         if row.get("arxiv_id") and other.get("arxiv_id"):
-            continue  # different arXiv ids (the same would have matched above)
-        if row.get("doi") and other.get("doi") and not row.get("arxiv_id"):
+            continue
+        if row.get("doi") and other.get("doi"):
             continue
         return pid
     return None
