@@ -205,9 +205,16 @@ class Transfers:
         if self._watch is None:
             return
         ready = self._watch.ready()
-        if ready:
-            self._watch.done(self.library, ready)
-            self.import_paths(ready)
+        if not ready:
+            return
+        watch, library, names = self._watch, self.library, [str(p) for p in ready]
+
+        def run(job: Job) -> list[ImportReport]:
+            watch.done(library, ready)  # a write: on the writer lane, before the import
+            return run_import_child(library.folder, names, job)
+
+        count = f"{len(names)} file{'s' if len(names) != 1 else ''}"
+        self._run_import(run, f"Importing {count} from the watched folder")
 
     def load_demo(self) -> None:
         try:
