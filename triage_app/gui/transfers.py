@@ -173,7 +173,13 @@ class Transfers:
             return
 
         def run(job: Job) -> list[ImportReport]:
-            return feed_import_reports(fetch_feeds(library, cancel=job.is_cancelled))
+            def importer(name: str, data: bytes) -> ImportReport:
+                # Parsing holds the GIL: each answer is imported in a child, as files are.
+                reports = run_import_child(library.folder, ["-", "--name", name], job, data)
+                return reports[0] if reports else ImportReport(file=name, cancelled=True)
+
+            reports = fetch_feeds(library, cancel=job.is_cancelled, importer=importer)
+            return feed_import_reports(reports)
 
         self._run_import(run, "Fetching feeds")
 

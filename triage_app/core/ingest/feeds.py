@@ -26,6 +26,7 @@ SUBSCRIPTIONS_KEY = "feeds.subscriptions"
 DAILY_KEY = "feeds.daily"
 LAST_RUN_KEY = "feeds.last_run"
 ARXIV_FEED = "https://rss.arxiv.org/atom/{category}"
+Importer = Callable[[str, bytes], ImportReport]  # (file name, bytes) -> its report
 _CATEGORY = re.compile(r"^[a-z][a-z\-]*(\.[A-Za-z][A-Za-z\-]*)?$")
 
 
@@ -134,9 +135,13 @@ def fetch_feeds(
     fetcher: PoliteFetcher | None = None,
     on_report: Callable[[FeedReport], None] | None = None,
     cancel: Callable[[], bool] | None = None,
+    importer: Importer | None = None,
 ) -> list[FeedReport]:
-    """Fetch every subscription (or those named in `only`) and import what changed."""
+    """Fetch every subscription (or those named in `only`) and import what changed;
+    `importer(name, data)` imports one answer (in this process by default; the window
+    passes one that imports in its child process, as it does for files)."""
     fetcher = fetcher or PoliteFetcher()
+    importer = importer or (lambda name, data: import_source(library, open_bytes(name, data)))
     wanted = set(only)
     reports: list[FeedReport] = []
     for sub in load_subscriptions(library):
@@ -144,7 +149,7 @@ def fetch_feeds(
             continue
         if cancel and cancel():
             break
-        report = _fetch_one(library, sub, fetcher)
+        report = _fetch_one(sub, fetcher, importer)
         reports.append(report)
         _remember(library, sub, report)
         if on_report:
@@ -153,7 +158,7 @@ def fetch_feeds(
     return reports
 
 
-def _fetch_one(library: Library, sub: Subscription, fetcher: PoliteFetcher) -> FeedReport:
+def _fetch_one(sub: Subscription, fetcher: PoliteFetcher, importer: Importer) -> FeedReport:
     report = FeedReport(sub.name, sub.url)
     try:
         got = fetcher.fetch(sub.url, etag=sub.etag, last_modified=sub.last_modified)
@@ -165,11 +170,11 @@ def _fetch_one(library: Library, sub: Subscription, fetcher: PoliteFetcher) -> F
         return report
     stamp = datetime.now().strftime("%Y-%m-%d")
     name = f"{_file_safe(sub.name)}-{stamp}.feed"
-    report.import_report = import_source(library, open_bytes(name, got.body))
+    report.import_report = importer(name, got.body)
     report.problems = list(report.import_report.problems)
     # Validators are kept only once the answer is in the library: a failed import is
     # fetched again next time instead of being skipped as "not modified".
-    if not report.import_report.refused:
+    if not (report.import_report.refused or report.import_report.cancelled):
         report.validators = (got.etag, got.last_modified)
     return report
 
