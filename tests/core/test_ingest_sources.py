@@ -77,6 +77,13 @@ def entry_lines(items: list[ListingEntry | ParseProblem]) -> list[int]:
         (CSV_HEAD + b"1,A,B,false,,,\r\n", "csv"),
         (b"\xef\xbb\xbf" + CSV_HEAD.upper(), "csv"),
         (b"\n\n " + CSV_HEAD, "csv"),
+        # Other tools' files (tests/core/test_foreign_formats.py reads them).
+        (b"@article{key,\n  title={A},\n}\n", "bibtex"),
+        (b"% Encoding: UTF-8\n\n@Comment{x}\n", "bibtex"),
+        (b"<?xml version='1.0'?>\n<feed/>\n", "feed"),
+        (b"1. \nTY  - JOUR\nTI  - A\nER  - \n", "ris"),
+        (b"title,authors,abstract\nA,B,C\n", "toolcsv"),
+        (b"Key;Item Type;Misc\n1;2;3\n", "toolcsv"),
     ],
 )
 def test_sniff_names_the_kind(data: bytes, kind: str) -> None:
@@ -93,9 +100,8 @@ def test_sniff_names_the_kind(data: bytes, kind: str) -> None:
         (ENTRY.encode("utf-16"), "binary file (NUL bytes), not a text listing"),
         (b"\x89PNG\r\n\x1a\n\xff\xfe\xfd binary", "not UTF-8 text (byte 0)"),
         (ENTRY.replace("Adi", "Adé").encode("latin-1"), "not UTF-8 text (byte 91)"),
-        (b"@article{key,\n  title={A},\n}\n", "not a listing: looks like a BibTeX file"),
-        (b"<?xml version='1.0'?>\n<feed/>\n", "not a listing: looks like an XML/HTML file"),
-        (b"title,authors,abstract\nA,B,C\n", "not a listing: looks like a CSV file"),
+        (b"<html><body>A page</body></html>\n", "not a listing: looks like an XML/HTML file"),
+        (b"Some prose, with a comma.\nMore.\n", "not a listing: expected a feed header like"),
         (b"Just some prose.\nMore prose.\n", "not a listing: expected a feed header like"),
     ],
 )

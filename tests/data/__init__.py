@@ -4,3 +4,4 @@ listings live (a plain module, so benchmark scripts import it without pytest's c
 from pathlib import Path
 
 LISTINGS = Path(__file__).resolve().parent / "listings"
+FOREIGN = Path(__file__).resolve().parent / "foreign"

@@ -14,6 +14,8 @@ from collections.abc import Sequence
 # Command modules, each with `register(subparsers)`; order is the order in --help.
 COMMAND_MODULES = (
     "triage_app.cli.import_cmd",
+    "triage_app.cli.fetch_cmd",
+    "triage_app.cli.watch_cmd",
     "triage_app.cli.list_cmd",
     "triage_app.cli.mark_cmd",
     "triage_app.cli.export_cmd",

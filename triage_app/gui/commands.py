@@ -76,6 +76,7 @@ class WindowCommands:
             "toggle_dark": self.preferences.toggle_dark,
             "import_files": self.transfers.import_files,
             "import_clipboard": self.transfers.import_clipboard,
+            "fetch_feeds": self.transfers.fetch_feeds,
             "export": self.transfers.export,
             "view_progress": self.charts.show_progress,
             "quit": quit,
@@ -95,6 +96,8 @@ class WindowCommands:
         self.status.refresh_counts()
         self.cursor.take_focus()
         self.index_sync.start()
+        self.transfers.fetch_if_due()  # the daily fetch, when it is on
+        self.transfers.start_watching()  # the watched folder, if one is set
 
     def stop(self) -> None:
         """At exit, before the lanes close: nothing more is scheduled, running work is
@@ -103,6 +106,7 @@ class WindowCommands:
         self.charts.close()
         self.index_sync.close()
         self.progress.close()
+        self.transfers.stop_watching()
 
     def timers_pending(self) -> bool:
         """Deferred work not yet queued (counts, index sync): tests wait for it."""

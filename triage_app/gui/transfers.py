@@ -13,7 +13,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QProgressBar, QStatusBar, QToolButton, QWidget
 
-from triage_app.core.ingest import ImportReport
+from triage_app.core.ingest import FolderWatch, ImportReport
 from triage_app.core.store import Library, utc_now
 from triage_app.gui.import_panel import ImportReportLine
 from triage_app.gui.paper_table_model import PaperTableModel
@@ -21,9 +21,14 @@ from triage_app.gui.view_loader import ViewLoader
 from triage_app.gui.workers import Job, Lane
 from triage_app.workers import run_import_child
 
+WATCH_INTERVAL_MS = 3000  # how often the watched folder is looked at
+
 PROGRESS_DELAY_MS = 500
 # What the Import dialog offers: listings, and the app's own exports that import back.
-IMPORT_FILTER = "Listings and triage-app exports (*.txt *.json *.csv);;All files (*)"
+IMPORT_FILTER = (
+    "Listings, triage-app exports and other tools' files"
+    " (*.txt *.json *.csv *.ris *.bib *.xml *.atom *.rss *.tsv);;All files (*)"
+)
 # How each export type is spelled for people (the CLI's names are lower case).
 FORMAT_TITLES = {"json": "JSON", "csv": "CSV", "bibtex": "BibTeX", "ris": "RIS"}
 
@@ -129,6 +134,10 @@ class Transfers:
         self.dialog_parent = dialog_parent
         self.choose_files: FilesChooser = self._ask_files
         self.choose_export: ExportChooser = self._ask_export
+        self._watch: FolderWatch | None = None
+        self._watch_timer = QTimer(dialog_parent)
+        self._watch_timer.setInterval(WATCH_INTERVAL_MS)
+        self._watch_timer.timeout.connect(self.watch_tick)
 
     # ---------------------------------------------------------------- imports
     def _ask_files(self) -> list[str]:
@@ -167,6 +176,68 @@ class Transfers:
             return run_import_child(folder, names, job)
 
         self._run_import(run, f"Importing {len(names)} file{'s' if len(names) != 1 else ''}")
+
+    def fetch_feeds(self) -> None:
+        """Fetch the library's feeds on the writer lane (the network waits release the
+        GIL; each answer is imported like a file) and show the report as an import's."""
+        from triage_app.core.ingest import feed_import_reports, fetch_feeds, load_subscriptions
+
+        library = self.library
+        if not load_subscriptions(library):
+            self.status_bar.showMessage(
+                "No feeds to fetch: add one with `triage-app feeds add cs.CL`.", 8000
+            )
+            return
+
+        def run(job: Job) -> list[ImportReport]:
+            def importer(name: str, data: bytes) -> ImportReport:
+                # Parsing holds the GIL: each answer is imported in a child, as files are.
+                reports = run_import_child(library.folder, ["-", "--name", name], job, data)
+                return reports[0] if reports else ImportReport(file=name, cancelled=True)
+
+            reports = fetch_feeds(library, cancel=job.is_cancelled, importer=importer)
+            return feed_import_reports(reports)
+
+        self._run_import(run, "Fetching feeds")
+
+    def fetch_if_due(self) -> None:
+        from triage_app.core.ingest import daily_fetch_due
+
+        if daily_fetch_due(self.library):
+            self.fetch_feeds()
+
+    def start_watching(self) -> None:
+        self._watch_timer.start()
+
+    def stop_watching(self) -> None:
+        self._watch_timer.stop()
+
+    def watch_tick(self) -> None:
+        """Import the watched folder's new, complete files (called by a timer); the
+        report shows at the left of the status bar as for any import."""
+        if self.writer.busy:
+            return  # an import or a write is running: look again at the next tick
+        from triage_app.core.ingest import FolderWatch, watched_folder
+
+        folder = watched_folder(self.library)
+        if folder is None:
+            self._watch = None
+            return
+        if self._watch is None or self._watch.folder != folder:
+            self._watch = FolderWatch.for_library(self.library)
+        if self._watch is None:
+            return
+        ready = self._watch.ready()
+        if not ready:
+            return
+        watch, library, names = self._watch, self.library, [str(p) for p in ready]
+
+        def run(job: Job) -> list[ImportReport]:
+            watch.done(library, ready)  # a write: on the writer lane, before the import
+            return run_import_child(library.folder, names, job)
+
+        count = f"{len(names)} file{'s' if len(names) != 1 else ''}"
+        self._run_import(run, f"Importing {count} from the watched folder")
 
     def load_demo(self) -> None:
         try:

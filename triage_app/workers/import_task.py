@@ -33,6 +33,7 @@ REPORT_FIELDS = (
     "refused",
     "already_imported",
     "cancelled",
+    "decisions",
 )
 
 

@@ -13,9 +13,11 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Literal
 
 from triage_app.core.ingest.entries import ListingEntry, ListingError, ParseProblem
+from triage_app.core.ingest.foreign_formats import FOREIGN_KINDS, FOREIGN_NAMES, read_foreign
+from triage_app.core.ingest.foreign_record import ForeignRecord
 from triage_app.core.ingest.merge import MergeTarget, merge_items
 from triage_app.core.ingest.readback_record import BackupRecord
 from triage_app.core.ingest.sources import (
@@ -58,6 +60,8 @@ class ImportReport:
     already_imported: str | None = None  # when the same content was imported before
     cancelled: bool = False
     paper_ids: set[int] = field(default_factory=set)
+    # What another tool's file changed in decisions ("kept": 3, "left as decided here": 1).
+    decisions: dict[str, int] = field(default_factory=dict)
 
     @property
     def usable(self) -> bool:
@@ -75,7 +79,22 @@ class ImportReport:
             f"{self.new} new, {self.merged} merged, {self.known} already known, "
             f"{self.skipped} skipped"
         )
-        return f"{self.file}: {parts}" + (" (cancelled)" if self.cancelled else "")
+        return (
+            f"{self.file}: {parts}"
+            + self.decisions_summary()
+            + (" (cancelled)" if self.cancelled else "")
+        )
+
+    def decisions_summary(self) -> str:
+        if not self.decisions:
+            return ""
+        order = ("kept", "dismissed", "rated", "starred", "tagged", "noted")
+        taken = [f"{self.decisions[k]} {k}" for k in order if self.decisions.get(k)]
+        text = f"; decisions taken: {', '.join(taken)}" if taken else ""
+        left = self.decisions.get("left as decided here", 0)
+        if left:
+            text += f"; {left} left as decided here"
+        return text
 
 
 def _text_lines(
@@ -148,9 +167,8 @@ def import_source(
         return report
     line_problems: list[tuple[int, str]] = []
     gap = Gap()
-    lines = bounded(
-        _text_lines(source.stream, line_problems, keep_ends=kind == "csv"), source.stream, gap
-    )
+    keep_ends = kind in ("csv", "toolcsv")
+    lines = bounded(_text_lines(source.stream, line_problems, keep_ends), source.stream, gap)
     try:
         if kind == "json":
             from triage_app.core.ingest.json_readback import read_json_backup
@@ -160,10 +178,13 @@ def import_source(
             from triage_app.core.ingest.csv_readback import read_csv_backup
 
             items = read_csv_backup(lines, source.name)
+        elif kind in FOREIGN_KINDS:
+            items = read_foreign(kind, lines, source.name)
         else:
             from triage_app.core.ingest.listing_parser import parse_listing
 
-            items = parse_listing(lines, as_of=as_of or date.today(), fmt=kind)
+            fmt: Literal["scored", "abstracts"] = "scored" if kind == "scored" else "abstracts"
+            items = parse_listing(lines, as_of=as_of or date.today(), fmt=fmt)
         _run_batches(
             library,
             source,
@@ -173,7 +194,8 @@ def import_source(
             progress,
             cancel,
             gap,
-            refuse_empty=kind in ("scored", "abstracts"),
+            refuse_empty=kind not in ("json", "csv"),
+            what=FOREIGN_NAMES.get(kind, "listing"),
             batch_size=batch_size or BATCH_SIZE,
         )
     except ListingError as exc:
@@ -220,6 +242,7 @@ def _run_batches(
     gap: Gap,
     *,
     refuse_empty: bool,
+    what: str = "listing",
     batch_size: int,
 ) -> None:
     """Refusal and writing never mix: a file is refused only while nothing of it is read
@@ -260,7 +283,11 @@ def _run_batches(
             if report.skipped
             else "no paper entry found"
         )
-        raise ListingError(f"not a listing: {reason}")
+        raise ListingError(
+            f"not a listing: {reason}"
+            if what == "listing"
+            else f"no paper in this {what}: {reason}"
+        )
     merger.flush(pending)
     for number, reason in line_problems:
         report.problems.append(f"{source.name}:{number}: {reason}")
@@ -296,7 +323,7 @@ class _Merger:
             ).scalar_one()
         return self.batch_id
 
-    def flush(self, items: list[ListingEntry | BackupRecord]) -> None:
+    def flush(self, items: list[ListingEntry | BackupRecord | ForeignRecord]) -> None:
         if not items:
             return
         with self.library.write() as txn:
@@ -312,6 +339,8 @@ class _Merger:
         self.report.merged += counts.merged
         self.report.known += counts.known
         self.report.paper_ids |= counts.paper_ids
+        for key, value in counts.decisions.items():
+            self.report.decisions[key] = self.report.decisions.get(key, 0) + value
 
     def finish(self, *, finished: bool) -> None:
         r = self.report

@@ -1,18 +1,29 @@
 """De-duplication inside one import transaction: match, fill in, insert, record sources.
 
-Two entries are one paper when their normalised titles or normalised abstracts are equal.
-A merge only fills in what the paper lacks (a title for an abstract-only paper, a year the
-listing showed over an inferred one) and never touches the researcher's decisions, except
-when restoring a backup whose decisions are newer.
+Two entries are one paper when they carry the same arXiv id (whatever the version) or
+DOI, or else when their normalised titles or normalised abstracts are equal (but never two
+papers whose arXiv ids or DOIs differ). A merge only fills in what the paper lacks (a
+title for an abstract-only paper, a year the listing showed over an inferred one, the
+whole author list for an "et al.", an identifier) and never touches the researcher's
+decisions, except when restoring a backup whose decisions are newer; another tool's file
+only fills decisions in (foreign_decisions).
 """
 
 from __future__ import annotations
 
+import json
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from triage_app.core.ingest.entries import ListingEntry
+from triage_app.core.ingest.foreign_decisions import (
+    apply_foreign_decisions,
+    insert_tags,
+    new_paper_states,
+)
+from triage_app.core.ingest.foreign_record import ForeignRecord
 from triage_app.core.ingest.readback_record import BackupRecord
 from triage_app.core.ingest.rows import META_COLUMNS, entry_to_row
 from triage_app.core.records import DecisionState
@@ -36,6 +47,10 @@ class MergeCounts:
     merged: int = 0
     known: int = 0
     paper_ids: set[int] = field(default_factory=set)
+    decisions: Counter[str] = field(default_factory=Counter)  # what a tool's file changed
+
+
+Item = ListingEntry | BackupRecord | ForeignRecord
 
 
 def _fill_in(current: dict[str, Any], incoming: dict[str, Any]) -> dict[str, Any]:
@@ -47,6 +62,13 @@ def _fill_in(current: dict[str, Any], incoming: dict[str, Any]) -> dict[str, Any
     elif current["authors"] == "[]" and incoming["authors"] != "[]":
         updates["authors"] = incoming["authors"]
         updates["et_al"] = incoming["et_al"]
+    elif current["et_al"] and not incoming["et_al"] and _longer(incoming, current):
+        # A listing shows three authors and "et al."; a feed or BibTeX file has them all.
+        updates["authors"] = incoming["authors"]
+        updates["et_al"] = False
+    for col in ("arxiv_id", "doi"):
+        if not current.get(col) and incoming.get(col):
+            updates[col] = incoming[col]
     if current["affiliations"] == "[]" and incoming["affiliations"] != "[]":
         updates["affiliations"] = incoming["affiliations"]
     if not current["abstract"] and incoming["abstract"]:
@@ -68,15 +90,20 @@ def _fill_in(current: dict[str, Any], incoming: dict[str, Any]) -> dict[str, Any
     return {k: v for k, v in updates.items() if current.get(k) != v}
 
 
+def _longer(incoming: dict[str, Any], current: dict[str, Any]) -> bool:
+    return len(json.loads(incoming["authors"])) > len(json.loads(current["authors"]))
+
+
+Keys = dict[str, dict[str, int]]  # column -> key -> paper id
+
+
 def _load_matches(
-    txn: WriteTxn, tkeys: set[str], akeys: set[str]
-) -> tuple[dict[str, int], dict[str, int], dict[int, dict[str, Any]]]:
-    by_title: dict[str, int] = {}
-    by_abstract: dict[str, int] = {}
+    txn: WriteTxn, wanted: dict[str, set[str]]
+) -> tuple[Keys, dict[int, dict[str, Any]]]:
     rows: dict[int, dict[str, Any]] = {}
     cols = ", ".join(META_COLUMNS)
-    for column, keys in (("title_key", tkeys), ("abstract_key", akeys)):
-        key_list = sorted(keys)
+    for column, values in wanted.items():
+        key_list = sorted(values)
         for start in range(0, len(key_list), 900):
             chunk = key_list[start : start + 900]
             marks = ",".join("?" * len(chunk))
@@ -88,43 +115,68 @@ def _load_matches(
             for row in result:
                 record = dict(zip(("id", *META_COLUMNS, "decisions_at"), row, strict=True))
                 rows[record["id"]] = record
+    keys: Keys = {column: {} for column in wanted}
     for pid, record in sorted(rows.items()):
-        if record["title_key"]:
-            by_title.setdefault(record["title_key"], pid)
-        if record["abstract_key"]:
-            by_abstract.setdefault(record["abstract_key"], pid)
-    return by_title, by_abstract, rows
+        _remember(keys, record, pid)
+    return keys, rows
 
 
-def merge_items(
-    txn: WriteTxn, items: Sequence[ListingEntry | BackupRecord], target: MergeTarget
-) -> MergeCounts:
+_KEY_COLUMNS = ("arxiv_id", "doi", "title_key", "abstract_key")
+
+
+def _remember(keys: Keys, row: dict[str, Any], pid: int) -> None:
+    for column in _KEY_COLUMNS:
+        if row.get(column):
+            keys[column].setdefault(row[column], pid)
+
+
+def _match(keys: Keys, row: dict[str, Any], current: dict[int, dict[str, Any]]) -> int | None:
+    """An identifier names the paper; a title or abstract match must not contradict one."""
+    for column in ("arxiv_id", "doi"):
+        if row.get(column) and row[column] in keys[column]:
+            return keys[column][row[column]]
+    for column in ("title_key", "abstract_key"):
+        pid = keys[column].get(row[column] or "")
+        if pid is None:
+            continue
+        other = current[pid]
+        # Both with an arXiv id, or both with a DOI: different ones (the same would have
+        # matched above), so two papers that share a title.
+        if row.get("arxiv_id") and other.get("arxiv_id"):
+            continue
+        if row.get("doi") and other.get("doi"):
+            continue
+        return pid
+    return None
+
+
+def merge_items(txn: WriteTxn, items: Sequence[Item], target: MergeTarget) -> MergeCounts:
     """Insert the new papers among `items`, fill in the known ones, record their sources."""
     report = MergeCounts()
-    prepared: list[tuple[ListingEntry | BackupRecord, dict[str, Any], int]] = []
+    prepared: list[tuple[Item, dict[str, Any], int]] = []
     for index, item in enumerate(items):
-        if isinstance(item, ListingEntry):
+        if isinstance(item, ListingEntry | ForeignRecord):
             if item.line in target.known_lines:
                 report.known += 1
                 continue
-            prepared.append((item, entry_to_row(item), item.line))
+            row = entry_to_row(item) if isinstance(item, ListingEntry) else item.row
+            prepared.append((item, row, item.line))
         else:
             prepared.append((item, item.row, item.line or index + 1))
     if not prepared:
         return report
-    by_title, by_abstract, current = _load_matches(
-        txn,
-        {row["title_key"] for _, row, _ in prepared if row["title_key"]},
-        {row["abstract_key"] for _, row, _ in prepared if row["abstract_key"]},
+    keys, current = _load_matches(
+        txn, {c: {row[c] for _, row, _ in prepared if row.get(c)} for c in _KEY_COLUMNS}
     )
     next_id = (txn.conn.exec_driver_sql("SELECT max(id) FROM paper").scalar() or 0) + 1
     inserts: list[dict[str, Any]] = []
     updates: dict[int, dict[str, Any]] = {}
     sources: list[tuple[Any, ...]] = []
     restored: list[tuple[int, BackupRecord]] = []
+    foreign: list[tuple[int, ForeignRecord]] = []
     now = txn.now  # not the import's start: stamps must rise in commit order
     for item, row, line in prepared:
-        pid = by_title.get(row["title_key"] or "") or by_abstract.get(row["abstract_key"] or "")
+        pid = _match(keys, row, current)
         if pid is not None:
             changes = _fill_in(current[pid], row)
             if changes:
@@ -143,12 +195,12 @@ def merge_items(
             inserts.append(new_row)
             current[pid] = {**row, "id": pid, "decisions_at": None, "_new": True}
             report.new += 1
-        if row["title_key"]:
-            by_title.setdefault(row["title_key"], pid)
-        if row["abstract_key"]:
-            by_abstract.setdefault(row["abstract_key"], pid)
+        _remember(keys, row, pid)
+        _remember(keys, current[pid], pid)
         report.paper_ids.add(pid)
-        if isinstance(item, ListingEntry):
+        if isinstance(item, ForeignRecord) and item.has_decisions:
+            foreign.append((pid, item))
+        if isinstance(item, ListingEntry | ForeignRecord):
             target.known_lines[line] = pid
             sources.append((pid, target.batch_id, target.file_name, target.content_hash, line, now))
         else:
@@ -165,13 +217,25 @@ def merge_items(
                     )
                 )
     conn = txn.conn
-    if inserts:
-        cols = ("id", *META_COLUMNS, "created_at", "updated_at")
-        conn.exec_driver_sql(
-            f"INSERT INTO paper({', '.join(cols)}, status, starred, note) "
-            f"VALUES ({', '.join('?' * len(cols))}, 'new', 0, '')",
-            [tuple(r[c] for c in cols) for r in inserts],
+    decided: dict[int, DecisionState] = {}
+    if foreign:
+        decided = new_paper_states(
+            [(p, i) for p, i in foreign if current[p].get("_new")], now, report.decisions
         )
+        foreign = [(p, i) for p, i in foreign if not current[p].get("_new")]
+    if inserts:
+        cols = ("id", *META_COLUMNS, "created_at", "updated_at", *_DECISION_COLUMNS)
+        conn.exec_driver_sql(
+            f"INSERT INTO paper({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+            [
+                (
+                    *(r[c] for c in cols[: -len(_DECISION_COLUMNS)]),
+                    *_decision_values(decided.get(r["id"]), now),
+                )
+                for r in inserts
+            ],
+        )
+        insert_tags(conn, decided.values())
     for pid, changes in updates.items():
         if current[pid].get("_new"):
             conn.exec_driver_sql(
@@ -192,9 +256,20 @@ def merge_items(
         )
     if restored:
         _restore_decisions(txn, restored, current, now)
+    if foreign:
+        report.decisions.update(apply_foreign_decisions(txn, foreign, now))
     txn.touch(r["id"] for r in inserts)
     txn.touch(updates)
     return report
+
+
+_DECISION_COLUMNS = ("status", "starred", "rating", "note", "decided_at", "decisions_at")
+
+
+def _decision_values(state: DecisionState | None, now: str) -> tuple[Any, ...]:
+    if state is None:
+        return ("new", False, None, "", None, None)
+    return (state.status, state.starred, state.rating, state.note, state.decided_at, now)
 
 
 def _id_free(txn: WriteTxn, pid: int, pending: list[dict[str, Any]]) -> bool:

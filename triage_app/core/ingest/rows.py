@@ -23,6 +23,8 @@ META_COLUMNS = (
     "score",
     "has_code",
     "abstract",
+    "arxiv_id",
+    "doi",
 )
 
 
@@ -38,22 +40,32 @@ def paper_row(
     score: float | None,
     has_code: bool,
     abstract: str,
+    arxiv_id: str | None = None,
+    doi: str | None = None,
 ) -> dict[str, Any]:
     """The META_COLUMNS of one paper; the keys that de-duplication matches on are derived here."""
     return {
         "title": title or None,
         "title_key": title_key(title),
         "abstract_key": abstract_key(abstract),
-        "authors": json.dumps(list(authors), ensure_ascii=False),
+        "authors": _json_list(authors),
         "et_al": bool(et_al),
-        "affiliations": json.dumps(list(affiliations), ensure_ascii=False),
+        "affiliations": _json_list(affiliations),
         "category": category or None,
         "published": published or None,
         "year_inferred": bool(year_inferred),
         "score": score,
         "has_code": bool(has_code),
         "abstract": abstract or "",
+        # Identity across files and versions (see identity.py): versionless, lower-case DOI.
+        "arxiv_id": arxiv_id or None,
+        "doi": doi or None,
     }
+
+
+def _json_list(items: Iterable[str]) -> str:
+    listed = list(items)
+    return json.dumps(listed, ensure_ascii=False) if listed else "[]"
 
 
 def entry_to_row(entry: ListingEntry) -> dict[str, Any]:
@@ -85,4 +97,10 @@ def backup_row(record: dict[str, Any]) -> dict[str, Any]:
         score=record.get("score"),
         has_code=bool(record.get("has_code")),
         abstract=record.get("abstract") or "",
+        arxiv_id=_text(record.get("arxiv_id")),
+        doi=_text(record.get("doi")),
     )
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value.strip() else None

@@ -17,7 +17,7 @@ from typing import IO, Literal
 
 from triage_app.core.ingest.entries import ListingError
 
-Kind = Literal["json", "csv", "scored", "abstracts"]
+Kind = Literal["json", "csv", "scored", "abstracts", "ris", "bibtex", "feed", "toolcsv"]
 
 MAX_LINE_BYTES = 1 << 20
 SNIFF_BYTES = 64 * 1024
@@ -102,11 +102,20 @@ def sniff(source: OpenedSource) -> Kind:
         return "json"
     if text.lstrip().split("\n", 1)[0].strip().lower().startswith("id,title,authors"):
         return "csv"
+    from triage_app.core.ingest.foreign_formats import foreign_kind, table_kind
     from triage_app.core.ingest.listing_parser import read_format
 
+    foreign = foreign_kind(text)
+    if foreign:
+        return foreign
     try:
         lines = bounded((line for _, line, _ in decode_lines(stream)), stream, Gap())
         return read_format(lines)
+    except ListingError:
+        table = table_kind(text)  # another tool's table: its reader names what it lacks
+        if table:
+            return table
+        raise
     finally:
         stream.seek(0)
 
@@ -155,9 +164,14 @@ class Gap:
 def bounded(lines: Iterable[str], stream: IO[bytes], gap: Gap) -> Iterator[str]:
     """Stop a file that yields nothing for 8 MiB: a reader buffering it would grow without
     bound, and no real listing or export has such a stretch."""
+    unchecked = 0
     for line in lines:
-        if stream.tell() - gap.mark > MAX_GAP_BYTES:
-            raise ListingError(
-                f"{MAX_GAP_BYTES >> 20} MiB of text without a paper entry (not a listing)"
-            )
+        unchecked += 1
+        # tell() is a system call: asked every 64 short lines, or after any long one.
+        if unchecked >= 64 or len(line) > 65536:
+            unchecked = 0
+            if stream.tell() - gap.mark > MAX_GAP_BYTES:
+                raise ListingError(
+                    f"{MAX_GAP_BYTES >> 20} MiB of text without a paper entry (not a listing)"
+                )
         yield line

@@ -2,7 +2,8 @@
 
 The version lives in SQLite's `PRAGMA user_version`. Version 1 was the first release's
 schema (papers, tags, sources); version 2 added import batches, the index outbox, library
-settings and the time a paper was decided; version 3 an index on `updated_at`.
+settings and the time a paper was decided; version 3 an index on `updated_at`; version 4
+the arXiv id and DOI that identify a paper across files (indexed).
 """
 
 from __future__ import annotations
@@ -61,7 +62,18 @@ def _v2_to_v3(conn: Connection) -> None:
     conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS ix_paper_updated_at ON paper (updated_at)")
 
 
-UPGRADES: dict[int, Callable[[Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3}
+def _v3_to_v4(conn: Connection) -> None:
+    conn.exec_driver_sql("ALTER TABLE paper ADD COLUMN arxiv_id VARCHAR")
+    conn.exec_driver_sql("ALTER TABLE paper ADD COLUMN doi VARCHAR")
+    conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS ix_paper_arxiv_id ON paper (arxiv_id)")
+    conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS ix_paper_doi ON paper (doi)")
+
+
+UPGRADES: dict[int, Callable[[Connection], None]] = {
+    1: _v1_to_v2,
+    2: _v2_to_v3,
+    3: _v3_to_v4,
+}
 
 
 CURRENT = models.SCHEMA_VERSION

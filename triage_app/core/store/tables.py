@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Column, ForeignKey, Index, Integer, String
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 class Paper(SQLModel, table=True):
@@ -34,6 +34,9 @@ class Paper(SQLModel, table=True):
     score: float | None = None
     has_code: bool = False
     abstract: str = ""
+    # Identity across sources: the versionless arXiv id and the lower-cased DOI.
+    arxiv_id: str | None = Field(default=None, index=True)
+    doi: str | None = Field(default=None, index=True)
     status: str = "new"
     starred: bool = False
     rating: int | None = None

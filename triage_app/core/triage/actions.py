@@ -276,6 +276,15 @@ ACTIONS: tuple[Action, ...] = (
         "paste",
         "File",
     ),
+    _a(
+        "fetch_feeds",
+        "Fetch feeds",
+        "Fetch the library's feeds (arXiv categories, feed URLs) in the background.",
+        [],
+        G,
+        "batch",
+        "File",
+    ),
     _a("export", "Export…", "Export the papers of this view.", ["Ctrl+E"], G, "export", "File"),
     _a(
         "quit",

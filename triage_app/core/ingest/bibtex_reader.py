@@ -1,0 +1,276 @@
+"""BibTeX and BibLaTeX files (JabRef, Zotero/Better BibTeX, arXiv, Google Scholar),
+read with bibtexparser 2 in chunks of entries, so memory stays flat and every entry
+keeps its line.
+
+bibtexparser (maintained, tolerant of real-world files) finds the blocks: entries,
+`@string`, `@comment`, `@preamble`, and blocks it cannot read (reported as `FILE:LINE`).
+Values are resolved here (`@string` macros across chunks, `#` concatenation, month
+names), TeX becomes Unicode with math kept (foreign_text.tex_to_text), and `crossref`
+fills the year from the referenced entry. JabRef's own fields carry decisions:
+`ranking = {rankN}` a rating, `relevance = {relevant}` a star, `keywords` tags (without
+JabRef's special-field words), `comment` the note; this app's export adds `triage`.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from triage_app.core.ingest.entries import ParseProblem
+from triage_app.core.ingest.foreign_record import ForeignRecord, make_record
+from triage_app.core.ingest.foreign_text import (
+    arxiv_category,
+    display_name,
+    iso_day,
+    split_tags,
+    tex_to_text,
+)
+from triage_app.core.ingest.identity import ids_from, plain_arxiv_id
+
+CHUNK_ENTRIES = 500
+CHUNK_CHARS = 2 << 20
+MAX_PENDING = 50_000
+_BLOCK_START = re.compile(r"^\s*@\s*[A-Za-z]+\s*[{(]")
+_MONTHS = {
+    m: m.capitalize()
+    for m in ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+}
+# JabRef writes its special fields into `keywords` when it syncs them: not the user's tags.
+JABREF_SPECIAL = {
+    *(f"rank{n}" for n in range(1, 6)),
+    *(f"prio{n}" for n in range(1, 4)),
+    "relevant",
+    "qualityassured",
+    "printed",
+    "read",
+    "skimmed",
+}
+# The fields this reader maps (and `comment*`); the others are not even unquoted.
+_READ = {
+    "title",
+    "author",
+    "abstract",
+    "year",
+    "date",
+    "month",
+    "doi",
+    "eprint",
+    "archiveprefix",
+    "eprinttype",
+    "arxivid",
+    "url",
+    "journal",
+    "note",
+    "primaryclass",
+    "keywords",
+    "ranking",
+    "relevance",
+    "triage",
+    "crossref",
+    "annote",
+    "annotation",
+}
+_CROSSREF_TARGETS = {
+    "proceedings",
+    "mvproceedings",
+    "book",
+    "mvbook",
+    "collection",
+    "mvcollection",
+    "reference",
+    "mvreference",
+    "periodical",
+}
+
+
+def looks_like_bibtex(lines: list[str]) -> bool:
+    """The first line that is not blank or a `%` comment opens a block (`@article{`)."""
+    for line in lines[:200]:
+        text = line.strip().lstrip("\ufeff")
+        if not text or text.startswith("%"):
+            continue
+        return bool(_BLOCK_START.match(text))
+    return False
+
+
+def read_bibtex(lines: Iterable[str], name: str) -> Iterator[ForeignRecord | ParseProblem]:
+    reader = _Reader()
+    chunk: list[str] = []
+    chunk_start = 1
+    entries = 0
+    size = 0
+    for number, line in enumerate(lines, 1):
+        if _BLOCK_START.match(line):
+            if entries >= CHUNK_ENTRIES or size >= CHUNK_CHARS:
+                yield from reader.parse(chunk, chunk_start)
+                chunk, chunk_start, entries, size = [], number, 0, 0
+            entries += 1
+        if not chunk:
+            chunk_start = number
+        chunk.append(line)
+        size += len(line)
+    if chunk:
+        yield from reader.parse(chunk, chunk_start)
+    yield from reader.finish()
+
+
+class _Reader:
+    def __init__(self) -> None:
+        self.strings: dict[str, str] = dict(_MONTHS)
+        self.parents: dict[str, dict[str, str]] = {}  # crossref targets: key -> year/month
+        self.pending: list[tuple[int, dict[str, str]]] = []  # children waiting for a parent
+
+    def parse(self, lines: list[str], first_line: int) -> Iterator[ForeignRecord | ParseProblem]:
+        import bibtexparser
+        from bibtexparser import model
+        from bibtexparser.middlewares.names import split_multiple_persons_names
+
+        global _split_names
+        _split_names = split_multiple_persons_names
+
+        # bibtexparser logs each block it gives up on; the import reports them itself.
+        logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
+        try:
+            library = bibtexparser.parse_string("\n".join(lines), parse_stack=[])
+        except Exception as exc:  # never a traceback: the chunk is reported and skipped
+            yield ParseProblem(first_line, f"BibTeX could not be read ({type(exc).__name__})")
+            return
+        for block in library.blocks:
+            line = first_line + (block.start_line or 0)
+            if isinstance(block, model.String):
+                self.strings[block.key.lower()] = self.value(str(block.value))
+            elif isinstance(block, model.Entry):
+                yield from self.entry(block, line)
+            elif isinstance(block, model.DuplicateBlockKeyBlock):
+                entry = block.ignore_error_block
+                if isinstance(entry, model.Entry):
+                    yield from self.entry(entry, line)
+            elif isinstance(block, model.ParsingFailedBlock):
+                reason = str(block.error).split("\n")[0][:200] or "unbalanced braces or quotes"
+                yield ParseProblem(line, f"BibTeX block could not be read: {reason}")
+
+    def entry(self, entry: Any, line: int) -> Iterator[ForeignRecord | ParseProblem]:
+        fields: dict[str, str] = {}
+        for field in entry.fields:
+            key = field.key.strip().lower()
+            if key not in fields and (key in _READ or key.startswith("comment")):
+                fields[key] = self.value(field.value)
+        kind = str(entry.entry_type).lower()
+        if kind in _CROSSREF_TARGETS:
+            self.parents[str(entry.key).lower()] = {
+                k: fields[k] for k in ("year", "date", "month") if k in fields
+            }
+            if not fields.get("abstract") and kind.startswith("mv"):
+                return  # a multi-volume container is not a paper
+        parent_key = fields.get("crossref", "").strip().lower()
+        if parent_key:
+            parent = self.parents.get(parent_key)
+            if parent is None and len(self.pending) < MAX_PENDING:
+                self.pending.append((line, {**fields, "_crossref": parent_key}))
+                return
+            for k, v in (parent or {}).items():
+                fields.setdefault(k, v)
+        volume = kind in ("proceedings", "book", "collection")
+        if volume and not fields.get("author") and not fields.get("abstract"):
+            return  # a volume others cross-reference, not a paper to triage
+        yield _record(fields, line)
+
+    def finish(self) -> Iterator[ForeignRecord | ParseProblem]:
+        for line, fields in self.pending:
+            for k, v in self.parents.get(fields.pop("_crossref"), {}).items():
+                fields.setdefault(k, v)
+            yield _record(fields, line)
+        self.pending = []
+
+    def value(self, raw: str) -> str:
+        """A field's text: braces or quotes removed, macros resolved, `#` joined."""
+        parts = _split_concat(raw.strip())
+        out: list[str] = []
+        for part in parts:
+            part = part.strip()
+            if len(part) >= 2 and (part[0], part[-1]) in (("{", "}"), ('"', '"')):
+                out.append(part[1:-1])
+            elif part.isdigit():
+                out.append(part)
+            else:
+                out.append(self.strings.get(part.lower(), part))
+        return "".join(out)
+
+
+def _no_split(text: str) -> list[str]:
+    raise AssertionError("bibtexparser is loaded by the first chunk")
+
+
+_split_names: Callable[[str], list[str]] = _no_split  # bibtexparser's, once it is loaded
+
+
+def _split_concat(raw: str) -> list[str]:
+    if "#" not in raw:
+        return [raw]
+    parts: list[str] = []
+    depth = 0
+    quoted = False
+    start = 0
+    for i, ch in enumerate(raw):
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+        elif ch == '"' and depth == 0:
+            quoted = not quoted
+        elif ch == "#" and depth == 0 and not quoted:
+            parts.append(raw[start:i])
+            start = i + 1
+    parts.append(raw[start:])
+    return parts
+
+
+def _record(fields: dict[str, str], line: int) -> ForeignRecord | ParseProblem:
+    try:
+        authors_raw = fields.get("author") or ""
+        names = _split_names(authors_raw) if authors_raw.strip() else []
+        et_al = bool(names) and names[-1].strip().strip("{}").lower() == "others"
+        authors = [tex_to_text(display_name(n)) for n in (names[:-1] if et_al else names)]
+        eprint = fields.get("eprint", "")
+        prefix = (fields.get("archiveprefix") or fields.get("eprinttype") or "").lower()
+        arxiv = plain_arxiv_id(eprint) if prefix == "arxiv" or not prefix else None
+        found_arxiv, doi = ids_from(
+            fields.get("doi"),
+            fields.get("arxivid"),
+            fields.get("url"),
+            fields.get("journal"),
+            fields.get("note") if "arxiv" in fields.get("note", "").lower() else None,
+        )
+        rating = None
+        ranking = fields.get("ranking", "").strip().lower()
+        if re.fullmatch(r"rank[1-5]", ranking):
+            rating = int(ranking[-1])
+        triage = fields.get("triage", "").strip().lower()
+        notes = [tex_to_text(v) for k, v in fields.items() if k.startswith("comment")]
+        notes += [tex_to_text(fields[k]) for k in ("annote", "annotation") if k in fields]
+        tags = [
+            t
+            for t in split_tags(tex_to_text(fields.get("keywords", "")))
+            if t.casefold() not in JABREF_SPECIAL
+        ]
+        return make_record(
+            line,
+            title=tex_to_text(fields.get("title")),
+            authors=authors,
+            abstract=tex_to_text(fields.get("abstract")),
+            published=iso_day(fields.get("date"), fields.get("year"), month=fields.get("month")),
+            category=arxiv_category(fields.get("primaryclass")),
+            arxiv_id=arxiv or found_arxiv,
+            doi=doi,
+            status=triage if triage in ("kept", "dismissed") else None,
+            starred=fields.get("relevance", "").strip().lower() == "relevant",
+            rating=rating,
+            note="\n".join(n for n in notes if n),
+            tags=tags,
+            names_done=True,
+            et_al=et_al,
+        )
+    except ValueError as exc:
+        return ParseProblem(line, str(exc))

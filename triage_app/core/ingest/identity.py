@@ -1,0 +1,83 @@
+"""Identifiers that name one paper across files and versions: arXiv ids and DOIs.
+
+An arXiv id is kept without its version (`2309.08600v2` and `2309.08600` are one paper);
+a DOI is kept lower-cased without its resolver prefix (DOIs are case-insensitive). Both
+are found in the places tools put them: bare, `arXiv:` prefixed, abs/pdf URLs, OAI ids,
+doi.org URLs, and arXiv's own DOIs (`10.48550/arXiv.2309.08600`).
+"""
+
+from __future__ import annotations
+
+import re
+
+# New-style ids (0704.0001 onwards: YYMM.NNNN or YYMM.NNNNN) and old-style archive/YYMMNNN.
+_NEW_ID = r"(?P<new>\d{4}\.\d{4,5})"
+_OLD_ID = r"(?P<old>[a-z][a-z\-]*(?:\.[A-Za-z]{2})?/\d{7})"
+_ARXIV_ID = re.compile(
+    rf"(?:arxiv(?:\.org)?[:/]\s*(?:abs/|pdf/)?|/abs/|/pdf/|^|\s)(?:{_NEW_ID}|{_OLD_ID})"
+    r"(?:v(?P<version>\d+))?(?:\.pdf)?(?=$|[\s/?#.,;)\]}])",
+    re.IGNORECASE,
+)
+_ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(.+)$", re.IGNORECASE)
+_DOI = re.compile(r"(10\.\d{4,9}/\S+)")
+_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
+
+
+def arxiv_id(text: str | None) -> tuple[str, int | None] | None:
+    """(versionless id, version or None) of the first arXiv id in `text`, else None."""
+    if not text:
+        return None
+    text = text.strip()
+    doi = _ARXIV_DOI.match(text)
+    if doi:
+        text = doi.group(1)
+    found = _ARXIV_ID.search(text)
+    if found is None:
+        return None
+    ident = found.group("new") or found.group("old")
+    # Old-style archive names are lower case; the subject class (math.GT) keeps its case.
+    if found.group("old"):
+        archive, _, number = ident.partition("/")
+        name, dot, subject = archive.partition(".")
+        ident = f"{name.lower()}{dot}{subject.upper()}/{number}"
+    version = found.group("version")
+    return ident, int(version) if version else None
+
+
+def plain_arxiv_id(text: str | None) -> str | None:
+    found = arxiv_id(text)
+    return found[0] if found else None
+
+
+def doi(text: str | None) -> str | None:
+    """The DOI in `text` (bare, `doi:` or a doi.org URL), lower-cased; None when absent."""
+    if not text:
+        return None
+    text = _DOI_PREFIX.sub("", text.strip())
+    found = _DOI.search(text)
+    if found is None:
+        return None
+    value = found.group(1).rstrip(".,;)]}>\"'")
+    return value.lower() or None
+
+
+def ids_from(*texts: str | None) -> tuple[str | None, str | None]:
+    """(arxiv_id, doi) found in any of `texts` (a DOI of arXiv's own names the arXiv id)."""
+    aid: str | None = None
+    found_doi: str | None = None
+    for text in texts:
+        if not text:
+            continue
+        if found_doi is None:
+            candidate = doi(text)
+            if candidate and candidate.startswith("10.48550/arxiv."):
+                aid = aid or plain_arxiv_id(candidate)
+            elif candidate:
+                found_doi = candidate
+        if aid is None and ("arxiv" in text.lower() or _looks_bare(text)):
+            aid = plain_arxiv_id(text)
+    return aid, found_doi
+
+
+def _looks_bare(text: str) -> bool:
+    return bool(re.fullmatch(rf"\s*(?:{_NEW_ID}|{_OLD_ID})(?:v\d+)?\s*", text))
