@@ -68,14 +68,18 @@ def run_command(func):
     return wrapper
 
 
-def sync_search_index(library: Library) -> None:
-    """Bring the search index up to date with the store (rebuilds it when unusable)."""
+def sync_search_index(library: Library, *, show_progress: bool = False) -> None:
+    """Bring the search index up to date with the store (rebuilds it when unusable);
+    `show_progress` draws a bar on a terminal (a long import's indexing)."""
     try:
         from triage_app.core.search import sync_index
     except ModuleNotFoundError:
         return
+    from triage_app.cli.progress import progress_bar
+
     try:
-        sync_index(library)
+        with progress_bar(None, description="indexing", enabled=show_progress) as bar:
+            sync_index(library, progress=bar)
     except Exception as exc:
         print(
             f"triage-app: warning: the search index was not updated ({exc!r}); the "

@@ -106,16 +106,14 @@ def run_similar(args: argparse.Namespace) -> int:
 
 @run_command
 def run_reindex(args: argparse.Namespace) -> int:
+    from triage_app.cli.progress import progress_bar
     from triage_app.core.search import rebuild_index
 
-    def progress(done: int, total: int) -> None:
-        if not args.quiet and sys.stderr.isatty():
-            print(f"\rindexing {done}/{total}", end="", file=sys.stderr, flush=True)
-
-    with open_library(args) as library:
-        report = rebuild_index(library, progress=progress)
+    with (
+        open_library(args) as library,
+        progress_bar(None, description="indexing", enabled=not args.quiet) as bar,
+    ):
+        report = rebuild_index(library, progress=bar)
     if not args.quiet:
-        if sys.stderr.isatty():
-            print(file=sys.stderr)
         print(f"indexed {report.indexed} paper{'s' if report.indexed != 1 else ''}")
     return 0
