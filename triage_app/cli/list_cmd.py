@@ -3,18 +3,33 @@
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
+import sys
 
-from triage_app.cli.common import open_library, run_command
+from triage_app.cli.common import CommandError, open_library, run_command
 from triage_app.core.records import STATUSES, PaperRecord
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("list", help="list papers as a table")
+    p = sub.add_parser(
+        "list",
+        help="list papers as a table",
+        description="List papers. `--sort for-you` lists the Inbox most promising first, "
+        "each paper with the words that ranked it (like the window's For you view).",
+    )
     p.add_argument("--status", choices=STATUSES)
     p.add_argument("--limit", type=int, default=None, metavar="N")
     p.add_argument(
-        "--sort", default="id", choices=("id", "date", "score", "rating", "title", "author")
+        "--sort",
+        default="id",
+        choices=("id", "date", "score", "rating", "title", "author", "for-you"),
+    )
+    p.add_argument(
+        "--json",
+        action="store_true",
+        help="print the papers as a JSON list (the keys of the JSON export; with --sort "
+        "for-you each also has `for_you`: rank, score, up, down, feed, reasons)",
     )
     p.set_defaults(func=run_list)
 
@@ -52,12 +67,62 @@ def format_table(papers: list[PaperRecord], width: int | None = None) -> str:
 
 @run_command
 def run_list(args: argparse.Namespace) -> int:
-    with open_library(args) as library:
+    if args.limit is not None and args.limit < 0:
+        raise CommandError("--limit must not be negative")
+    if args.sort == "for-you":
+        return _list_for_you(args)
+    with open_library(args, quick=True) as library:
         desc = args.sort in ("date", "score", "rating")
         ids = library.list_ids(
             status=args.status, order=args.sort, descending=desc, limit=args.limit
         )
-        papers = library.get_papers(ids, with_sources=False)
+        papers = library.get_papers(ids, with_sources=args.json)
+    if args.json:
+        _print_json([p.to_json() for p in papers])
+        return 0
     print(format_table(papers))
     print(f"{len(papers)} paper{'s' if len(papers) != 1 else ''}")
     return 0
+
+
+def _list_for_you(args: argparse.Namespace) -> int:
+    """The Inbox in the For-you order; each paper's reasons on the line below it."""
+    if args.status not in (None, "new"):
+        raise CommandError("--sort for-you orders the Inbox (new papers) only")
+    from triage_app.core.triage import explain, rank_inbox
+
+    with open_library(args, quick=True) as library:
+        ranked = rank_inbox(library, limit=args.limit)
+        papers = library.get_papers([r.paper_id for r in ranked], with_sources=args.json)
+    if args.json:
+        _print_json(
+            [
+                {
+                    **p.to_json(),
+                    "for_you": {
+                        "rank": i,
+                        "score": r.score,
+                        "up": list(r.up),
+                        "down": list(r.down),
+                        "feed": r.feed,
+                        "by_feed_only": r.by_feed_only,
+                        "reasons": r.reasons,
+                    },
+                }
+                for i, (p, r) in enumerate(zip(papers, ranked, strict=True), start=1)
+            ]
+        )
+        return 0
+    table = format_table(papers).split("\n")
+    lines = [table[0]]
+    for i, (row, r) in enumerate(zip(table[1:], ranked, strict=True), start=1):
+        lines.append(row)
+        lines.append(f"{'':8}{printable(explain(i, r))}")
+    print("\n".join(lines))
+    print(f"{len(papers)} new paper{'s' if len(papers) != 1 else ''}, most promising first")
+    return 0
+
+
+def _print_json(items: list[dict]) -> None:
+    json.dump(items, sys.stdout, ensure_ascii=False, indent=1)
+    sys.stdout.write("\n")

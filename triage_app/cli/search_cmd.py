@@ -60,7 +60,7 @@ def run_search(args: argparse.Namespace) -> int:
     query = " ".join(args.query)
     if args.limit < 0 or args.offset < 0:
         raise CommandError("--limit and --offset must not be negative")
-    with open_library(args) as library, SearchService(library) as service:
+    with open_library(args, quick=True) as library, SearchService(library) as service:
         try:
             result = service.search(
                 query, sort=args.sort, limit=args.limit or None, offset=args.offset
@@ -88,7 +88,7 @@ def run_search(args: argparse.Namespace) -> int:
 def run_similar(args: argparse.Namespace) -> int:
     from triage_app.core.search import SearchService
 
-    with open_library(args) as library, SearchService(library) as service:
+    with open_library(args, quick=True) as library, SearchService(library) as service:
         try:
             hits = service.similar(args.paper_id, limit=args.limit)
         except KeyError as exc:

@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from whoosh import query as wq
@@ -46,7 +46,9 @@ from triage_app.core.search.query_nodes import (
 )
 from triage_app.core.search.scores import Hits, evaluate, top
 from triage_app.core.search.sources import Corpus
-from triage_app.core.store import Library
+
+if TYPE_CHECKING:  # the command line passes a LiteLibrary: no SQLAlchemy to load
+    from triage_app.core.store import Library
 
 __all__ = [
     "QueryError",

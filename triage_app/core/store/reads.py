@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Sequence
 from datetime import date
-
-from sqlalchemy import Connection
+from typing import TYPE_CHECKING
 
 from triage_app.core.records import PaperRecord, SourceRecord
+
+if TYPE_CHECKING:  # also read through a LiteConnection (lite.py)
+    from sqlalchemy import Connection
 
 
 def id_filters(
