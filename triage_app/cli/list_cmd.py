@@ -6,6 +6,8 @@ import argparse
 import json
 import shutil
 import sys
+from collections.abc import Sequence
+from typing import Any
 
 from triage_app.cli.common import CommandError, open_library, run_command
 from triage_app.core.records import STATUSES, PaperRecord
@@ -44,24 +46,42 @@ def printable(text: str) -> str:
 
 def format_table(papers: list[PaperRecord], width: int | None = None) -> str:
     """One line a paper: id, flags, rating, category, date, first author, title."""
-    width = width or shutil.get_terminal_size((120, 20)).columns
+    return format_rows(
+        [
+            (
+                p.id,
+                p.status,
+                p.starred,
+                p.rating,
+                p.category,
+                p.published.isoformat() if p.published else None,
+                p.first_author,
+                p.et_al or len(p.authors) > 1,
+                p.title or "(no title) " + p.abstract[:60],
+            )
+            for p in papers
+        ],
+        width,
+    )
+
+
+def format_rows(rows: Sequence[tuple[Any, ...]], width: int | None = None) -> str:
+    """The table of `format_table` from (id, status, starred, rating, category, ISO date,
+    first author, more authors, title) rows, as `LiteLibrary.table_rows` reads them."""
+    width = max(width or shutil.get_terminal_size((120, 20)).columns, 60)
     lines = [
         f"{'id':>6}  {'st':2} {'★':1} {'rating':6} {'cat':3} {'date':10}  "
         f"{'first author':20}  title"
     ]
     marks = {"new": "·", "kept": "✓", "dismissed": "✗"}
-    for p in papers:
-        title = printable(p.title or "(no title) " + p.abstract[:60])
-        more = " +" if p.et_al or len(p.authors) > 1 else ""
-        author = printable(p.first_author + more)
+    for pid, status, starred, rating, category, published, author, more, title in rows:
+        author = printable(author + " +" if more else author)
         row = (
-            f"{p.id:>6}  {marks[p.status]:2} {'★' if p.starred else ' '} "
-            f"{('*' * (p.rating or 0)):6} {printable(p.category or ''):3} "
-            f"{p.published.isoformat() if p.published else '':10}  "
-            f"{author[:20]:20}  "
-            f"{title}"
+            f"{pid:>6}  {marks[status]:2} {'★' if starred else ' '} "
+            f"{('*' * (rating or 0)):6} {printable(category or ''):3} "
+            f"{published or '':10}  {author[:20]:20}  {printable(title)}"
         )
-        lines.append(row[: max(width, 60)])
+        lines.append(row[:width])
     return "\n".join(lines)
 
 
@@ -71,17 +91,21 @@ def run_list(args: argparse.Namespace) -> int:
         raise CommandError("--limit must not be negative")
     if args.sort == "for-you":
         return _list_for_you(args)
+    order = {"status": args.status, "order": args.sort, "limit": args.limit}
+    order["descending"] = args.sort in ("date", "score", "rating")
     with open_library(args, quick=True) as library:
-        desc = args.sort in ("date", "score", "rating")
-        ids = library.list_ids(
-            status=args.status, order=args.sort, descending=desc, limit=args.limit
-        )
-        papers = library.get_papers(ids, with_sources=args.json)
-    if args.json:
-        _print_json([p.to_json() for p in papers])
-        return 0
-    print(format_table(papers))
-    print(f"{len(papers)} paper{'s' if len(papers) != 1 else ''}")
+        quick_rows = getattr(library, "table_rows", None)  # a LiteLibrary reads rows in SQL
+        if quick_rows is not None and not args.json:
+            rows = quick_rows(**order)
+        else:
+            papers = library.get_papers(library.list_ids(**order), with_sources=args.json)
+            if args.json:
+                _print_json([p.to_json() for p in papers])
+                return 0
+            rows = None
+    print(format_rows(rows) if rows is not None else format_table(papers))
+    count = len(rows) if rows is not None else len(papers)
+    print(f"{count} paper{'s' if count != 1 else ''}")
     return 0
 
 

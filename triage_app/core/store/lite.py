@@ -172,6 +172,33 @@ class LiteLibrary:
         with self.read() as conn:
             return [pid for (pid,) in conn.driver.execute(sql, params)]
 
+    def table_rows(
+        self,
+        *,
+        status: str | None = None,
+        order: str = "id",
+        descending: bool = False,
+        limit: int | None = None,
+    ) -> list[tuple[Any, ...]]:
+        """`list_ids` with what a one-line listing shows, read in the same statement: (id,
+        status, starred, rating, category, published, first author, more authors, title or
+        the abstract's start), without building 100,000 PaperRecords."""
+        where, params = id_filters(
+            status=status, starred=None, tag=None, category=None, batch_id=None, after_id=None
+        )
+        sql = (
+            "SELECT p.id, p.status, p.starred, p.rating, p.category, p.published, "
+            "coalesce(json_extract(p.authors, '$[0]'), ''), "
+            "p.et_al OR json_array_length(p.authors) > 1, "
+            "coalesce(nullif(p.title, ''), '(no title) ' || substr(p.abstract, 1, 60)) "
+            f"FROM paper p{where} ORDER BY {order_clause(order, descending)}"
+        )
+        if limit is not None:
+            sql += " LIMIT :limit"
+            params["limit"] = limit
+        with self.read() as conn:
+            return conn.driver.execute(sql, params).fetchall()
+
     def get_papers(self, ids: Sequence[int], *, with_sources: bool = True) -> list[PaperRecord]:
         """Papers in the order of `ids` (unknown ids are left out)."""
         out: dict[int, PaperRecord] = {}
