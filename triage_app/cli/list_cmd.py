@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
 import sys
 from collections.abc import Sequence
@@ -148,5 +147,7 @@ def _list_for_you(args: argparse.Namespace) -> int:
 
 
 def _print_json(items: list[dict]) -> None:
+    import json  # only when printing JSON: --help does without it
+
     json.dump(items, sys.stdout, ensure_ascii=False, indent=1)
     sys.stdout.write("\n")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 from triage_app.cli.common import CommandError, open_library, run_command
@@ -69,6 +68,8 @@ def run_search(args: argparse.Namespace) -> int:
             raise CommandError(explain_query_error(query, exc)) from exc
         papers = library.get_papers(result.ids)
     if args.json:
+        import json
+
         json.dump([p.to_json() for p in papers], sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
         return 0
@@ -95,6 +96,8 @@ def run_similar(args: argparse.Namespace) -> int:
             raise CommandError(f"no paper with id {args.paper_id}") from exc
         papers = library.get_papers([pid for pid, _ in hits])
     if args.json:
+        import json
+
         json.dump([p.to_json() for p in papers], sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
         return 0

@@ -10,7 +10,7 @@ comes with its reasons: the terms that pushed it up or down most.
 from __future__ import annotations
 
 import random
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 from scipy import sparse
@@ -62,32 +62,26 @@ def explain(position: int, ranked: Ranked) -> str:
     return " · ".join(parts)
 
 
-def _labels(library: Library) -> dict[int, float]:
-    """Training weights of the decided papers: 2 a star or a rating of 4-5, 1 kept, -1
-    dismissed or rated 1-2."""
+def _load(library: Library) -> tuple[dict[int, float], list[tuple[int, float]]]:
+    """The training weights of the decided papers (2 a star or a rating of 4-5, 1 kept, -1
+    dismissed or rated 1-2) and the Inbox as (id, feed score 0-1), in one pass over the
+    papers (their text is in the kept TF-IDF rows)."""
     weights: dict[int, float] = {}
+    inbox: list[tuple[int, float]] = []
     with library.read() as conn:
         rows = conn.exec_driver_sql(
-            "SELECT id, status, starred, rating FROM paper "
-            "WHERE status != 'new' OR starred OR rating IS NOT NULL"
+            "SELECT id, status, starred, rating, coalesce(score, 0) / 100 FROM paper ORDER BY id"
         ).fetchall()
-    for pid, status, starred, rating in rows:
+    for pid, status, starred, rating, feed in rows:
+        if status == "new":
+            inbox.append((pid, feed))
         if starred or (rating or 0) >= 4:
             weights[pid] = 2.0
         elif status == "kept" and not (rating and rating <= 2):
             weights[pid] = 1.0
         elif status == "dismissed" or (rating and rating <= 2):
             weights[pid] = -1.0
-    return weights
-
-
-def _inbox(library: Library, *columns: str) -> list[Any]:
-    with library.read() as conn:
-        return list(
-            conn.exec_driver_sql(
-                f"SELECT id, {', '.join(columns)} FROM paper WHERE status = 'new' ORDER BY id"
-            ).fetchall()
-        )
+    return weights, inbox
 
 
 def rank_inbox(library: Library, limit: int | None = None, *, seed: int = 0) -> list[Ranked]:
@@ -95,15 +89,20 @@ def rank_inbox(library: Library, limit: int | None = None, *, seed: int = 0) -> 
 
     The TF-IDF rows of the library are built once per state of its texts and kept
     (`tfidf.library_terms`), so a ranking after a decision trains the model on the
-    labelled papers and scores the Inbox with one sparse product."""
-    weights = _labels(library)
+    labelled papers and scores the Inbox with one sparse product; reasons are found for
+    the papers returned only."""
+    weights, inbox = _load(library)
     if not any(w > 0 for w in weights.values()):
-        inbox = _inbox(library, "coalesce(score, 0) / 100", "published")
-        inbox.sort(key=lambda r: (-r[1], r[2] or "", r[0]))
-        out = [Ranked(pid, round(feed, 4), by_feed_only=True) for pid, feed, _ in inbox]
+        with library.read() as conn:
+            dates: dict[int, str | None] = dict(
+                conn.exec_driver_sql(
+                    "SELECT id, published FROM paper WHERE status = 'new'"
+                ).fetchall()
+            )
+        inbox.sort(key=lambda r: (-r[1], dates.get(r[0]) or "", r[0]))
+        out = [Ranked(pid, round(feed, 4), by_feed_only=True) for pid, feed in inbox]
         return out[:limit] if limit is not None else out
 
-    inbox = _inbox(library, "coalesce(score, 0) / 100")
     inbox_ids = [r[0] for r in inbox]
     rng = random.Random(seed)
     negatives = [pid for pid, w in weights.items() if w < 0]
@@ -122,17 +121,21 @@ def rank_inbox(library: Library, limit: int | None = None, *, seed: int = 0) -> 
     order = np.lexsort((np.asarray(inbox_ids), -np.asarray(scores)))
     if limit is not None:
         order = order[:limit]
-    ups, downs = _reasons(x_inbox, w, terms.names)
+        ups, downs = _reasons(x_inbox[order], w, terms.names)  # row i: the i-th returned
+        at = range(len(order))
+    else:
+        ups, downs = _reasons(x_inbox, w, terms.names)  # row k: inbox[k]
+        at = order.tolist()
     empty: list[str] = []
     return [
         Ranked(
             inbox_ids[k],
             scores[k],
-            tuple(ups.get(k, empty)),
-            tuple(downs.get(k, empty)),
+            tuple(ups.get(i, empty)),
+            tuple(downs.get(i, empty)),
             inbox[k][1] if inbox[k][1] >= 0.8 else None,
         )
-        for k in order.tolist()
+        for i, k in zip(at, order.tolist(), strict=True)
     ]
 
 
@@ -146,6 +149,7 @@ def _logistic(
     lr: float = 2.0,
 ) -> tuple[np.ndarray, float]:
     """Plain full-batch gradient descent: a few hundred labelled papers need nothing more."""
+    x = x.astype(np.float64)  # once: a float32 matrix would be converted in every product
     w = np.zeros(x.shape[1])
     b = 0.0
     total = sw.sum()
