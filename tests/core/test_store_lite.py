@@ -68,6 +68,8 @@ def test_reads_equal_the_full_store(ready: Path) -> None:
                 assert format_rows(
                     lite.table_rows(status=status, order=order, descending=desc, limit=40)
                 ) == format_table(full.get_papers(ids, with_sources=False))
+        some = [7, 3, 10**9, 5]
+        assert format_rows(lite.table_rows_of(some)) == format_table(full.get_papers(some))
         assert lite.count() == full.count() and lite.count("new") == full.count("new")
         assert lite.get_paper(10**9) is None
     full.close()

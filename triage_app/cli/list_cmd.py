@@ -116,7 +116,10 @@ def _list_for_you(args: argparse.Namespace) -> int:
 
     with open_library(args, quick=True) as library:
         ranked = rank_inbox(library, limit=args.limit)
-        papers = library.get_papers([r.paper_id for r in ranked], with_sources=args.json)
+        ids = [r.paper_id for r in ranked]
+        quick_rows = getattr(library, "table_rows_of", None)  # a LiteLibrary reads rows in SQL
+        rows = quick_rows(ids) if quick_rows is not None and not args.json else None
+        papers = library.get_papers(ids, with_sources=args.json) if rows is None else []
     if args.json:
         _print_json(
             [
@@ -136,13 +139,14 @@ def _list_for_you(args: argparse.Namespace) -> int:
             ]
         )
         return 0
-    table = format_table(papers).split("\n")
+    table = (format_rows(rows) if rows is not None else format_table(papers)).split("\n")
     lines = [table[0]]
     for i, (row, r) in enumerate(zip(table[1:], ranked, strict=True), start=1):
         lines.append(row)
         lines.append(f"{'':8}{printable(explain(i, r))}")
     print("\n".join(lines))
-    print(f"{len(papers)} new paper{'s' if len(papers) != 1 else ''}, most promising first")
+    count = len(rows) if rows is not None else len(papers)
+    print(f"{count} new paper{'s' if count != 1 else ''}, most promising first")
     return 0
 
 

@@ -30,6 +30,12 @@ from triage_app.core.store.reads import chunks, id_filters, load_records, order_
 from triage_app.core.store.version import SCHEMA_VERSION
 
 BUSY_TIMEOUT_MS = 5000  # as connection.BUSY_TIMEOUT_MS (that module loads SQLAlchemy)
+_TABLE_ROW = (
+    "SELECT p.id, p.status, p.starred, p.rating, p.category, p.published, "
+    "coalesce(json_extract(p.authors, '$[0]'), ''), "
+    "p.et_al OR json_array_length(p.authors) > 1, "
+    "coalesce(nullif(p.title, ''), '(no title) ' || substr(p.abstract, 1, 60))"
+)
 
 
 class _Result:
@@ -186,18 +192,22 @@ class LiteLibrary:
         where, params = id_filters(
             status=status, starred=None, tag=None, category=None, batch_id=None, after_id=None
         )
-        sql = (
-            "SELECT p.id, p.status, p.starred, p.rating, p.category, p.published, "
-            "coalesce(json_extract(p.authors, '$[0]'), ''), "
-            "p.et_al OR json_array_length(p.authors) > 1, "
-            "coalesce(nullif(p.title, ''), '(no title) ' || substr(p.abstract, 1, 60)) "
-            f"FROM paper p{where} ORDER BY {order_clause(order, descending)}"
-        )
+        sql = f"{_TABLE_ROW} FROM paper p{where} ORDER BY {order_clause(order, descending)}"
         if limit is not None:
             sql += " LIMIT :limit"
             params["limit"] = limit
         with self.read() as conn:
             return conn.driver.execute(sql, params).fetchall()
+
+    def table_rows_of(self, ids: Sequence[int]) -> list[tuple[Any, ...]]:
+        """The rows of `table_rows` for these papers, in this order (unknown ids left out)."""
+        found: dict[int, tuple[Any, ...]] = {}
+        with self.read() as conn:
+            for chunk in chunks(list(ids), 900):
+                marks = ",".join("?" * len(chunk))
+                sql = f"{_TABLE_ROW} FROM paper p WHERE p.id IN ({marks})"
+                found.update((row[0], row) for row in conn.driver.execute(sql, chunk))
+        return [found[i] for i in ids if i in found]
 
     def get_papers(self, ids: Sequence[int], *, with_sources: bool = True) -> list[PaperRecord]:
         """Papers in the order of `ids` (unknown ids are left out)."""

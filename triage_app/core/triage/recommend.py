@@ -114,18 +114,20 @@ def rank_inbox(library: Library, limit: int | None = None, *, seed: int = 0) -> 
     sample_w = np.array([abs(weights[p]) if p in weights else 0.3 for p in train_ids])
     w, b = _logistic(x_train, y, sample_w)
 
-    x_inbox = terms.matrix[terms.rows(inbox_ids)]
+    # Scored and explained on the whole matrix, then the Inbox's rows picked: copying
+    # the Inbox's rows out of it (most of the matrix) would cost more than the extra rows.
+    at_row = terms.rows(inbox_ids)
     feed = np.array([r[1] for r in inbox], dtype=np.float64)
-    probs = 1 / (1 + np.exp(-(x_inbox @ w + b)))
+    probs = 1 / (1 + np.exp(-((terms.matrix @ w)[at_row] + b)))
     scores = [round(v, 4) for v in (MODEL_WEIGHT * probs + (1 - MODEL_WEIGHT) * feed).tolist()]
     order = np.lexsort((np.asarray(inbox_ids), -np.asarray(scores)))
     if limit is not None:
         order = order[:limit]
-        ups, downs = _reasons(x_inbox[order], w, terms.names)  # row i: the i-th returned
+        ups, downs = _reasons(terms.matrix[at_row[order]], w, terms.names)  # i-th returned
         at = range(len(order))
     else:
-        ups, downs = _reasons(x_inbox, w, terms.names)  # row k: inbox[k]
-        at = order.tolist()
+        ups, downs = _reasons(terms.matrix, w, terms.names)  # by the matrix's rows
+        at = at_row[order].tolist()
     empty: list[str] = []
     return [
         Ranked(
