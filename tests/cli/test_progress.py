@@ -136,3 +136,25 @@ def test_the_bar_is_silent_off_a_terminal_and_never_loads_tqdm_for_help() -> Non
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True
     )
     assert out.stdout.strip().endswith("False")
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_silent_phase_still_shows_the_clock_running(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whoosh's final merge reports nothing for a minute: the bar is redrawn meanwhile."""
+    import threading
+
+    from triage_app.cli import progress
+
+    monkeypatch.setattr(progress, "REFRESH_S", 0.01)
+    screen = _Terminal()
+    with progress_bar(10, description="indexing", stream=screen) as bar:
+        assert bar.drawn
+        bar(10)
+        drawn = screen.getvalue().count("\r")
+        threading.Event().wait(0.5)  # the work goes on without a word
+        assert screen.getvalue().count("\r") > drawn
+    assert "indexing: 100%" in screen.getvalue() and "10/10" in screen.getvalue()

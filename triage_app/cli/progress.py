@@ -15,9 +15,12 @@ several times as long to import and brings its own console layer.)
 from __future__ import annotations
 
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import IO, Any
+
+REFRESH_S = 1.0  # the bar is redrawn at least this often, so its clock never stalls
 
 
 class Progress:
@@ -95,10 +98,22 @@ def progress_bar(
         nrows=None if sized else 24,
         leave=True,
     )
+    # A phase that reports nothing for a while (Whoosh's final merge of a big index takes
+    # a minute after the last document) still shows its clock running.
+    stop = threading.Event()
+    ticker = threading.Thread(target=_tick, args=(bar, stop), daemon=True)
+    ticker.start()
     try:
         yield Progress(bar)
     finally:
+        stop.set()
+        ticker.join()
         bar.close()
+
+
+def _tick(bar: Any, stop: threading.Event) -> None:
+    while not stop.wait(REFRESH_S):
+        bar.refresh()
 
 
 def _has_size(stream: IO[str]) -> bool:
