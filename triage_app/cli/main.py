@@ -34,7 +34,8 @@ class _VersionAction(argparse.Action):
     def __call__(self, parser: argparse.ArgumentParser, *args: Any, **kwargs: Any) -> None:
         import triage_app
 
-        parser.exit(message=f"triage-app {triage_app.__version__}\n")
+        print(f"triage-app {triage_app.__version__}")  # on stdout, as argparse's own
+        parser.exit()
 
 
 def build_parser() -> argparse.ArgumentParser:
