@@ -21,12 +21,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from triage_app.core.records import PaperRecord
 from triage_app.core.store import lock as library_lock
 from triage_app.core.store.backup_names import has_daily_backup
 from triage_app.core.store.errors import LibraryBusyError, LibraryError, explain_db_error
-from triage_app.core.store.paths import BACKUP_DIR, DB_NAME, INDEX_DIR
-from triage_app.core.store.reads import chunks, id_filters, load_records, order_clause
+from triage_app.core.store.paths import BACKUP_DIR, DB_NAME, FolderLayout
+from triage_app.core.store.reads import RecordReads, chunks, id_filters, order_clause
 from triage_app.core.store.version import SCHEMA_VERSION
 
 BUSY_TIMEOUT_MS = 5000  # as connection.BUSY_TIMEOUT_MS (that module loads SQLAlchemy)
@@ -79,25 +78,13 @@ class LiteTxn:
         self.changed.update(ids)
 
 
-class LiteLibrary:
+class LiteLibrary(FolderLayout, RecordReads):
     """One connection, opened once; closed with the library (the last close checkpoints)."""
 
     def __init__(self, folder: Path, conn: sqlite3.Connection, lock: Any) -> None:
         self.folder = folder
         self._conn = conn
         self._lock = lock
-
-    @property
-    def db_path(self) -> Path:
-        return self.folder / DB_NAME
-
-    @property
-    def index_dir(self) -> Path:
-        return self.folder / INDEX_DIR
-
-    @property
-    def backup_dir(self) -> Path:
-        return self.folder / BACKUP_DIR
 
     def close(self) -> None:
         self._conn.close()
@@ -208,18 +195,6 @@ class LiteLibrary:
                 sql = f"{_TABLE_ROW} FROM paper p WHERE p.id IN ({marks})"
                 found.update((row[0], row) for row in conn.driver.execute(sql, chunk))
         return [found[i] for i in ids if i in found]
-
-    def get_papers(self, ids: Sequence[int], *, with_sources: bool = True) -> list[PaperRecord]:
-        """Papers in the order of `ids` (unknown ids are left out)."""
-        out: dict[int, PaperRecord] = {}
-        with self.read() as conn:
-            for chunk in chunks(list(ids), 900):
-                out.update(load_records(conn, chunk, with_sources=with_sources))  # type: ignore[arg-type]
-        return [out[i] for i in ids if i in out]
-
-    def get_paper(self, paper_id: int) -> PaperRecord | None:
-        found = self.get_papers([paper_id])
-        return found[0] if found else None
 
 
 def open_lite(folder: str | Path, *, today: datetime | None = None) -> LiteLibrary | None:
