@@ -70,6 +70,28 @@ def test_decisions_reuse_the_matrix_and_rank_as_a_fresh_build(seeded, builds) ->
     assert len(builds) == 2
 
 
+def test_the_built_matrix_is_kept_mapped_from_its_files(seeded, builds) -> None:
+    terms = tfidf.library_terms(seeded)
+    assert len(builds) == 1
+    # The matrix in use is the files' mapping, not the arrays the build made in memory.
+    assert all(on_a_map(a) for a in (terms.ids, terms.matrix.data, terms.matrix.indices))
+    built = tfidf.tfidf(texts_of(seeded))[1]
+    assert not on_a_map(built.data)
+    assert (terms.matrix != built).nnz == 0
+
+
+def on_a_map(array) -> bool:
+    while array is not None:
+        if isinstance(array, tfidf.np.memmap):
+            return True
+        array = array.base
+    return False
+
+
+def texts_of(library) -> list[str]:
+    return tfidf._texts(library)[1]
+
+
 def test_a_new_process_reads_the_kept_files(seeded, builds) -> None:
     expected = rank_inbox(seeded)
     tfidf._memory.clear()  # as a new process: only the files remain

@@ -69,8 +69,11 @@ def library_terms(library: Library) -> Terms:
         if terms is None:
             ids, texts = _texts(library)
             names, matrix = tfidf(texts)
-            terms = Terms(key, ids, names, matrix)
-            _write(folder / CACHE_DIR / CACHE_NAME, terms)
+            built = Terms(key, ids, names, matrix)
+            _write(folder / CACHE_DIR / CACHE_NAME, built)
+            # Mapped from the files just written, so the process does not keep the ~100 MB
+            # of a 100,000-paper matrix (the folder may not be writable: keep it then).
+            terms = _read(folder / CACHE_DIR / CACHE_NAME, key) or built
         _memory.clear()  # one library at a time
         _memory[folder] = terms
         return terms
