@@ -1,8 +1,18 @@
 """triage-app: triage the daily flood of new papers at keyboard speed."""
 
-from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 
-try:
-    __version__ = version("triage-app")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0+unknown"
+
+def __getattr__(name: str) -> Any:
+    """`__version__`, read from the package metadata when first asked for: importlib.metadata
+    costs `triage-app --help` and every command ~20 ms it rarely needs."""
+    if name != "__version__":
+        raise AttributeError(f"module 'triage_app' has no attribute {name!r}")
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        value = version("triage-app")
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        value = "0.0.0+unknown"
+    globals()["__version__"] = value
+    return value

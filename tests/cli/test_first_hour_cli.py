@@ -115,7 +115,9 @@ def test_a_json_file_that_is_not_our_export_is_refused(tmp_path: Path) -> None:
 def test_list_for_you_gives_the_order_and_its_reasons(tmp_path: Path) -> None:
     lib = imported(tmp_path)
     assert triage("mark", "3", "5", "--star", library=lib).returncode == 0
-    result = triage("list", "--for-you", "--limit", "5", library=lib, env={"COLUMNS": "120"})
+    result = triage(
+        "list", "--sort", "for-you", "--limit", "5", library=lib, env={"COLUMNS": "120"}
+    )
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[-1] == "5 of 62 papers in the Inbox, most promising first"

@@ -119,6 +119,7 @@ def test_reasons_for_all_rows_at_once_are_the_sorted_definition(rows, cols, seed
     from scipy import sparse
 
     from triage_app.core.triage.recommend import _reasons
+    from triage_app.core.triage.tfidf import Terms
 
     rng = np.random.default_rng(seed)
     # Few distinct values, so ties between columns happen and their order is checked.
@@ -126,7 +127,8 @@ def test_reasons_for_all_rows_at_once_are_the_sorted_definition(rows, cols, seed
     x = sparse.csr_matrix(dense)
     w = rng.choice([-0.05, -0.01, 0.0, 0.01, 0.05, 0.3], size=cols)
     names = ["three" if j == 1 else f"w{j}" for j in range(cols)]  # a generic word
-    assert _reasons(x, w, names) == _reasons_by_sorting(x, w, names, frozenset({"three"}))
+    terms = Terms("test", np.arange(rows), names, x)
+    assert _reasons(x, w, terms) == _reasons_by_sorting(x, w, names, frozenset({"three"}))
 
 
 GENERIC = {"three", "form", "understanding", "ways", "how", "models", "research", "systems"}

@@ -7,7 +7,7 @@ minutes: the slowest test of the suite) into tmp_path, then drives the bundled e
   `worker_command`) with this process posing as the bundle (`sys.frozen`, `sys.executable`),
   so the child is the command the bundled window starts: `triage-app --worker import ...`;
 - the index child the same way;
-- `search`, `export` and `list --for-you` through the bundle's own command line;
+- `search`, `export` and `list --sort for-you` through the bundle's own command line;
 - the bundled window itself, offscreen, which must start and keep running.
 """
 
@@ -129,7 +129,9 @@ def test_the_bundled_window_imports_through_its_own_worker_command(
     assert (
         run_bundle(bundle, "--library", lib, "mark", first, "--star", cwd=tmp_path).returncode == 0
     )
-    ranked = run_bundle(bundle, "--library", lib, "list", "--for-you", "--limit", "3", cwd=tmp_path)
+    ranked = run_bundle(
+        bundle, "--library", lib, "list", "--sort", "for-you", "--limit", "3", cwd=tmp_path
+    )
     assert ranked.returncode == 0, ranked.stderr
     assert ranked.stdout.count("For you #") == 3 and " · up: " in ranked.stdout  # scipy works
 

@@ -26,18 +26,23 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 @run_command
 def run_export(args: argparse.Namespace) -> int:
+    from triage_app.cli.progress import progress_bar
     from triage_app.core.export import export_papers
 
+    # No bar over papers written to the same terminal (they would scroll through it).
+    to_terminal = args.output in (None, "-") and sys.stdout.isatty()
     with open_library(args) as library:
         try:
-            count = export_papers(
-                library,
-                args.format,
-                args.output,
-                query=args.query,
-                stdout=sys.stdout,
-                excel=args.excel,
-            )
+            with progress_bar(None, description="exporting", enabled=not to_terminal) as bar:
+                count = export_papers(
+                    library,
+                    args.format,
+                    args.output,
+                    query=args.query,
+                    stdout=sys.stdout,
+                    excel=args.excel,
+                    progress=bar if bar.drawn else None,
+                )
         except BrokenPipeError:
             raise  # `export | head`: ends quietly (cli.main)
         except (OSError, ValueError) as exc:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import date
+from pathlib import Path
 
 from triage_app.cli.common import EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, open_library, run_command
 
@@ -40,12 +41,17 @@ def _iso_date(value: str) -> date:
 @run_command
 def run_import(args: argparse.Namespace) -> int:
     from triage_app.cli.common import sync_search_index
+    from triage_app.cli.progress import progress_bar
     from triage_app.core.ingest import import_path
 
     reports = []
     with open_library(args) as library:
         for name in args.files:
-            report = import_path(library, name, as_of=args.as_of)
+            label = "standard input" if name == "-" else Path(name).name
+            with progress_bar(
+                None, unit="B", unit_scale=True, description=label, enabled=not args.quiet
+            ) as bar:
+                report = import_path(library, name, as_of=args.as_of, progress=bar)
             reports.append(report)
             for problem in report.problems:
                 print(problem, file=sys.stderr)
@@ -53,7 +59,7 @@ def run_import(args: argparse.Namespace) -> int:
                 print(f"triage-app: {report.summary()}", file=sys.stderr)
             elif not args.quiet:
                 print(report.summary())
-        sync_search_index(library)
+        sync_search_index(library, show_progress=not args.quiet)
     if len(reports) > 1 and not args.quiet:
         total = {
             k: sum(getattr(r, k) for r in reports) for k in ("new", "merged", "known", "skipped")

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import sys
+from collections.abc import Sequence
+from typing import Any
 
-from triage_app.cli.common import open_library, run_command
+from triage_app.cli.common import CommandError, open_library, run_command
 from triage_app.core.records import STATUSES, PaperRecord
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("list", help="list papers as a table")
+    p = sub.add_parser(
+        "list",
+        help="list papers as a table",
+        description="List papers. `--sort for-you` lists the Inbox most promising first, "
+        "each paper with the words that ranked it (like the window's For you view).",
+    )
     p.add_argument("--status", choices=STATUSES, help="only the papers with this status")
     p.add_argument(
         "--limit", type=int, default=None, metavar="N", help="show at most N papers (default: all)"
@@ -18,13 +26,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--sort",
         default="id",
-        choices=("id", "date", "score", "rating", "title", "author"),
-        help="order of the rows (date, score and rating: highest first; default: id)",
+        choices=("id", "date", "score", "rating", "title", "author", "for-you"),
+        help="order of the rows (date, score and rating: highest first; for-you: the Inbox, "
+        "most promising first, each paper with why; default: id)",
     )
     p.add_argument(
-        "--for-you",
+        "--json",
         action="store_true",
-        help="the Inbox, most promising first, each paper with why (the window's For you)",
+        help="print the papers as a JSON list (the keys of the JSON export; with --sort "
+        "for-you each also has `for_you`: rank, score, up, down, feed, reasons)",
     )
     p.set_defaults(func=run_list)
 
@@ -53,23 +63,42 @@ def clip(text: str, width: int) -> str:
 
 def format_table(papers: list[PaperRecord], width: int | None = None) -> str:
     """One line a paper: id, flags, rating, category, date, first author, title."""
-    width = width or shutil.get_terminal_size((120, 20)).columns
+    return format_rows(
+        [
+            (
+                p.id,
+                p.status,
+                p.starred,
+                p.rating,
+                p.category,
+                p.published.isoformat() if p.published else None,
+                p.first_author,
+                p.et_al or len(p.authors) > 1,
+                p.title or "(no title) " + p.abstract[:200],
+            )
+            for p in papers
+        ],
+        width,
+    )
+
+
+def format_rows(rows: Sequence[tuple[Any, ...]], width: int | None = None) -> str:
+    """The table of `format_table` from (id, status, starred, rating, category, ISO date,
+    first author, more authors, title) rows, as `LiteLibrary.table_rows` reads them."""
+    width = max(width or shutil.get_terminal_size((120, 20)).columns, 60)
     lines = [
         f"{'id':>6}  {'st':2} {'★':1} {'rating':6} {'cat':3} {'date':10}  "
         f"{'first author':20}  title"
     ]
     marks = {"new": "·", "kept": "✓", "dismissed": "✗"}
-    for p in papers:
-        title = printable(p.title or "(no title) " + p.abstract)
-        more = " +" if p.et_al or len(p.authors) > 1 else ""
-        author = printable(p.first_author + more)
+    for pid, status, starred, rating, category, published, author, more, title in rows:
+        author = printable(author + " +" if more else author)
         row = (
-            f"{p.id:>6}  {marks[p.status]:2} {'★' if p.starred else ' '} "
-            f"{('*' * (p.rating or 0)):6} {printable(p.category or ''):3} "
-            f"{p.published.isoformat() if p.published else '':10}  "
-            f"{clip(author, 20):20}  "
+            f"{pid:>6}  {marks[status]:2} {'★' if starred else ' '} "
+            f"{('*' * (rating or 0)):6} {printable(category or ''):3} "
+            f"{published or '':10}  {clip(author, 20):20}  "
         )
-        lines.append(row + clip(title, max(width - len(row), TITLE_MIN)))
+        lines.append(row + clip(printable(title), max(width - len(row), TITLE_MIN)))
     return "\n".join(lines)
 
 
@@ -81,33 +110,73 @@ def count_line(shown: int, total: int) -> str:
 
 @run_command
 def run_list(args: argparse.Namespace) -> int:
-    if args.for_you:
+    if args.limit is not None and args.limit < 0:
+        raise CommandError("--limit must not be negative")
+    if args.sort == "for-you":
         return _list_for_you(args)
-    with open_library(args) as library:
-        desc = args.sort in ("date", "score", "rating")
-        ids = library.list_ids(
-            status=args.status, order=args.sort, descending=desc, limit=args.limit
-        )
-        papers = library.get_papers(ids, with_sources=False)
+    order = {"status": args.status, "order": args.sort, "limit": args.limit}
+    order["descending"] = args.sort in ("date", "score", "rating")
+    with open_library(args, quick=True) as library:
+        quick_rows = getattr(library, "table_rows", None)  # a LiteLibrary reads rows in SQL
+        if quick_rows is not None and not args.json:
+            rows = quick_rows(**order)
+        else:
+            papers = library.get_papers(library.list_ids(**order), with_sources=args.json)
+            if args.json:
+                _print_json([p.to_json() for p in papers])
+                return 0
+            rows = None
         total = library.count(args.status)
-    print(format_table(papers))
-    print(count_line(len(papers), total))
+    print(format_rows(rows) if rows is not None else format_table(papers))
+    print(count_line(len(rows) if rows is not None else len(papers), total))
     return 0
 
 
 def _list_for_you(args: argparse.Namespace) -> int:
-    from triage_app.core.triage import rank_with_reasons
+    """The Inbox in the For-you order; each paper's reasons on the line below it."""
+    if args.status not in (None, "new"):
+        raise CommandError("--sort for-you orders the Inbox (new papers) only")
+    from triage_app.core.triage import explain, rank_inbox
 
-    with open_library(args) as library:
-        ranking = rank_with_reasons(library)
-        ranked = ranking if isinstance(ranking, list) else ranking.ids
-        ids = ranked[: args.limit] if args.limit is not None else ranked
-        papers = library.get_papers(ids, with_sources=False)
-    lines = format_table(papers).splitlines()
-    print(lines[0])
-    for paper, line in zip(papers, lines[1:], strict=True):
-        print(line)
-        why = None if isinstance(ranking, list) else ranking.explain(paper.id)
-        print(f"{'':8}{printable(why or 'by feed score')}")
-    print(count_line(len(papers), len(ranked)) + " in the Inbox, most promising first")
+    with open_library(args, quick=True) as library:
+        ranked = rank_inbox(library, limit=args.limit)
+        ids = [r.paper_id for r in ranked]
+        quick_rows = getattr(library, "table_rows_of", None)  # a LiteLibrary reads rows in SQL
+        rows = quick_rows(ids) if quick_rows is not None and not args.json else None
+        papers = library.get_papers(ids, with_sources=args.json) if rows is None else []
+        inbox = library.count("new")
+    if args.json:
+        _print_json(
+            [
+                {
+                    **p.to_json(),
+                    "for_you": {
+                        "rank": i,
+                        "score": r.score,
+                        "up": list(r.up),
+                        "down": list(r.down),
+                        "feed": r.feed,
+                        "by_feed_only": r.by_feed_only,
+                        "reasons": r.reasons,
+                    },
+                }
+                for i, (p, r) in enumerate(zip(papers, ranked, strict=True), start=1)
+            ]
+        )
+        return 0
+    table = (format_rows(rows) if rows is not None else format_table(papers)).split("\n")
+    lines = [table[0]]
+    for i, (row, r) in enumerate(zip(table[1:], ranked, strict=True), start=1):
+        lines.append(row)
+        lines.append(f"{'':8}{printable(explain(i, r))}")
+    print("\n".join(lines))
+    shown = len(rows) if rows is not None else len(papers)
+    print(count_line(shown, inbox) + " in the Inbox, most promising first")
     return 0
+
+
+def _print_json(items: list[dict]) -> None:
+    import json  # only when printing JSON: --help does without it
+
+    json.dump(items, sys.stdout, ensure_ascii=False, indent=1)
+    sys.stdout.write("\n")

@@ -10,6 +10,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 # Command modules, each with `register(subparsers)`; order is the order in --help.
 COMMAND_MODULES = (
@@ -26,15 +27,26 @@ COMMAND_MODULES = (
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
-    from triage_app import __version__
+class _VersionAction(argparse.Action):
+    """`--version`: the package metadata is read only when asked for."""
 
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any, **kwargs: Any) -> None:
+        import triage_app
+
+        print(f"triage-app {triage_app.__version__}")  # on stdout, as argparse's own
+        parser.exit()
+
+
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="triage-app",
         description="Triage new papers: import listings, decide, search, export. "
         "With no command, opens the window.",
     )
-    parser.add_argument("--version", action="version", version=f"triage-app {__version__}")
+    parser.add_argument("--version", action=_VersionAction)
     parser.add_argument(
         "--library",
         metavar="DIR",

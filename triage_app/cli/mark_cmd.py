@@ -76,7 +76,7 @@ def run_mark(args: argparse.Namespace) -> int:
         raise CommandError("nothing to change: give --star, --rating, --tag, --keep, ...")
     if bool(args.ids) == bool(args.query):
         raise CommandError("give paper ids or --query (one of the two)")
-    with open_library(args) as library:
+    with open_library(args, quick=True) as library:
         if args.query:
             from triage_app.core.search import QueryError, search_ids
 

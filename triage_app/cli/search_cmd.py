@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 from triage_app.cli.common import CommandError, open_library, run_command
@@ -67,7 +66,7 @@ def run_search(args: argparse.Namespace) -> int:
     query = " ".join(args.query)
     if args.limit < 0 or args.offset < 0:
         raise CommandError("--limit and --offset must not be negative")
-    with open_library(args) as library, SearchService(library) as service:
+    with open_library(args, quick=True) as library, SearchService(library) as service:
         try:
             result = service.search(
                 query, sort=args.sort, limit=args.limit or None, offset=args.offset
@@ -76,6 +75,8 @@ def run_search(args: argparse.Namespace) -> int:
             raise CommandError(explain_query_error(query, exc)) from exc
         papers = library.get_papers(result.ids)
     if args.json:
+        import json
+
         json.dump([p.to_json() for p in papers], sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
         return 0
@@ -95,13 +96,15 @@ def run_search(args: argparse.Namespace) -> int:
 def run_similar(args: argparse.Namespace) -> int:
     from triage_app.core.search import SearchService
 
-    with open_library(args) as library, SearchService(library) as service:
+    with open_library(args, quick=True) as library, SearchService(library) as service:
         try:
             hits = service.similar(args.paper_id, limit=args.limit)
         except KeyError as exc:
             raise CommandError(f"no paper with id {args.paper_id}") from exc
         papers = library.get_papers([pid for pid, _ in hits])
     if args.json:
+        import json
+
         json.dump([p.to_json() for p in papers], sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
         return 0
@@ -113,16 +116,14 @@ def run_similar(args: argparse.Namespace) -> int:
 
 @run_command
 def run_reindex(args: argparse.Namespace) -> int:
+    from triage_app.cli.progress import progress_bar
     from triage_app.core.search import rebuild_index
 
-    def progress(done: int, total: int) -> None:
-        if not args.quiet and sys.stderr.isatty():
-            print(f"\rindexing {done}/{total}", end="", file=sys.stderr, flush=True)
-
-    with open_library(args) as library:
-        report = rebuild_index(library, progress=progress)
+    with (
+        open_library(args) as library,
+        progress_bar(None, description="indexing", enabled=not args.quiet) as bar,
+    ):
+        report = rebuild_index(library, progress=bar)
     if not args.quiet:
-        if sys.stderr.isatty():
-            print(file=sys.stderr)
         print(f"indexed {report.indexed} paper{'s' if report.indexed != 1 else ''}")
     return 0

@@ -11,7 +11,8 @@ if TYPE_CHECKING:
         rebuild_index,
         sync_index,
     )
-    from triage_app.core.search.query import QUERY_HELP, parse_query
+    from triage_app.core.search.query import parse_query
+    from triage_app.core.search.query_help import QUERY_HELP
     from triage_app.core.search.query_nodes import (
         Filter,
         MatchAll,
@@ -34,7 +35,7 @@ _NAMES = {
     "Filter": "query_nodes",
     "MatchAll": "query_nodes",
     "Node": "query_nodes",
-    "QUERY_HELP": "query",
+    "QUERY_HELP": "query_help",
     "QueryError": "query_nodes",
     "SearchCancelled": "query_nodes",
     "SearchTimeout": "query_nodes",

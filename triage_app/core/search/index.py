@@ -20,7 +20,7 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from whoosh import index as whoosh_index
 from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemmingAnalyzer
@@ -37,7 +37,9 @@ from triage_app.core.search.stamp import (
     stamp_problem,
     write_stamp,
 )
-from triage_app.core.store import Library
+
+if TYPE_CHECKING:  # the command line passes a LiteLibrary: no SQLAlchemy to load
+    from triage_app.core.store import Library
 
 BATCH = 5000  # papers per index commit when draining a large outbox
 MP_MIN_PAPERS = 20_000  # below this a second process costs more than it saves

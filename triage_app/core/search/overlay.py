@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from whoosh.util.numeric import byte_to_length, length_to_byte
@@ -23,7 +23,9 @@ from triage_app.core.search.fields import TEXT_FIELDS
 from triage_app.core.search.index import ROW_SQL
 from triage_app.core.search.postings import IndexArrays
 from triage_app.core.search.scores import TermMatches
-from triage_app.core.store import Library
+
+if TYPE_CHECKING:  # the command line passes a LiteLibrary: no SQLAlchemy to load
+    from triage_app.core.store import Library
 
 MAX_OVERLAY = 500  # queued papers searched this way; more means a bulk job: the index waits
 

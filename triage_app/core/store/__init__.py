@@ -25,6 +25,7 @@ if TYPE_CHECKING:
         Library,
         WriteTxn,
     )
+    from triage_app.core.store.lite import LiteLibrary, open_lite
     from triage_app.core.store.lock import LOCK_NAME
     from triage_app.core.store.opening import (
         open_library,
@@ -44,6 +45,7 @@ _NAMES = {
     "Library": "library",
     "LOCK_NAME": "lock",
     "LibraryError": "errors",
+    "LiteLibrary": "lite",
     "WriteTxn": "library",
     "backup_library": "file_backups",
     "backup_to": "file_backups",
@@ -51,6 +53,7 @@ _NAMES = {
     "list_backups": "file_backups",
     "load_tags": "reads",
     "open_library": "opening",
+    "open_lite": "lite",
     "resolve_library_dir": "paths",
     "restore_from": "file_backups",
     "set_keep_count": "file_backups",
@@ -62,6 +65,7 @@ __all__ = [
     "LOCK_NAME",
     "Library",
     "LibraryError",
+    "LiteLibrary",
     "WriteTxn",
     "backup_library",
     "backup_to",
@@ -69,6 +73,7 @@ __all__ = [
     "list_backups",
     "load_tags",
     "open_library",
+    "open_lite",
     "resolve_library_dir",
     "restore_from",
     "set_keep_count",

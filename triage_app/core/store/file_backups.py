@@ -9,7 +9,6 @@ crash never leaves a truncated backup under a backup's name.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import sqlite3
 from dataclasses import dataclass
@@ -18,24 +17,20 @@ from pathlib import Path
 
 from triage_app.core.store import lock as library_lock
 from triage_app.core.store import tables as models
+from triage_app.core.store.backup_names import (
+    DAILY,
+    MANUAL,
+    has_daily_backup,
+    list_backups,
+)
+from triage_app.core.store.backup_names import STAMP as _STAMP
 from triage_app.core.store.library import Library, LibraryBusyError, LibraryError
 from triage_app.core.store.paths import BACKUP_DIR, DB_NAME, INDEX_DIR
 
 KEEP_KEY = "backup.keep"
 DEFAULT_KEEP = 7
-DAILY = "daily"
-MANUAL = "manual"  # never pruned: the researcher asked for it
-_NAME = re.compile(r"^library-(\d{8}T\d{12}Z)-([a-z0-9-]+)\.sqlite$")
-_STAMP = "%Y%m%dT%H%M%S%fZ"
 _SIDE_FILES = ("-wal", "-shm", "-journal")
 _STALE_PARTIAL_S = 3600  # a `.partial` older than this belongs to a process that died
-
-
-@dataclass(frozen=True)
-class BackupFile:
-    path: Path
-    taken_at: datetime  # UTC
-    reason: str
 
 
 @dataclass(frozen=True)
@@ -127,20 +122,6 @@ def set_keep_count(library: Library, keep: int) -> None:
     library.set_meta(KEEP_KEY, str(keep))
 
 
-def list_backups(folder: Path) -> list[BackupFile]:
-    """Backups in a backups folder, newest first (files named by this module only)."""
-    found: list[BackupFile] = []
-    if not folder.is_dir():
-        return found
-    for path in folder.iterdir():
-        match = _NAME.match(path.name)
-        if match and path.is_file():
-            taken = datetime.strptime(match.group(1), _STAMP).replace(tzinfo=UTC)
-            found.append(BackupFile(path, taken, match.group(2)))
-    found.sort(key=lambda b: b.taken_at, reverse=True)
-    return found
-
-
 def prune_backups(folder: Path, keep: int, *, reason: str) -> list[Path]:
     """Delete all but the newest `keep` backups of `reason`, and partial copies of the dead."""
     removed = []
@@ -168,9 +149,8 @@ def daily_backup_if_due(library: Library, *, now: datetime | None = None) -> Pat
     """
     now = now or datetime.now(UTC)
     today = now.astimezone().date()
-    for b in list_backups(library.backup_dir):
-        if b.reason == DAILY and b.taken_at.astimezone().date() == today:
-            return None
+    if has_daily_backup(library.backup_dir, today):
+        return None
     if library.count() == 0:
         return None  # nothing a researcher decided yet
     name = f"library-{now.astimezone(UTC).strftime(_STAMP)}-{DAILY}.sqlite"

@@ -10,7 +10,7 @@ checks, upgrade) is `opening.open_library`.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -22,8 +22,14 @@ from triage_app.core.store import lock as library_lock
 from triage_app.core.store import tables as models
 from triage_app.core.store.connection import BUSY_TIMEOUT_MS, utc_now
 from triage_app.core.store.errors import LibraryBusyError, LibraryError, explain_db_error
-from triage_app.core.store.paths import BACKUP_DIR, DB_NAME, INDEX_DIR
-from triage_app.core.store.reads import chunks, id_filters, load_records, order_clause
+from triage_app.core.store.paths import FolderLayout
+from triage_app.core.store.reads import (
+    RecordReads,
+    chunks,
+    id_filters,
+    load_records,
+    order_clause,
+)
 
 __all__ = ["Library", "LibraryBusyError", "LibraryError", "WriteTxn", "utc_now"]
 
@@ -33,7 +39,7 @@ outbox_t = _TABLES[models.IndexOutbox.__tablename__]
 meta_t = _TABLES[models.Meta.__tablename__]
 
 
-class Library:
+class Library(FolderLayout, RecordReads):
     """A library folder: `library.sqlite` (the truth) plus room for the search index."""
 
     def __init__(
@@ -56,18 +62,6 @@ class Library:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-    @property
-    def db_path(self) -> Path:
-        return self.folder / DB_NAME
-
-    @property
-    def index_dir(self) -> Path:
-        return self.folder / INDEX_DIR
-
-    @property
-    def backup_dir(self) -> Path:
-        return self.folder / BACKUP_DIR
 
     @property
     def display_name(self) -> str:
@@ -163,18 +157,6 @@ class Library:
     def all_ids(self) -> list[int]:
         with self.read() as conn:
             return [r[0] for r in conn.exec_driver_sql("SELECT id FROM paper ORDER BY id")]
-
-    def get_paper(self, paper_id: int) -> PaperRecord | None:
-        found = self.get_papers([paper_id])
-        return found[0] if found else None
-
-    def get_papers(self, ids: Sequence[int], *, with_sources: bool = True) -> list[PaperRecord]:
-        """Papers in the order of `ids` (unknown ids are left out)."""
-        out: dict[int, PaperRecord] = {}
-        with self.read() as conn:
-            for chunk in chunks(list(ids), 900):
-                out.update(load_records(conn, chunk, with_sources=with_sources))
-        return [out[i] for i in ids if i in out]
 
     def iter_papers(
         self, ids: Iterable[int] | None = None, *, chunk: int = 1000

@@ -25,3 +25,21 @@ def resolve_library_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
     if env:
         return Path(env).expanduser()
     return default_library_dir()
+
+
+class FolderLayout:
+    """Where a library's files are, given its folder (the Library and the LiteLibrary)."""
+
+    folder: Path
+
+    @property
+    def db_path(self) -> Path:
+        return self.folder / DB_NAME
+
+    @property
+    def index_dir(self) -> Path:
+        return self.folder / INDEX_DIR
+
+    @property
+    def backup_dir(self) -> Path:
+        return self.folder / BACKUP_DIR

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager
 from datetime import date
-
-from sqlalchemy import Connection
+from typing import TYPE_CHECKING, Any
 
 from triage_app.core.records import PaperRecord, SourceRecord
+
+if TYPE_CHECKING:  # also read through a LiteConnection (lite.py)
+    from sqlalchemy import Connection
 
 
 def id_filters(
@@ -140,3 +143,24 @@ def load_records(conn: Connection, ids: list[int], *, with_sources: bool) -> dic
             decisions_at=row[18],
         )
     return out
+
+
+class RecordReads:
+    """Whole paper records by id, for a library whose `read()` gives a connection with
+    `exec_driver_sql` (the Library, and the command line's LiteLibrary)."""
+
+    if TYPE_CHECKING:
+
+        def read(self) -> AbstractContextManager[Any]: ...
+
+    def get_paper(self, paper_id: int) -> PaperRecord | None:
+        found = self.get_papers([paper_id])
+        return found[0] if found else None
+
+    def get_papers(self, ids: Sequence[int], *, with_sources: bool = True) -> list[PaperRecord]:
+        """Papers in the order of `ids` (unknown ids are left out)."""
+        out: dict[int, PaperRecord] = {}
+        with self.read() as conn:
+            for chunk in chunks(list(ids), 900):
+                out.update(load_records(conn, chunk, with_sources=with_sources))
+        return [out[i] for i in ids if i in out]

@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy import Column, ForeignKey, Index, Integer, String
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 4
+# Re-exported: migrations and backups read it here.
+from triage_app.core.store.version import SCHEMA_VERSION as SCHEMA_VERSION
 
 
 class Paper(SQLModel, table=True):

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
         local_midnight_utc_iso,
     )
     from triage_app.core.triage.progress_stats import ProgressStats, load_progress
+    from triage_app.core.triage.recommend import Ranked, explain, rank_inbox
     from triage_app.core.triage.reference import (
         keys_markdown,
         keys_text,
@@ -46,7 +47,6 @@ if TYPE_CHECKING:
         ViewSpec,
         load_newer,
         load_view,
-        rank_with_reasons,
         sidebar_counts,
     )
 
@@ -58,6 +58,7 @@ _NAMES = {
     "MENUS": "actions",
     "PaceTracker": "pace",
     "ProgressStats": "progress_stats",
+    "Ranked": "recommend",
     "Ranking": "views",
     "SidebarCounts": "views",
     "UNSET": "decisions",
@@ -67,6 +68,7 @@ _NAMES = {
     "by_id": "actions",
     "clean_tag": "decisions",
     "compile_terms": "keywords",
+    "explain": "recommend",
     "keymap_table": "keymap",
     "keys_file": "keymap",
     "keys_markdown": "reference",
@@ -77,10 +79,10 @@ _NAMES = {
     "load_states": "decisions",
     "load_view": "views",
     "load_progress": "progress_stats",
-    "rank_with_reasons": "views",
     "local_midnight_utc_iso": "pace",
     "mark": "decisions",
     "parse_word_list": "keywords",
+    "rank_inbox": "recommend",
     "redo": "decisions",
     "save_lists": "keywords",
     "scholar_url": "links",
@@ -97,6 +99,7 @@ __all__ = [
     "KeymapError",
     "PaceTracker",
     "ProgressStats",
+    "Ranked",
     "Ranking",
     "SidebarCounts",
     "ViewResult",
@@ -105,6 +108,7 @@ __all__ = [
     "by_id",
     "clean_tag",
     "compile_terms",
+    "explain",
     "keymap_table",
     "keys_file",
     "keys_markdown",
@@ -118,7 +122,7 @@ __all__ = [
     "local_midnight_utc_iso",
     "mark",
     "parse_word_list",
-    "rank_with_reasons",
+    "rank_inbox",
     "redo",
     "save_lists",
     "scholar_url",

@@ -8,11 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-
-from sqlalchemy import Connection
+from typing import TYPE_CHECKING
 
 from triage_app.core.records import STATUSES, Change, DecisionState
-from triage_app.core.store import Library, load_tags
+from triage_app.core.store import load_tags
+
+if TYPE_CHECKING:  # the command line's `mark` runs on a LiteLibrary, without SQLAlchemy
+    from sqlalchemy import Connection
+
+    from triage_app.core.store import Library
 
 
 class _Unset:

@@ -10,29 +10,22 @@ comes with its reasons: the terms that pushed it up or down most.
 from __future__ import annotations
 
 import random
-import re
-from dataclasses import dataclass
-from itertools import chain
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 from scipy import sparse
 
 from triage_app.core.search import stem
-from triage_app.core.store import Library
+from triage_app.core.triage.tfidf import Terms, library_terms
+
+if TYPE_CHECKING:
+    from triage_app.core.store import Library
 
 MODEL_WEIGHT = 0.85  # the rest is the feed score
-MIN_DF = 2
 WEAK_NEGATIVES = 200  # inbox papers sampled as weak negatives when few were dismissed
-_WORD = re.compile(r"[a-z][a-z0-9]{2,}")
-_STOP_WORDS = """the and for with that this from are was were our we their which these
-using use used based can has have been into also its not but such than then there they
-them more most other over under between via while when where both each all any one two
-new show shows propose proposed approach method methods paper results work"""
-_STOP = frozenset(_STOP_WORDS.split())
 
 
-@dataclass(frozen=True)
-class Ranked:
+class Ranked(NamedTuple):  # a tuple: 100,000 of them are made in a fraction of a dataclass's time
     paper_id: int
     score: float  # 0-1, higher first
     up: tuple[str, ...] = ()  # the words that pushed it up most, strongest first
@@ -70,107 +63,83 @@ def explain(position: int, ranked: Ranked) -> str:
     return " · ".join(parts)
 
 
-def _load(library: Library) -> list[tuple[int, str, str, int, int | None, float | None, str]]:
+def _load(library: Library) -> tuple[dict[int, float], list[tuple[int, float]]]:
+    """The training weights of the decided papers (2 a star or a rating of 4-5, 1 kept, -1
+    dismissed or rated 1-2) and the Inbox as (id, feed score 0-1), in one pass over the
+    papers (their text is in the kept TF-IDF rows)."""
+    weights: dict[int, float] = {}
+    inbox: list[tuple[int, float]] = []
     with library.read() as conn:
         rows = conn.exec_driver_sql(
-            "SELECT id, coalesce(title, '') || ' ' || coalesce(title, '') || ' ' || abstract, "
-            "status, starred, rating, score, published FROM paper"
-        )
-        return [tuple(r) for r in rows]
-
-
-def rank_inbox(library: Library, limit: int | None = None, *, seed: int = 0) -> list[Ranked]:
-    """New papers, best first, each with a few words on why."""
-    rows = _load(library)
-    inbox = [r for r in rows if r[2] == "new"]
-    weights: dict[int, float] = {}
-    for pid, _, status, starred, rating, _, _ in rows:
+            "SELECT id, status, starred, rating, coalesce(score, 0) / 100 FROM paper ORDER BY id"
+        ).fetchall()
+    for pid, status, starred, rating, feed in rows:
+        if status == "new":
+            inbox.append((pid, feed))
         if starred or (rating or 0) >= 4:
             weights[pid] = 2.0
         elif status == "kept" and not (rating and rating <= 2):
             weights[pid] = 1.0
         elif status == "dismissed" or (rating and rating <= 2):
             weights[pid] = -1.0
-    feed = {r[0]: (r[5] or 0.0) / 100 for r in rows}
+    return weights, inbox
+
+
+def rank_inbox(library: Library, limit: int | None = None, *, seed: int = 0) -> list[Ranked]:
+    """New papers, best first, each with a few words on why.
+
+    The TF-IDF rows of the library are built once per state of its texts and kept
+    (`tfidf.library_terms`), so a ranking after a decision trains the model on the
+    labelled papers and scores the Inbox with one sparse product; reasons are found for
+    the papers returned only."""
+    weights, inbox = _load(library)
     if not any(w > 0 for w in weights.values()):
-        ranked = sorted(inbox, key=lambda r: (-feed[r[0]], r[6] or "", r[0]))
-        out = [Ranked(r[0], round(feed[r[0]], 4), by_feed_only=True) for r in ranked]
+        with library.read() as conn:
+            dates: dict[int, str | None] = dict(
+                conn.exec_driver_sql(
+                    "SELECT id, published FROM paper WHERE status = 'new'"
+                ).fetchall()
+            )
+        inbox.sort(key=lambda r: (-r[1], dates.get(r[0]) or "", r[0]))
+        out = [Ranked(pid, round(feed, 4), by_feed_only=True) for pid, feed in inbox]
         return out[:limit] if limit is not None else out
 
+    inbox_ids = [r[0] for r in inbox]
     rng = random.Random(seed)
     negatives = [pid for pid, w in weights.items() if w < 0]
-    weak = [r[0] for r in inbox]
-    weak = rng.sample(weak, min(len(weak), max(0, WEAK_NEGATIVES - len(negatives))))
+    weak = rng.sample(inbox_ids, min(len(inbox_ids), max(0, WEAK_NEGATIVES - len(negatives))))
     train_ids = list(weights) + [pid for pid in weak if pid not in weights]
-    wanted = set(train_ids)
-    docs = [(r[0], r[1]) for r in rows if r[0] in wanted or r[2] == "new"]
-    names, matrix = _tfidf([text for _, text in docs])
-    row_of = {pid: i for i, (pid, _) in enumerate(docs)}
-    x_train = matrix[[row_of[p] for p in train_ids]]
+    terms = library_terms(library)
+    x_train = terms.matrix[terms.rows(train_ids)]
     y = np.array([1.0 if weights.get(p, -1) > 0 else 0.0 for p in train_ids])
     sample_w = np.array([abs(weights[p]) if p in weights else 0.3 for p in train_ids])
     w, b = _logistic(x_train, y, sample_w)
 
-    x_inbox = matrix[[row_of[r[0]] for r in inbox]]
-    logits = x_inbox @ w + b
-    probs = 1 / (1 + np.exp(-logits))
-    ups, downs = _reasons(x_inbox, w, names)
-    out = []
-    for k, r in enumerate(inbox):
-        score = MODEL_WEIGHT * float(probs[k]) + (1 - MODEL_WEIGHT) * feed[r[0]]
-        up, down = tuple(ups.get(k, ())), tuple(downs.get(k, ()))
-        out.append(
-            Ranked(r[0], round(score, 4), up, down, feed[r[0]] if feed[r[0]] >= 0.8 else None)
+    # Scored and explained on the whole matrix, then the Inbox's rows picked: copying
+    # the Inbox's rows out of it (most of the matrix) would cost more than the extra rows.
+    at_row = terms.rows(inbox_ids)
+    feed = np.array([r[1] for r in inbox], dtype=np.float64)
+    probs = 1 / (1 + np.exp(-((terms.matrix @ w)[at_row] + b)))
+    scores = [round(v, 4) for v in (MODEL_WEIGHT * probs + (1 - MODEL_WEIGHT) * feed).tolist()]
+    order = np.lexsort((np.asarray(inbox_ids), -np.asarray(scores)))
+    if limit is not None:
+        order = order[:limit]
+        ups, downs = _reasons(terms.matrix[at_row[order]], w, terms)  # i-th returned
+        at = range(len(order))
+    else:
+        ups, downs = _reasons(terms.matrix, w, terms)  # by the matrix's rows
+        at = at_row[order].tolist()
+    empty: list[str] = []
+    return [
+        Ranked(
+            inbox_ids[k],
+            scores[k],
+            tuple(ups.get(i, empty)),
+            tuple(downs.get(i, empty)),
+            inbox[k][1] if inbox[k][1] >= 0.8 else None,
         )
-    out.sort(key=lambda x: (-x.score, x.paper_id))
-    return out[:limit] if limit is not None else out
-
-
-def _tfidf(texts: list[str]) -> tuple[list[str], sparse.csr_matrix]:
-    """TF-IDF rows of `texts` (sublinear tf, smoothed idf, L2-normalised) over the stems in
-    at least MIN_DF of them, columns in stem order; and each column's name: the stem's most
-    frequent surface word (the first seen on a tie).
-
-    Whole-corpus array work: the Porter stemmer (~9 µs a call) runs once per distinct word,
-    and counting is one sort of (document, stem) keys, so a 100,000-paper Inbox (~14 million
-    words) is not a Python loop per word."""
-    lists = [_WORD.findall(t.lower()) for t in texts]
-    lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
-    flat = list(chain.from_iterable(lists))
-    words = list(dict.fromkeys(flat))  # distinct words, first seen first
-    word_ids = {word: i for i, word in enumerate(words)}
-    ids = np.fromiter(map(word_ids.__getitem__, flat), dtype=np.int64, count=len(flat))
-    word_stems = [None if word in _STOP else stem(word) for word in words]
-    stems = sorted({s for s in word_stems if s is not None})
-    stem_ids = {s: i for i, s in enumerate(stems)}
-    stem_of = np.array(
-        [-1 if s is None else stem_ids[s] for s in word_stems] or [-1], dtype=np.int64
-    )
-    doc = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
-    kept = stem_of[ids] >= 0 if len(ids) else np.zeros(0, dtype=bool)
-    doc, ids = doc[kept], ids[kept]
-    term = stem_of[ids]
-    n_stems = max(len(stems), 1)
-    pairs, counts = np.unique(doc * n_stems + term, return_counts=True)
-    pair_doc, pair_term = pairs // n_stems, pairs % n_stems
-    df = np.bincount(pair_term, minlength=n_stems)
-    in_vocab = df >= MIN_DF
-    column = np.cumsum(in_vocab) - 1
-    chosen = in_vocab[pair_term]
-    pair_doc, pair_term, counts = pair_doc[chosen], pair_term[chosen], counts[chosen]
-    cols = column[pair_term]
-    idf = np.log((1 + len(texts)) / (1 + df[in_vocab])) + 1
-    vals = (1 + np.log(counts)) * idf[cols]
-    norms = np.sqrt(np.bincount(pair_doc, weights=vals**2, minlength=len(texts)))
-    vals = vals / np.where(norms > 0, norms, 1.0)[pair_doc]
-    matrix = sparse.csr_matrix((vals, (pair_doc, cols)), shape=(len(texts), int(in_vocab.sum())))
-    # Column names: per stem, the word seen most often, the earliest on a tie.
-    seen = np.bincount(ids, minlength=len(words))
-    order = np.lexsort((np.arange(len(words)), -seen, stem_of[: len(words)]))
-    first = order[np.r_[True, stem_of[order][1:] != stem_of[order][:-1]]] if len(order) else order
-    best = {int(stem_of[i]): words[i] for i in first.tolist() if stem_of[i] >= 0}
-    names = [best[i] for i in np.flatnonzero(in_vocab).tolist()]
-    return names, matrix
+        for i, k in zip(at, order.tolist(), strict=True)
+    ]
 
 
 def _logistic(
@@ -183,13 +152,15 @@ def _logistic(
     lr: float = 2.0,
 ) -> tuple[np.ndarray, float]:
     """Plain full-batch gradient descent: a few hundred labelled papers need nothing more."""
+    x = x.astype(np.float64)  # once: a float32 matrix would be converted in every product
     w = np.zeros(x.shape[1])
     b = 0.0
     total = sw.sum()
+    xt = x.T.tocsr()  # once, not a transpose in each step
     for _ in range(steps):
         p = 1 / (1 + np.exp(-(x @ w + b)))
         g = sw * (p - y)
-        w -= lr * ((x.T @ g) / total + l2 * w)
+        w -= lr * ((xt @ g) / total + l2 * w)
         b -= lr * g.sum() / total
     return w, b
 
@@ -214,26 +185,41 @@ _GENERIC_WORDS = frozenset(_GENERIC_TEXT.split())
 
 
 def _reasons(
-    x: sparse.csr_matrix, w: np.ndarray, names: list[str]
+    x: sparse.csr_matrix, w: np.ndarray, terms: Terms
 ) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
     """Per row, its three strongest terms for (over 0.002) and two against (under -0.002),
     all rows at once: only the entries past a threshold are sorted.
 
-    A term's strength is its TF-IDF value x weight, times its IDF within these rows once
-    more: a word most of the Inbox shares ranks no paper above another, so the reasons
+    A term's strength is its TF-IDF value x weight, times its IDF in the library once more
+    (`_telling`): a word most papers share ranks no paper above another, so the reasons
     prefer the words that set this paper apart. Generic words (`_GENERIC_WORDS`) are never
     given as reasons. Ties go to the later column (up) or the earlier (down)."""
-    rows = np.repeat(np.arange(x.shape[0]), np.diff(x.indptr))
-    df = np.bincount(x.indices, minlength=x.shape[1])
-    idf = np.log((1 + x.shape[0]) / (1 + df)) + 1
-    generic = {stem(word) for word in _GENERIC_WORDS}
-    telling = np.fromiter((stem(n) not in generic for n in names), dtype=bool, count=len(names))
-    contrib = x.data * w[x.indices] * idf[x.indices]
-    ok = telling[x.indices]
+    rows = np.repeat(np.arange(x.shape[0], dtype=np.int32), np.diff(x.indptr))
+    telling = _telling(terms)
+    contrib = x.data * w[x.indices] * telling[x.indices]
+    names = terms.names
     return (
-        _strongest(rows, x.indices, contrib, ok & (contrib > 0.002), 3, -1, names),
-        _strongest(rows, x.indices, contrib, ok & (contrib < -0.002), 2, 1, names),
+        _strongest(rows, x.indices, contrib, contrib > 0.002, 3, -1, names),
+        _strongest(rows, x.indices, contrib, contrib < -0.002, 2, 1, names),
     )
+
+
+_TELLING: list[tuple[Terms, np.ndarray]] = []  # the last terms seen and their weights
+
+
+def _telling(terms: Terms) -> np.ndarray:
+    """Per column, the word's IDF over the library, or 0 for a generic word; kept while the
+    same terms are in use, as the matrix is."""
+    if not _TELLING or _TELLING[0][0] is not terms:
+        m = terms.matrix
+        df = np.bincount(m.indices, minlength=m.shape[1])
+        idf = np.log((1 + m.shape[0]) / (1 + df)) + 1
+        generic = {stem(word) for word in _GENERIC_WORDS}
+        ok = np.fromiter(
+            (stem(n) not in generic for n in terms.names), dtype=bool, count=len(terms.names)
+        )
+        _TELLING[:] = [(terms, np.where(ok, idf, 0.0))]
+    return _TELLING[0][1]
 
 
 def _strongest(
@@ -248,8 +234,9 @@ def _strongest(
     """The first `n` chosen entries of each row ordered by (sign x contribution, sign x
     column): sign -1 is strongest first, +1 most negative first. `n` passes of a per-row
     maximum (no sort: sorting millions of entries three keys deep took seconds)."""
-    rows, cols = rows[chosen], cols[chosen].astype(np.int64)
-    value = -sign * contrib[chosen]  # the best entry has the largest value...
+    rows, value = rows[chosen], -sign * contrib[chosen]  # the best has the largest value...
+    likely = _contenders(rows, value, n)
+    rows, value, cols = rows[likely], value[likely], cols[chosen][likely].astype(np.int64)
     tie = -sign * cols  # ...and, on a tie, the largest of this
     out: dict[int, list[str]] = {}
     for _ in range(n):
@@ -267,3 +254,19 @@ def _strongest(
             out.setdefault(r, []).append(names[c])
         rows, cols, value, tie = rows[~picked], cols[~picked], value[~picked], tie[~picked]
     return out
+
+
+def _contenders(rows: np.ndarray, value: np.ndarray, n: int) -> np.ndarray:
+    """A mask of the entries that can be among the `n` best of their row (rows ascending):
+    a row with `n` entries above a cut needs none below it, so only the rows short of `n`
+    keep all theirs. Most entries of a 100,000-paper Inbox fall away before the passes."""
+    if not len(rows):
+        return np.ones(0, dtype=bool)
+    n_rows = int(rows[-1]) + 1
+    keep = 2 * n * n_rows
+    if len(value) <= 2 * keep:
+        return np.ones(len(value), dtype=bool)
+    cut = np.partition(value, len(value) - keep)[len(value) - keep]
+    above = value > cut
+    enough = np.bincount(rows[above], minlength=n_rows) >= n
+    return above | ~enough[rows]

@@ -1,0 +1,238 @@
+"""A library opened through `sqlite3` alone, for the command line's short commands.
+
+`list`, `search` and `mark` take a few milliseconds of SQL, while importing SQLAlchemy and
+SQLModel costs a command ~0.4 s. Only a library that is ready as it is opens here: one
+that exists, has this release's schema and already had today's daily backup. Creating,
+upgrading and the day's backup go through `open_library` (`open_lite` returns None).
+
+The connection speaks the part of SQLAlchemy's `Connection` that the read, decision and
+index code uses (`exec_driver_sql(...)` with `.scalar()`, `.fetchall()` or iteration), so
+that code runs unchanged on either library. Same pragmas, the same shared folder lock,
+writes `BEGIN IMMEDIATE` with their changed ids queued in the index outbox, as
+`Library.write` does.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from triage_app.core.store import lock as library_lock
+from triage_app.core.store.backup_names import has_daily_backup
+from triage_app.core.store.errors import LibraryBusyError, LibraryError, explain_db_error
+from triage_app.core.store.paths import BACKUP_DIR, DB_NAME, FolderLayout
+from triage_app.core.store.reads import RecordReads, chunks, id_filters, order_clause
+from triage_app.core.store.version import SCHEMA_VERSION
+
+BUSY_TIMEOUT_MS = 5000  # as connection.BUSY_TIMEOUT_MS (that module loads SQLAlchemy)
+_TABLE_ROW = (
+    "SELECT p.id, p.status, p.starred, p.rating, p.category, p.published, "
+    "coalesce(json_extract(p.authors, '$[0]'), ''), "
+    "p.et_al OR json_array_length(p.authors) > 1, "
+    "coalesce(nullif(p.title, ''), '(no title) ' || substr(p.abstract, 1, 60))"
+)
+
+
+class _Result:
+    """A cursor with the result methods of SQLAlchemy's CursorResult that the code uses."""
+
+    def __init__(self, cursor: sqlite3.Cursor) -> None:
+        self._cursor = cursor
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._cursor)
+
+    def fetchall(self) -> list[Any]:
+        return self._cursor.fetchall()
+
+    def scalar(self) -> Any:
+        row = self._cursor.fetchone()
+        return None if row is None else row[0]
+
+
+class LiteConnection:
+    """`exec_driver_sql(sql, params)`: many rows of parameters run as `executemany`."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.driver = conn
+
+    def exec_driver_sql(self, sql: str, params: Any = ()) -> _Result:
+        if isinstance(params, list):
+            return _Result(self.driver.executemany(sql, params))
+        return _Result(self.driver.execute(sql, params))
+
+
+class LiteTxn:
+    """As `WriteTxn`: the connection, the changed ids and the transaction's time stamp."""
+
+    def __init__(self, conn: LiteConnection) -> None:
+        self.conn = conn
+        self.changed: set[int] = set()
+        self.now = datetime.now(UTC).isoformat(timespec="microseconds")
+
+    def touch(self, ids: Iterable[int]) -> None:
+        self.changed.update(ids)
+
+
+class LiteLibrary(FolderLayout, RecordReads):
+    """One connection, opened once; closed with the library (the last close checkpoints)."""
+
+    def __init__(self, folder: Path, conn: sqlite3.Connection, lock: Any) -> None:
+        self.folder = folder
+        self._conn = conn
+        self._lock = lock
+
+    def close(self) -> None:
+        self._conn.close()
+        self._lock.release()
+
+    def __enter__(self) -> LiteLibrary:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def read(self) -> Iterator[LiteConnection]:
+        try:
+            yield LiteConnection(self._conn)
+        except sqlite3.IntegrityError:
+            raise
+        except sqlite3.DatabaseError as exc:
+            raise LibraryError(explain_db_error(self.db_path, exc)) from exc
+
+    @contextmanager
+    def write(self) -> Iterator[LiteTxn]:
+        conn = self._conn
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise self._error(exc) from exc
+        try:
+            txn = LiteTxn(LiteConnection(conn))
+            yield txn
+            if txn.changed:
+                conn.executemany(
+                    "INSERT OR IGNORE INTO index_outbox(paper_id) VALUES (?)",
+                    [(pid,) for pid in txn.changed],
+                )
+            conn.execute("COMMIT")
+        except BaseException as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.DatabaseError) and not isinstance(
+                exc, sqlite3.IntegrityError
+            ):
+                raise self._error(exc) from exc
+            raise
+
+    def _error(self, exc: sqlite3.DatabaseError) -> LibraryError:
+        if "locked" in str(exc) or "busy" in str(exc):
+            return LibraryBusyError(
+                f"the library {self.folder} is busy: another triage-app process kept it "
+                f"locked for more than {BUSY_TIMEOUT_MS // 1000} s. Try again."
+            )
+        return LibraryError(explain_db_error(self.db_path, exc))
+
+    # ------------------------------------------------------------ reads
+    def count(self, status: str | None = None) -> int:
+        sql, params = "SELECT count(*) FROM paper", tuple[str, ...]()
+        if status:
+            sql, params = sql + " WHERE status = ?", (status,)
+        with self.read() as conn:
+            return int(conn.exec_driver_sql(sql, params).scalar() or 0)
+
+    def list_ids(
+        self,
+        *,
+        status: str | None = None,
+        order: str = "id",
+        descending: bool = False,
+        limit: int | None = None,
+    ) -> list[int]:
+        """As `Library.list_ids` for a status filter."""
+        where, params = id_filters(
+            status=status, starred=None, tag=None, category=None, batch_id=None, after_id=None
+        )
+        sql = f"SELECT p.id FROM paper p{where} ORDER BY {order_clause(order, descending)}"
+        if limit is not None:
+            sql += " LIMIT :limit"
+            params["limit"] = limit
+        with self.read() as conn:
+            return [pid for (pid,) in conn.driver.execute(sql, params)]
+
+    def table_rows(
+        self,
+        *,
+        status: str | None = None,
+        order: str = "id",
+        descending: bool = False,
+        limit: int | None = None,
+    ) -> list[tuple[Any, ...]]:
+        """`list_ids` with what a one-line listing shows, read in the same statement: (id,
+        status, starred, rating, category, published, first author, more authors, title or
+        the abstract's start), without building 100,000 PaperRecords."""
+        where, params = id_filters(
+            status=status, starred=None, tag=None, category=None, batch_id=None, after_id=None
+        )
+        sql = f"{_TABLE_ROW} FROM paper p{where} ORDER BY {order_clause(order, descending)}"
+        if limit is not None:
+            sql += " LIMIT :limit"
+            params["limit"] = limit
+        with self.read() as conn:
+            return conn.driver.execute(sql, params).fetchall()
+
+    def table_rows_of(self, ids: Sequence[int]) -> list[tuple[Any, ...]]:
+        """The rows of `table_rows` for these papers, in this order (unknown ids left out)."""
+        found: dict[int, tuple[Any, ...]] = {}
+        with self.read() as conn:
+            for chunk in chunks(list(ids), 900):
+                marks = ",".join("?" * len(chunk))
+                sql = f"{_TABLE_ROW} FROM paper p WHERE p.id IN ({marks})"
+                found.update((row[0], row) for row in conn.driver.execute(sql, chunk))
+        return [found[i] for i in ids if i in found]
+
+
+def open_lite(folder: str | Path, *, today: datetime | None = None) -> LiteLibrary | None:
+    """The library in `folder` if it is ready to use as it is, else None (then open it with
+    `open_library`, which creates, upgrades, backs up or explains what is wrong)."""
+    folder = Path(folder).expanduser().resolve()
+    db_path = folder / DB_NAME
+    try:
+        if db_path.stat().st_size == 0:
+            return None
+        with db_path.open("rb") as fh:
+            if fh.read(16) != b"SQLite format 3\x00":
+                return None
+    except OSError:
+        return None
+    day = (today or datetime.now(UTC)).astimezone().date()
+    try:
+        lock = library_lock.acquire(folder, exclusive=False, timeout=0)
+    except library_lock.LockHeld:
+        return None  # a restore runs: open_library waits for it and explains
+    conn = None
+    try:
+        conn = sqlite3.connect(db_path, isolation_level=None, check_same_thread=False)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if conn.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+            raise LookupError
+        if (
+            not has_daily_backup(folder / BACKUP_DIR, day)
+            and conn.execute("SELECT EXISTS (SELECT 1 FROM paper)").fetchone()[0]
+        ):
+            raise LookupError
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA synchronous = FULL")
+        if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            raise LookupError
+    except (LookupError, sqlite3.DatabaseError, OSError):
+        if conn is not None:
+            conn.close()
+        lock.release()
+        return None
+    return LiteLibrary(folder, conn, lock)
