@@ -158,3 +158,20 @@ def test_a_silent_phase_still_shows_the_clock_running(monkeypatch: pytest.Monkey
         threading.Event().wait(0.5)  # the work goes on without a word
         assert screen.getvalue().count("\r") > drawn
     assert "indexing: 100%" in screen.getvalue() and "10/10" in screen.getvalue()
+
+
+def test_fetch_on_a_terminal_counts_the_feeds(tmp_path: Path) -> None:
+    from tests.data import FOREIGN
+    from tests.feed_server import feed_server
+
+    lib = tmp_path / "lib"
+    with feed_server() as server:
+        server.feeds["/api"] = (FOREIGN / "arxiv_api.xml").read_bytes()
+        api = server.url("/api")
+        assert triage("feeds", "add", api, library=lib).returncode == 0
+        code, out, err = triage_on_tty("fetch", library=lib)
+    assert code == 0, err
+    assert f"{api}: 3 new" in out
+    states = redraws(err, "fetching:")
+    assert states and states[-1].startswith("fetching: 100%"), err
+    assert "1/1" in states[-1]

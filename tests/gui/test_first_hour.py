@@ -130,7 +130,7 @@ def test_export_by_key_adds_the_extension_and_the_import_dialog_shows_it(
     assert [f.split(":")[0] for f in offered] == ["JSON", "CSV", "BibTeX", "RIS"]
     written = tmp_path / "papers.csv"
     assert written.is_file() and not (tmp_path / "papers").exists()
-    assert written.read_text(encoding="utf-8").startswith("id,title,")
+    assert written.read_text(encoding="utf-8-sig").startswith("id,title,")
     umask = os.umask(0)
     os.umask(umask)
     assert written.stat().st_mode & 0o777 == 0o666 & ~umask

@@ -39,12 +39,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     actions = feeds.add_subparsers(dest="feeds_action", metavar="ACTION")
     add = actions.add_parser("add", help="subscribe to categories or URLs")
-    add.add_argument("specs", nargs="+", metavar="CATEGORY_OR_URL")
+    add.add_argument(
+        "specs", nargs="+", metavar="CATEGORY_OR_URL", help="arXiv categories (cs.CL) or feed URLs"
+    )
     remove = actions.add_parser("remove", help="unsubscribe")
-    remove.add_argument("specs", nargs="+", metavar="CATEGORY_OR_URL")
+    remove.add_argument(
+        "specs", nargs="+", metavar="CATEGORY_OR_URL", help="subscriptions as `feeds list` shows"
+    )
     actions.add_parser("list", help="list the subscriptions and their last result")
     daily = actions.add_parser("daily", help="fetch once a day at start-up (on or off)")
-    daily.add_argument("state", choices=("on", "off"))
+    daily.add_argument("state", choices=("on", "off"), help="on: fetch once a day; off: never")
     feeds.set_defaults(func=run_feeds)
 
 
@@ -89,6 +93,7 @@ def run_feeds(args: argparse.Namespace) -> int:
 @run_command
 def run_fetch(args: argparse.Namespace) -> int:
     from triage_app.cli.common import sync_search_index
+    from triage_app.cli.progress import progress_bar
     from triage_app.core.ingest import daily_fetch_due, fetch_feeds, load_subscriptions
 
     with open_library(args) as library:
@@ -100,19 +105,25 @@ def run_fetch(args: argparse.Namespace) -> int:
                 print("the daily fetch is off or already done today")
             return EXIT_OK
 
-        def show(report: FeedReport) -> None:
-            for problem in report.problems:
-                print(problem, file=sys.stderr)
-            failed = report.failure or (report.import_report and report.import_report.refused)
-            if failed:
-                print(f"triage-app: {report.line()}", file=sys.stderr)
-            elif not args.quiet:
-                print(report.line(), flush=True)
+        total = len(args.names) if args.names else len(subs)
+        with progress_bar(
+            total, unit=" feeds", description="fetching", enabled=not args.quiet
+        ) as bar:
 
-        reports = fetch_feeds(library, only=args.names, on_report=show)
+            def show(report: FeedReport) -> None:
+                for problem in report.problems:
+                    print(problem, file=sys.stderr)
+                failed = report.failure or (report.import_report and report.import_report.refused)
+                if failed:
+                    print(f"triage-app: {report.line()}", file=sys.stderr)
+                elif not args.quiet:
+                    print(report.line(), flush=True)
+                bar.advance(1)
+
+            reports = fetch_feeds(library, only=args.names, on_report=show)
         if args.names and not reports:
             return fail(f"no subscription named {', '.join(args.names)}")
-        sync_search_index(library)
+        sync_search_index(library, show_progress=not args.quiet)
     failed = [r for r in reports if r.failure or (r.import_report and r.import_report.refused)]
     if failed and len(failed) == len(reports):
         return EXIT_USAGE

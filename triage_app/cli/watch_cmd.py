@@ -20,7 +20,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "`watch --run` does it here until interrupted, `watch --run --once` once. A file is "
         "read only when its size and time stopped changing (a half-written file waits).",
     )
-    p.add_argument("folder", nargs="?", type=Path, metavar="DIR")
+    p.add_argument(
+        "folder", nargs="?", type=Path, metavar="DIR", help="the folder to watch (none: show it)"
+    )
     p.add_argument("--off", action="store_true", help="stop watching")
     p.add_argument("--run", action="store_true", help="import the folder's new files here")
     p.add_argument("--once", action="store_true", help="with --run: one pass, then stop")

@@ -98,6 +98,8 @@ _ASREVIEW = re.compile(r"\bASReview_(relevant|irrelevant|not_seen)\b\.?", re.IGN
 _TRIAGE = re.compile(
     r"^\s*triage: (new|kept|dismissed)(?:; rating ([1-5]))?(; starred)?\s*$", re.IGNORECASE
 )
+# This app's RIS export marks an author list the listing cut short (export/ris.py).
+_ET_AL = re.compile(r"^et al\.: the listing named only (?:these \d+ authors|this author)$")
 _RAYYAN_INCLUSION = re.compile(r"RAYYAN-INCLUSION:\s*\{(?P<votes>[^}]*)\}")
 _RAYYAN_VOTE = re.compile(r'"(?P<who>[^"]*)"\s*=>\s*"(?P<vote>[^"]*)"')
 _RAYYAN_LABELS = re.compile(r"RAYYAN-LABELS:\s*(?P<labels>[^|]*)")
@@ -113,12 +115,13 @@ class NoteDecisions:
     starred: bool = False
     tags: tuple[str, ...] = ()
     note: str = ""
+    et_al: bool = False
 
 
 def decisions_from_notes(notes: Iterable[str]) -> NoteDecisions:
     """Read the decisions tools write into notes: ASReview's labels, Rayyan's
     `RAYYAN-INCLUSION: {"Name"=>"Included"}` (with its labels and user notes), and the
-    `triage: kept; rating 4; starred` line of this app's own RIS export. What is left of
+    `triage: kept; rating 4; starred` and et al. lines of this app's own RIS export. What is left of
     the notes becomes the note."""
     found = NoteDecisions()
     kept_text: list[str] = []
@@ -132,6 +135,9 @@ def decisions_from_notes(notes: Iterable[str]) -> NoteDecisions:
             found.status = own[1].lower() if own[1].lower() != "new" else found.status
             found.rating = int(own[2]) if own[2] else found.rating
             found.starred = found.starred or bool(own[3])
+            continue
+        if _ET_AL.match(text):
+            found.et_al = True
             continue
         if "RAYYAN-" in text or "USER-NOTES:" in text:
             status, labels, user_notes = _rayyan(text)

@@ -144,4 +144,5 @@ def _to_record(record: dict[str, Any], line: int) -> ForeignRecord:
         rating=decisions.rating,
         note=decisions.note,
         tags=[*keywords, *decisions.tags],
+        et_al=decisions.et_al,
     )
