@@ -159,3 +159,49 @@ def test_highlight_spans_follow_stemming_and_phrases() -> None:
     assert highlight_spans("is:new", title, "title") == []
     abstract = "We study transfromers and transformers."
     assert highlight_spans("transformer~", abstract, "abstract") == [(9, 21), (26, 38)]
+
+
+def test_two_builders_at_once_build_once_and_neither_breaks(
+    lib: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The window's search and its index child found the index missing at the same moment:
+    the second waited for the first's build and opened it, instead of deleting the files
+    the first was writing (FileNotFoundError in `index.building`) and building again."""
+    import threading
+
+    from triage_app.core.search import index as index_module
+
+    shutil.rmtree(lib.index_dir)
+    building, go_on = threading.Event(), threading.Event()
+    real_write_stamp = index_module.write_stamp
+
+    def held_write_stamp(folder, *args):  # the first build pauses before its swap
+        if threading.current_thread().name == "first":
+            building.set()
+            go_on.wait(30)
+        return real_write_stamp(folder, *args)
+
+    monkeypatch.setattr(index_module, "write_stamp", held_write_stamp)
+    results: dict[str, object] = {}
+
+    def first_open() -> None:
+        index = SearchIndex(lib)
+        try:
+            results["first"] = index.open()
+        except Exception as exc:  # reported below, not lost in the thread
+            results["first"] = exc
+        finally:
+            index.close()
+
+    first = threading.Thread(target=first_open, name="first")
+    first.start()
+    assert building.wait(30)
+    threading.Timer(0.5, go_on.set).start()  # the first finishes while the second waits
+    second = SearchIndex(lib)
+    report = second.open()
+    first.join(60)
+    assert getattr(results["first"], "rebuilt", results["first"]) is True
+    assert not report.rebuilt
+    assert second.searcher().doc_count() == 64
+    second.close()
+    assert is_current(lib.index_dir)

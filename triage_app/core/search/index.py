@@ -30,6 +30,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.searching import Searcher
 from whoosh.support.charset import accent_map
 
+from triage_app.core.search.build_lock import build_lock
 from triage_app.core.search.fields import TEXT_FIELDS
 from triage_app.core.search.stamp import (
     CODEC,
@@ -163,9 +164,14 @@ class SearchIndex:
         """Open the index, rebuilding it if it is missing, foreign or unreadable."""
         with self._lock:
             reason = self._open_existing()
-            if reason:
-                return self.rebuild(progress=progress, cancel=cancel, reason=reason)
-            return SyncReport()
+            if not reason:
+                return SyncReport()
+            with build_lock(self.dir.parent, cancel, IndexCancelled) as waited:
+                if waited:  # another process built while this one waited: use its index
+                    reason = self._open_existing()
+                    if not reason:
+                        return SyncReport()
+                return self._rebuild(progress=progress, cancel=cancel, reason=reason)
 
     def _open_existing(self) -> str:
         """'' when the index opened and looks like this store's; else why it must be rebuilt."""
@@ -325,6 +331,18 @@ class SearchIndex:
         procs: int | None = None,
     ) -> SyncReport:
         """Build a fresh index beside the old one from the store, then swap it in."""
+        with self._lock, build_lock(self.dir.parent, cancel, IndexCancelled):
+            return self._rebuild(progress=progress, cancel=cancel, reason=reason, procs=procs)
+
+    def _rebuild(
+        self,
+        *,
+        progress: ProgressFn | None = None,
+        cancel: CancelFn | None = None,
+        reason: str = "asked",
+        procs: int | None = None,
+    ) -> SyncReport:
+        """`rebuild`, with the build lock held by the caller."""
         with self._lock:
             self._close_searcher()
             self._ix = None
