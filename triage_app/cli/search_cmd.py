@@ -5,9 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import TYPE_CHECKING
 
 from triage_app.cli.common import CommandError, open_library, run_command
 from triage_app.core.search import QUERY_HELP
+
+if TYPE_CHECKING:
+    from triage_app.core.search import SearchService
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -53,6 +57,16 @@ def explain_query_error(query: str, exc: Exception) -> str:
     return f"bad query: {exc}\n  {query}\n  {' ' * position}^"
 
 
+def report_repairs(service: SearchService) -> None:
+    """One line for each time the search found its index damaged and rebuilt it."""
+    for reason in service.repairs:
+        reason = " ".join(reason.split())[:300]  # an exception's text may span lines
+        print(
+            f"triage-app: the search index was damaged ({reason}); rebuilt it from the library",
+            file=sys.stderr,
+        )
+
+
 @run_command
 def run_search(args: argparse.Namespace) -> int:
     from triage_app.core.search import QueryError, SearchService
@@ -68,6 +82,7 @@ def run_search(args: argparse.Namespace) -> int:
         except QueryError as exc:
             raise CommandError(explain_query_error(query, exc)) from exc
         papers = library.get_papers(result.ids)
+    report_repairs(service)
     if args.json:
         json.dump([p.to_json() for p in papers], sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
@@ -94,6 +109,7 @@ def run_similar(args: argparse.Namespace) -> int:
         except KeyError as exc:
             raise CommandError(f"no paper with id {args.paper_id}") from exc
         papers = library.get_papers([pid for pid, _ in hits])
+    report_repairs(service)
     if args.json:
         json.dump([p.to_json() for p in papers], sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")

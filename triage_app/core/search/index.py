@@ -31,6 +31,7 @@ from whoosh.searching import Searcher
 from whoosh.support.charset import accent_map
 
 from triage_app.core.search.fields import TEXT_FIELDS
+from triage_app.core.search.safe_pickle import harden_whoosh
 from triage_app.core.search.stamp import (
     CODEC,
     CODEC_VERSION,
@@ -38,6 +39,8 @@ from triage_app.core.search.stamp import (
     write_stamp,
 )
 from triage_app.core.store import Library
+
+harden_whoosh()  # before anything reads an index: its pickles may name only Whoosh's classes
 
 BATCH = 5000  # papers per index commit when draining a large outbox
 MP_MIN_PAPERS = 20_000  # below this a second process costs more than it saves
@@ -64,8 +67,9 @@ ROW_SQL = (
 
 def open_whoosh(folder: Path) -> Any:
     """Open the index without memory maps: Whoosh copies every memory-mapped sub-file of a
-    compound segment into a BytesIO, so a searcher held the index twice over."""
-    return FileStorage(str(folder), supports_mmap=False).open_index()
+    compound segment into a BytesIO, so a searcher held the index twice over. The schema is
+    ours, never the one pickled in the index (its analyzers name functions to call)."""
+    return FileStorage(str(folder), supports_mmap=False).open_index(schema=make_schema())
 
 
 def prose_analyzer() -> Any:
