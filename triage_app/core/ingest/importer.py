@@ -19,6 +19,8 @@ from triage_app.core.ingest.entries import ListingEntry, ListingError, ParseProb
 from triage_app.core.ingest.merge import MergeTarget, merge_items
 from triage_app.core.ingest.readback_record import BackupRecord
 from triage_app.core.ingest.sources import (
+    MAX_GAP_BYTES,
+    MAX_LINE_BYTES,
     Gap,
     OpenedSource,
     bounded,
@@ -28,6 +30,7 @@ from triage_app.core.ingest.sources import (
     open_source,
     sniff,
 )
+from triage_app.core.records import RESTORE_LINE_BYTES
 from triage_app.core.store import Library, WriteTxn, utc_now
 
 # open_bytes lives in sources; it is imported from here as well, beside import_source.
@@ -79,11 +82,14 @@ class ImportReport:
 
 
 def _text_lines(
-    stream: IO[bytes], problems: list[tuple[int, str]], keep_ends: bool = False
+    stream: IO[bytes],
+    problems: list[tuple[int, str]],
+    keep_ends: bool = False,
+    max_line: int = MAX_LINE_BYTES,
 ) -> Iterator[str]:
     """The decoded lines' texts, for a reader; what was wrong with their bytes goes to
     `problems` as (line, reason), reported once the file is read."""
-    for number, text, found in decode_lines(stream, keep_ends=keep_ends):
+    for number, text, found in decode_lines(stream, keep_ends=keep_ends, max_line=max_line):
         if found:
             for reason in found:
                 _note_line_problem(problems, number, reason)
@@ -148,8 +154,13 @@ def import_source(
         return report
     line_problems: list[tuple[int, str]] = []
     gap = Gap()
+    # A restore's record may be a long line (a note of up to NOTE_MAX_CHARS characters).
+    max_line = RESTORE_LINE_BYTES if kind in ("json", "csv") else MAX_LINE_BYTES
     lines = bounded(
-        _text_lines(source.stream, line_problems, keep_ends=kind == "csv"), source.stream, gap
+        _text_lines(source.stream, line_problems, keep_ends=kind == "csv", max_line=max_line),
+        source.stream,
+        gap,
+        limit=None if max_line == MAX_LINE_BYTES else MAX_GAP_BYTES + max_line,
     )
     try:
         if kind == "json":

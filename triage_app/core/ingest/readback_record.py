@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from triage_app.core.ingest.rows import backup_row
-from triage_app.core.records import STATUSES
+from triage_app.core.records import NOTE_MAX_CHARS, STATUSES, TAG_MAX_CHARS, text_problem
 
 MAX_ID = 2**63 - 1  # SQLite's largest integer
 # A decision clock this far ahead of ours is not trusted: it would make a restored record win
@@ -131,6 +131,15 @@ def _check_text(obj: dict[str, Any]) -> None:
                 value.encode("utf-8")
             except UnicodeEncodeError as exc:
                 raise ValueError("text holds a lone surrogate (not a character)") from exc
+            if "\x00" in value:
+                raise ValueError("text holds a NUL character")
+    note = obj.get("note")
+    if isinstance(note, str) and (problem := text_problem(note, "the note", NOTE_MAX_CHARS)):
+        raise ValueError(problem)
+    tags = obj.get("tags")
+    for tag in tags if isinstance(tags, list) else ():
+        if isinstance(tag, str) and (problem := text_problem(tag, "a tag", TAG_MAX_CHARS)):
+            raise ValueError(problem)
 
 
 def _timestamp(obj: dict[str, Any], key: str) -> str | None:
