@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,6 +15,21 @@ if TYPE_CHECKING:  # the store loads SQLAlchemy: only commands that run open it
     from triage_app.core.store import Library
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
+MAX_PAPER_ID = 2**63 - 1  # SQLite's largest integer
+
+
+def parse_ids(values: list[str]) -> list[int]:
+    """Paper ids from the command line: whole numbers SQLite can hold, or one line saying
+    which is not (before any query: 2**63 overflows SQLite, 5,000 digits overflow `int`)."""
+    ids: list[int] = []
+    for value in values:
+        text = value.strip()
+        pid = int(text) if re.fullmatch(r"[+-]?[0-9]{1,30}", text) else 0
+        if not 0 < pid <= MAX_PAPER_ID:
+            shown = repr(value if len(value) <= 30 else value[:20] + "...")
+            raise CommandError(f"no paper with id {shown} (ids are 1 to {MAX_PAPER_ID})")
+        ids.append(pid)
+    return ids
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> int:

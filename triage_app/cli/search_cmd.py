@@ -7,7 +7,7 @@ import json
 import sys
 from typing import TYPE_CHECKING
 
-from triage_app.cli.common import CommandError, open_library, run_command
+from triage_app.cli.common import CommandError, open_library, parse_ids, run_command
 from triage_app.core.search import QUERY_HELP
 
 if TYPE_CHECKING:
@@ -41,7 +41,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run_search)
 
     s = sub.add_parser("similar", help="papers most like a given one")
-    s.add_argument("paper_id", type=int, metavar="ID")
+    s.add_argument("paper_id", metavar="ID")
     s.add_argument("--limit", "-n", type=int, default=10, metavar="N")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=run_similar)
@@ -103,11 +103,12 @@ def run_search(args: argparse.Namespace) -> int:
 def run_similar(args: argparse.Namespace) -> int:
     from triage_app.core.search import SearchService
 
+    [paper_id] = parse_ids([args.paper_id])
     with open_library(args) as library, SearchService(library) as service:
         try:
-            hits = service.similar(args.paper_id, limit=args.limit)
+            hits = service.similar(paper_id, limit=args.limit)
         except KeyError as exc:
-            raise CommandError(f"no paper with id {args.paper_id}") from exc
+            raise CommandError(f"no paper with id {paper_id}") from exc
         papers = library.get_papers([pid for pid, _ in hits])
     report_repairs(service)
     if args.json:
