@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from triage_app.core.store import LibraryError, resolve_library_dir
+from triage_app.core.store import DB_NAME, LibraryError, resolve_library_dir
 
 if TYPE_CHECKING:  # the store loads SQLAlchemy: only commands that run open it
     from triage_app.core.store import Library
@@ -59,10 +59,12 @@ def open_library(args: argparse.Namespace) -> Iterator[Library]:
 
 def _daily_backup(library: Library) -> None:
     """Today's automatic backup on the first command of the day; a failure only warns."""
-    from triage_app.core.store import daily_backup_if_due
+    from triage_app.core.store import LibraryDamagedError, daily_backup_if_due
 
     try:
         daily_backup_if_due(library)
+    except LibraryDamagedError:
+        raise  # the command stops: nothing may write into a damaged store
     except (LibraryError, OSError) as exc:
         print(f"triage-app: warning: no daily backup: {exc}", file=sys.stderr)
 
@@ -72,12 +74,27 @@ def run_command(func):
     (its limits, its time limit) into a message and exit status 2."""
 
     def wrapper(args: argparse.Namespace) -> int:
-        from triage_app.core.search import QueryError, SearchTimeout  # light: no engine
+        from triage_app.core.search import (  # light: no engine
+            IndexWriteError,
+            QueryError,
+            SearchTimeout,
+        )
 
         try:
             return func(args)
         except (CommandError, LibraryError, QueryError, SearchTimeout) as exc:
             return fail(str(exc))
+        except IndexWriteError as exc:  # the disk is full under the search index
+            return fail(str(exc))
+        except Exception as exc:
+            from triage_app.core.store import is_database_error, library_error_from
+
+            if not is_database_error(exc):
+                raise
+            # A store that opened but fails on a later read (damaged pages): the message
+            # says to restore a backup, and no later command writes into it.
+            db_path = resolve_library_dir(getattr(args, "library", None)) / DB_NAME
+            return fail(str(library_error_from(db_path, exc)))
 
     wrapper.__name__ = func.__name__
     wrapper.__doc__ = func.__doc__

@@ -35,6 +35,7 @@ from triage_app.core.search.safe_pickle import harden_whoosh
 from triage_app.core.search.stamp import (
     CODEC,
     CODEC_VERSION,
+    IndexWriteError,
     stamp_problem,
     write_stamp,
 )
@@ -326,7 +327,24 @@ class SearchIndex:
         reason: str = "asked",
         procs: int | None = None,
     ) -> SyncReport:
-        """Build a fresh index beside the old one from the store, then swap it in."""
+        """Build a fresh index beside the old one from the store, then swap it in; a failure
+        to write it (a full disk) raises IndexWriteError, the old index left as it was."""
+        try:
+            return self._rebuild(progress, cancel, reason, procs)
+        except OSError as exc:
+            where = exc.filename or self.dir
+            raise IndexWriteError(
+                f"cannot write the search index ({where}): {exc.strerror or exc}. The library "
+                f"is intact; free some space and try again."
+            ) from exc
+
+    def _rebuild(
+        self,
+        progress: ProgressFn | None,
+        cancel: CancelFn | None,
+        reason: str,
+        procs: int | None,
+    ) -> SyncReport:
         with self._lock:
             self._close_searcher()
             self._ix = None
