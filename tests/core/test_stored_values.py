@@ -108,3 +108,20 @@ def test_the_json_export_of_any_paper_is_strict_json(lib: Library, tmp_path: Pat
         out = tmp_path / "out.json"
         export_papers(lib, "json", out, ids=ids)
         _strict_json(out.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["9" * 5000, "[" * 50_000 + "]" * 50_000, '{"a":' * 20_000 + "1" + "}" * 20_000, "true"],
+    ids=["5000 digits", "deep list", "deep object", "sources true"],
+)
+def test_an_undecodable_record_is_skipped_and_the_rest_restored(
+    library: Library, tmp_path: Path, raw: str
+) -> None:
+    good = [json.dumps(paper_object(n)) for n in range(1, 4)]
+    key = "sources" if raw == "true" else "score"
+    bad = json.dumps(paper_object(9)).replace(f'"{key}": ', f'"{key}": {raw}, "was": ', 1)
+    (tmp_path / "r.json").write_text("[" + ",\n".join([good[0], bad, *good[1:]]) + "]\n")
+    report = import_path(library, tmp_path / "r.json")
+    assert (report.refused, report.new, report.skipped) == (None, 3, 1), report.summary()
+    assert report.problems[0].startswith(f"{tmp_path / 'r.json'}:2:")

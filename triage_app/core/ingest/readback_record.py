@@ -73,7 +73,10 @@ def record_from_json(obj: Any, line: int) -> BackupRecord:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise ValueError(f"{key} must be a list of strings")
     sources = []
-    for src in obj.get("sources") or []:
+    listed = obj.get("sources") or []
+    if not isinstance(listed, list):
+        raise ValueError(f"sources must be a list, not {listed!r:.40}")
+    for src in listed:
         if not isinstance(src, dict) or not {"file", "content_hash", "line"} <= src.keys():
             raise ValueError("each source needs file, content_hash and line")
         line_no = src["line"]
