@@ -37,6 +37,7 @@ from triage_app.core.store import Library, WriteTxn, utc_now
 __all__ = ["ImportReport", "import_path", "import_source", "open_bytes"]
 
 BATCH_SIZE = 2000
+BEFORE_RESTORE_IMPORT = "before-restore-import"  # the kind of backup a replacing restore takes
 MAX_PROBLEMS = 1000  # listed per file; the rest are counted in `skipped`
 
 ProgressFn = Callable[[int, int], None]  # (bytes done, bytes total)
@@ -61,6 +62,10 @@ class ImportReport:
     already_imported: str | None = None  # when the same content was imported before
     cancelled: bool = False
     paper_ids: set[int] = field(default_factory=set)
+    # A restore that replaced decisions the library held: whose, and the copy of the library
+    # taken just before (`triage-app restore BACKUP` undoes the import).
+    replaced: list[int] = field(default_factory=list)
+    backup: str | None = None
 
     @property
     def usable(self) -> bool:
@@ -78,7 +83,20 @@ class ImportReport:
             f"{self.new} new, {self.merged} merged, {self.known} already known, "
             f"{self.skipped} skipped"
         )
-        return f"{self.file}: {parts}" + (" (cancelled)" if self.cancelled else "")
+        return (
+            f"{self.file}: {parts}"
+            + (" (cancelled)" if self.cancelled else "")
+            + self.replaced_summary()
+        )
+
+    def replaced_summary(self) -> str:
+        """'' when no decision was replaced; else how many, whose, and how to undo it."""
+        if not self.replaced:
+            return ""
+        n = len(self.replaced)
+        ids = ", ".join(map(str, self.replaced[:10])) + (", ..." if n > 10 else "")
+        undo = f"; undo with `triage-app restore {self.backup}`" if self.backup else ""
+        return f"; replaced the decisions of {n} paper{'s' if n != 1 else ''} (ids {ids}){undo}"
 
 
 def _text_lines(
@@ -298,6 +316,15 @@ class _Merger:
                 )
             }
 
+    def _backup_once(self) -> None:
+        """A copy of the library before a restore first replaces a decision it holds (the
+        copy is a consistent snapshot of the last commit: this batch is not yet in it)."""
+        if self.report.backup is None:
+            from triage_app.core.store import backup_library
+
+            path = backup_library(self.library, reason=BEFORE_RESTORE_IMPORT)
+            self.report.backup = str(path)
+
     def _ensure_batch(self, txn: WriteTxn) -> int:
         if self.batch_id is None:
             self.batch_id = txn.conn.exec_driver_sql(
@@ -317,8 +344,9 @@ class _Merger:
                 self.source.content_hash,
                 self.known_lines,
             )
-            counts = merge_items(txn, items, target)
+            counts = merge_items(txn, items, target, self._backup_once)
         # Counted once the batch is committed: a failed write leaves the report as it was.
+        self.report.replaced += counts.replaced
         self.report.new += counts.new
         self.report.merged += counts.merged
         self.report.known += counts.known

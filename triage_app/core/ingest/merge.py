@@ -8,7 +8,7 @@ when restoring a backup whose decisions are newer.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,6 +36,7 @@ class MergeCounts:
     merged: int = 0
     known: int = 0
     paper_ids: set[int] = field(default_factory=set)
+    replaced: list[int] = field(default_factory=list)  # papers whose decisions a restore replaced
 
 
 def _fill_in(current: dict[str, Any], incoming: dict[str, Any]) -> dict[str, Any]:
@@ -97,9 +98,15 @@ def _load_matches(
 
 
 def merge_items(
-    txn: WriteTxn, items: Sequence[ListingEntry | BackupRecord], target: MergeTarget
+    txn: WriteTxn,
+    items: Sequence[ListingEntry | BackupRecord],
+    target: MergeTarget,
+    before_replacing: Callable[[], None] | None = None,
 ) -> MergeCounts:
-    """Insert the new papers among `items`, fill in the known ones, record their sources."""
+    """Insert the new papers among `items`, fill in the known ones, record their sources.
+
+    `before_replacing()` is called before a restore replaces decisions a paper already had
+    (the importer takes a backup of the library there)."""
     report = MergeCounts()
     prepared: list[tuple[ListingEntry | BackupRecord, dict[str, Any], int]] = []
     for index, item in enumerate(items):
@@ -191,7 +198,7 @@ def merge_items(
             sources,
         )
     if restored:
-        _restore_decisions(txn, restored, current, now)
+        report.replaced = _restore_decisions(txn, restored, current, now, before_replacing)
     txn.touch(r["id"] for r in inserts)
     txn.touch(updates)
     return report
@@ -208,8 +215,10 @@ def _restore_decisions(
     restored: list[tuple[int, BackupRecord]],
     current: dict[int, dict[str, Any]],
     now: str,
-) -> None:
-    """Backup decisions win over the library's when they are newer (or the paper is new)."""
+    before_replacing: Callable[[], None] | None,
+) -> list[int]:
+    """Backup decisions win over the library's when they are newer (or the paper is new);
+    returns the papers whose existing decisions were replaced."""
     ids = list(dict.fromkeys(pid for pid, _ in restored))
     old = {s.paper_id: s for s in load_states(txn.conn, ids)}
     wanted: dict[int, DecisionState] = {}
@@ -229,13 +238,32 @@ def _restore_decisions(
         )
         stamps[pid] = item.decisions_at or now
     if not wanted:
-        return
+        return []
     states = list(wanted.values())
+    replacing = [
+        s.paper_id
+        for s in states
+        if not current[s.paper_id].get("_new")
+        and _decided(old[s.paper_id])
+        and _decisions(old[s.paper_id]) != _decisions(s)
+    ]
+    if replacing and before_replacing is not None:
+        before_replacing()
     written = write_states(txn.conn, states, [old[s.paper_id] for s in states], now)
     if not written:
-        return
+        return []
     # Keep the backup's own decision clock so a second restore is a no-op, not a newer write.
     txn.conn.exec_driver_sql(
         "UPDATE paper SET decisions_at = ? WHERE id = ?", [(stamps[p], p) for p in written]
     )
     txn.touch(written)
+    return [pid for pid in replacing if pid in set(written)]
+
+
+def _decisions(state: DecisionState) -> tuple:
+    return (state.status, state.starred, state.rating, state.note, state.tags)
+
+
+def _decided(state: DecisionState) -> bool:
+    """The paper carries a decision of the researcher's (anything beyond a new paper's)."""
+    return bool(state.status != "new" or state.starred or state.rating or state.note or state.tags)
