@@ -45,7 +45,9 @@ def test_a_csv_restore_refuses_a_non_finite_score(library: Library, tmp_path: Pa
     assert "score" in report.problems[0]
 
 
-@pytest.mark.parametrize("score", ["1e400", "-1e400", "Infinity", "-Infinity", "NaN"])
+@pytest.mark.parametrize(
+    "score", ["1e400", "-1e400", "Infinity", "-Infinity", "NaN", "-" + "9" * 30, str(2**63)]
+)
 def test_a_json_restore_refuses_a_non_finite_score(library: Library, tmp_path: Path, score: str):
     text = json.dumps([paper_object(1), paper_object(2)])
     text = text.replace('"score": null', f'"score": {score}', 1)

@@ -48,6 +48,8 @@ def record_from_json(obj: Any, line: int) -> BackupRecord:
         raise ValueError(f"score must be a number or null, not {score!r:.60}")
     if score is not None and not _finite(score):
         raise ValueError(f"score must be a finite number, not {score!s:.60}")
+    if isinstance(score, int) and not -MAX_ID - 1 <= score <= MAX_ID:
+        raise ValueError(f"score {score!s:.40} is too large a whole number to store")
     _check_text(obj)
     status = obj.get("status") or "new"
     if status not in STATUSES:
