@@ -224,3 +224,16 @@ def test_every_loader_of_whoosh_reading_an_index_is_the_restricted_one(lib: Libr
         "whoosh.externalsort",
         "whoosh.util.loading",
     }, bound
+
+
+def test_the_multiprocess_build_reads_its_own_index(lib: Library) -> None:
+    """Whoosh's workers (a library of 20,000 papers or more) open the index being built
+    without a schema: the program's stands in for the pickled one there too."""
+    from triage_app.core.search.index import SearchIndex
+
+    expected, _ = answers(lib)
+    index = SearchIndex(lib)
+    report = index.rebuild(procs=2)
+    assert report.indexed == index.searcher().doc_count() == lib.count()
+    index.close()
+    assert answers(lib) == (expected, [])

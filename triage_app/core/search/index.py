@@ -41,8 +41,6 @@ from triage_app.core.search.stamp import (
 )
 from triage_app.core.store import Library
 
-harden_whoosh()  # before anything reads an index: its pickles may name only Whoosh's classes
-
 BATCH = 5000  # papers per index commit when draining a large outbox
 MP_MIN_PAPERS = 20_000  # below this a second process costs more than it saves
 WRITER_TIMEOUT_S = 5.0
@@ -84,6 +82,7 @@ def name_analyzer() -> Any:
 
 
 def make_schema() -> Schema:
+    """The index's schema: always this one, never the one Whoosh pickled in the index."""
     prose = prose_analyzer()
     return Schema(
         pid=NUMERIC(int, bits=64, stored=True, unique=True, sortable=True, signed=False),
@@ -94,6 +93,11 @@ def make_schema() -> Schema:
         note=TEXT(analyzer=prose),
         tags=TEXT(analyzer=prose),
     )
+
+
+# Before anything reads an index: its pickles may name only Whoosh's classes, and its
+# pickled schema is replaced by `make_schema()`.
+harden_whoosh(make_schema)
 
 
 def codec_stamp(codec: Any) -> tuple[str, str]:

@@ -20,6 +20,7 @@ import copyreg
 import importlib
 import io
 import pickle
+from collections.abc import Callable
 from typing import IO, Any
 
 # Globals a pickle in the index may name: builtin containers and scalars, the helpers
@@ -102,14 +103,22 @@ def loads(data: bytes, **_ignored: Any) -> Any:
 
 
 class _PickleShim:
-    """What `whoosh.index` uses of the pickle module, with `loads` restricted."""
+    """What `whoosh.index` uses of the pickle module. Its one `loads` reads the schema
+    pickled in a table of contents, which names functions to call (analyzers, `re`): it is
+    never unpickled; the program's own schema stands in for it (also where Whoosh opens an
+    index without being handed a schema, as its multiprocess writer's workers do)."""
 
-    loads = staticmethod(loads)
-    load = staticmethod(load)
+    schema_factory: Callable[[], Any] | None = None
     dumps = staticmethod(pickle.dumps)
     dump = staticmethod(pickle.dump)
     PicklingError = pickle.PicklingError
     UnpicklingError = pickle.UnpicklingError
+
+    @classmethod
+    def loads(cls, data: bytes, **_ignored: Any) -> Any:
+        if cls.schema_factory is None:
+            raise IndexPickleRefused("the index's pickled schema is not read")
+        return cls.schema_factory()
 
 
 # Whoosh's modules on the path that reads an index, and the names they bound the pickle
@@ -125,10 +134,12 @@ WHOOSH_LOADERS = {
 _hardened = False
 
 
-def harden_whoosh() -> None:
-    """Point the pickle loaders Whoosh's index reading uses at the restricted one, and drop
-    the loaders of pre-2.0 tables of contents (their own unpickler resolves any class)."""
+def harden_whoosh(schema_factory: Callable[[], Any]) -> None:
+    """Point the pickle loaders Whoosh's index reading uses at the restricted one, the
+    schema's at `schema_factory`, and drop the loaders of pre-2.0 tables of contents (their
+    own unpickler resolves any class)."""
     global _hardened
+    _PickleShim.schema_factory = schema_factory
     if _hardened:
         return
     for mod_name, attr in WHOOSH_LOADERS.items():
