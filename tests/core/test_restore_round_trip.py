@@ -68,7 +68,7 @@ papers = st.lists(
             "tags": st.lists(tags, max_size=4).map(_unique_tags),
             "score": scores,
             "sources": st.lists(sources, max_size=2),
-            "id": st.integers(1, 2**63 - 1),
+            "id": st.integers(1, 1_000_000),
             "status": st.sampled_from(["new", "kept", "dismissed"]),
             "rating": st.none() | st.integers(1, 5),
             "starred": st.booleans(),

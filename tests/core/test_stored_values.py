@@ -127,3 +127,17 @@ def test_an_undecodable_record_is_skipped_and_the_rest_restored(
     report = import_path(library, tmp_path / "r.json")
     assert (report.refused, report.new, report.skipped) == (None, 3, 1), report.summary()
     assert report.problems[0].startswith(f"{tmp_path / 'r.json'}:2:")
+
+
+@pytest.mark.parametrize("pid", [48_902_507_845, 2**63 - 1])
+def test_an_id_far_past_the_library_is_renumbered_and_search_works(
+    library: Library, tmp_path: Path, pid: int
+) -> None:
+    objects = [paper_object(1, id=1), paper_object(2, id=pid, note="far away")]
+    (tmp_path / "r.json").write_text(json.dumps(objects), encoding="utf-8")
+    report = import_path(library, tmp_path / "r.json")
+    assert (report.new, report.skipped) == (2, 0), report.summary()
+    assert library.all_ids() == [1, 2]
+    assert library.get_paper(2).note == "far away"  # type: ignore[union-attr]
+    with SearchService(library) as service:
+        assert service.search_ids("year:2025 has:note") == [2]

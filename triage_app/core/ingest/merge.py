@@ -19,6 +19,12 @@ from triage_app.core.records import DecisionState
 from triage_app.core.store import WriteTxn
 from triage_app.core.triage import load_states, write_states
 
+# A restored paper keeps its id unless the id lies this far past the library's largest: the
+# search's filter columns are arrays indexed by id, so an id of 48,902,507,845 from a hostile
+# file asked for gigabytes. Ids this program gives out are consecutive, so its own backups
+# keep every id.
+MAX_ID_GAP = 1_000_000
+
 
 @dataclass
 class MergeTarget:
@@ -140,7 +146,12 @@ def merge_items(
             report.merged += 1
         else:
             wanted = item.id if isinstance(item, BackupRecord) else None
-            if wanted and wanted not in current and _id_free(txn, wanted, inserts):
+            if (
+                wanted
+                and wanted < next_id + MAX_ID_GAP
+                and wanted not in current
+                and _id_free(txn, wanted, inserts)
+            ):
                 pid = wanted
             else:
                 pid = next_id
