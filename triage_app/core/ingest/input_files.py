@@ -11,7 +11,6 @@ device, a socket, a symlink loop) is refused with the reason, before a byte is r
 from __future__ import annotations
 
 import errno
-import fcntl
 import os
 import stat
 import sys
@@ -20,6 +19,11 @@ from pathlib import Path
 from typing import IO
 
 from triage_app.core.ingest.entries import ListingError
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: no FIFOs to open without blocking
+    fcntl = None  # type: ignore[assignment]
 
 STREAM_MAX_BYTES = 256 << 20  # standard input and other streams: 256 MiB
 SPOOL_IN_MEMORY = 32 << 20
@@ -32,7 +36,9 @@ def open_input(path: str | Path) -> tuple[str, IO[bytes]]:
     if str(path) == "-":
         return "<stdin>", spool(sys.stdin.buffer)
     p = Path(path)
-    flags = os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC  # a FIFO opens at once
+    flags = os.O_RDONLY  # and where they exist: a FIFO opens at once, no terminal is taken
+    for name in ("O_NONBLOCK", "O_NOCTTY", "O_CLOEXEC", "O_BINARY"):
+        flags |= getattr(os, name, 0)
     try:
         fd = os.open(p, flags)
     except FileNotFoundError as exc:
@@ -44,15 +50,16 @@ def open_input(path: str | Path) -> tuple[str, IO[bytes]]:
             raise ListingError("a symbolic link that loops, not a listing file") from exc
         raise ListingError(f"cannot open: {exc.strerror or exc}") from exc
     try:
-        mode = os.fstat(fd).st_mode
-        size = os.fstat(fd).st_size
+        info = os.fstat(fd)
+        mode, size = info.st_mode, info.st_size
         if stat.S_ISDIR(mode):
             raise ListingError("is a folder, not a listing file")
         if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
             raise ListingError("is a device, not a listing file")
         if stat.S_ISSOCK(mode):
             raise ListingError("is a socket, not a listing file")
-        fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) & ~os.O_NONBLOCK)
+        if fcntl is not None:
+            fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) & ~os.O_NONBLOCK)
     except BaseException:
         os.close(fd)
         raise
