@@ -288,3 +288,16 @@ def test_search_finds_a_tag_added_a_moment_ago(qtbot, window) -> None:
     window.search_bar.commit()
     settle(qtbot, window)
     assert window.model.ids == [pid]
+
+
+def test_the_note_editor_stops_at_the_note_limit(qtbot, window) -> None:
+    from triage_app.core.records import NOTE_MAX_CHARS
+
+    pid = current_id(window)
+    press(qtbot, "n")
+    window.detail.note.insertPlainText("é" * (NOTE_MAX_CHARS - 2))  # a paste
+    qtbot.keyClicks(window.detail.note, "xyz!")
+    press(qtbot, "Esc")
+    settle(qtbot, window)
+    assert stored(window, pid).note == "é" * (NOTE_MAX_CHARS - 2) + "xy"
+    assert window.detail.note.toPlainText() == stored(window, pid).note

@@ -6,7 +6,13 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
-from triage_app.cli.common import CommandError, open_library, run_command, sync_search_index
+from triage_app.cli.common import (
+    CommandError,
+    open_library,
+    parse_ids,
+    run_command,
+    sync_search_index,
+)
 
 if TYPE_CHECKING:
     from triage_app.core.triage import DecisionPatch
@@ -19,7 +25,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Change decisions on the given papers (ids) or on every paper matching "
         "--query. Starring or rating a new paper keeps it.",
     )
-    p.add_argument("ids", nargs="*", type=int, metavar="ID", help="the papers to change")
+    p.add_argument("ids", nargs="*", metavar="ID", help="the papers to change")
     p.add_argument("--query", "-q", metavar="Q", help="apply to every paper matching Q")
     p.add_argument("--yes", "-y", action="store_true", help="do not ask before a --query change")
     star = p.add_mutually_exclusive_group()
@@ -91,7 +97,7 @@ def run_mark(args: argparse.Namespace) -> int:
                 print("nothing changed")
                 return 2
         else:
-            ids = list(dict.fromkeys(args.ids))
+            ids = list(dict.fromkeys(parse_ids(args.ids)))
             known = {p.id for p in library.get_papers(ids, with_sources=False)}
             missing = [i for i in ids if i not in known]
             if missing:

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
-from triage_app.cli.common import CommandError, open_library, run_command
+from triage_app.cli.common import CommandError, open_library, parse_ids, run_command
 from triage_app.core.search import QUERY_HELP
+
+if TYPE_CHECKING:
+    from triage_app.core.search import SearchService
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -41,7 +45,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run_search)
 
     s = sub.add_parser("similar", help="papers most like a given one")
-    s.add_argument("paper_id", type=int, metavar="ID", help="the paper to compare with")
+    s.add_argument("paper_id", metavar="ID", help="the paper to compare with")
     s.add_argument(
         "--limit", "-n", type=int, default=10, metavar="N", help="show N papers (default: 10)"
     )
@@ -59,6 +63,16 @@ def explain_query_error(query: str, exc: Exception) -> str:
     return f"bad query: {exc}\n  {query}\n  {' ' * position}^"
 
 
+def report_repairs(service: SearchService) -> None:
+    """One line for each time the search found its index damaged and rebuilt it."""
+    for reason in service.repairs:
+        reason = " ".join(reason.split())[:300]  # an exception's text may span lines
+        print(
+            f"triage-app: the search index was damaged ({reason}); rebuilt it from the library",
+            file=sys.stderr,
+        )
+
+
 @run_command
 def run_search(args: argparse.Namespace) -> int:
     from triage_app.core.search import QueryError, SearchService
@@ -74,6 +88,7 @@ def run_search(args: argparse.Namespace) -> int:
         except QueryError as exc:
             raise CommandError(explain_query_error(query, exc)) from exc
         papers = library.get_papers(result.ids)
+    report_repairs(service)
     if args.json:
         import json
 
@@ -96,12 +111,14 @@ def run_search(args: argparse.Namespace) -> int:
 def run_similar(args: argparse.Namespace) -> int:
     from triage_app.core.search import SearchService
 
+    [paper_id] = parse_ids([args.paper_id])
     with open_library(args, quick=True) as library, SearchService(library) as service:
         try:
-            hits = service.similar(args.paper_id, limit=args.limit)
+            hits = service.similar(paper_id, limit=args.limit)
         except KeyError as exc:
-            raise CommandError(f"no paper with id {args.paper_id}") from exc
+            raise CommandError(f"no paper with id {paper_id}") from exc
         papers = library.get_papers([pid for pid, _ in hits])
+    report_repairs(service)
     if args.json:
         import json
 

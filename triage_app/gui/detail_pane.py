@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from triage_app.core.records import PaperRecord
+from triage_app.core.records import NOTE_MAX_CHARS, PaperRecord
 from triage_app.gui.action_set import ActionSet
 from triage_app.gui.highlight import Highlighter, Patterns, SpanFn
 from triage_app.gui.paper_columns import placeholder_title
@@ -256,8 +256,22 @@ class DetailPane(QWidget):
     def _note_changed(self) -> None:
         if self._note_owner is None:
             return
+        self._cap_note()
         self._note_dirty = True
         self._timer.start()
+
+    def _cap_note(self) -> None:
+        """Stop the note at NOTE_MAX_CHARS, the length every export and restore carries (a
+        paste past it is cut there, the cursor at the end)."""
+        if self.note.document().characterCount() <= NOTE_MAX_CHARS:
+            return  # the count is in UTF-16 units plus one: never below the text's length
+        text = self.note.toPlainText()
+        if len(text) <= NOTE_MAX_CHARS:
+            return
+        self.note.blockSignals(True)
+        self.note.setPlainText(text[:NOTE_MAX_CHARS])
+        self.note.blockSignals(False)
+        self.note.moveCursor(self.note.textCursor().MoveOperation.End)
 
     def flush_note(self) -> None:
         """Emit the pending note edit now (leaving the paper, closing the window)."""

@@ -15,7 +15,7 @@ def write_json(papers: Iterable[PaperRecord], out: IO[str]) -> int:
     out.write("[")
     for paper in papers:
         out.write(",\n" if count else "\n")
-        out.write(json.dumps(paper.to_json(), ensure_ascii=False))
+        out.write(json.dumps(paper.to_json(), ensure_ascii=False, allow_nan=False))
         count += 1
     out.write("\n]\n")
     return count

@@ -36,19 +36,33 @@ _SOURCES_CELLS = (
     "CASE WHEN s.imported_at != '' THEN ' ' || s.imported_at ELSE '' END) "
     "FROM (SELECT * FROM source s WHERE s.paper_id = p.id ORDER BY s.id) s)"
 )
-# Keys in paper_record.JSON_KEYS order, then the restore details to_json() adds.
-JSON_OBJECT_SQL = (
+# A stored date as the readers accept it (YYYY-MM-DD, a real day): a store written before
+# validation may hold another shape, exported as none rather than as a file that no restore
+# reads back (julianday() carries `2025-02-30` into March, so it differs from the text).
+_PUBLISHED = (
+    "CASE WHEN p.published GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' "
+    "AND p.published >= '0001' AND date(julianday(p.published)) = p.published "
+    "THEN p.published END"
+)
+# Keys in paper_record.JSON_KEYS order, then the restore details to_json() adds. The score
+# sits between two objects and is written by Python (`json_score`): SQLite writes a real
+# with 15 significant digits, which changed some scores, and an infinity as no JSON at all.
+JSON_HEAD_SQL = (
     "json_object('id', p.id, 'title', p.title, 'authors', json(p.authors), "
     f"'et_al', {_BOOL.format('p.et_al')}, 'affiliations', json(p.affiliations), "
-    "'category', p.category, 'published', p.published, 'score', p.score, "
-    f"'has_code', {_BOOL.format('p.has_code')}, 'abstract', p.abstract, 'status', p.status, "
+    f"'category', p.category, 'published', {_PUBLISHED})"
+)
+JSON_TAIL_SQL = (
+    f"json_object('has_code', {_BOOL.format('p.has_code')}, 'abstract', p.abstract, "
+    f"'status', p.status, "
     f"'starred', {_BOOL.format('p.starred')}, 'rating', p.rating, 'tags', {_TAGS}, "
     f"'note', p.note, 'sources', {_SOURCES_JSON}, "
     f"'year_inferred', {_BOOL.format('p.year_inferred')}, 'created_at', p.created_at, "
     "'updated_at', p.updated_at, 'decided_at', p.decided_at, 'decisions_at', p.decisions_at)"
 )
+JSON_SQL_COLUMNS = f"{JSON_HEAD_SQL}, p.score, {JSON_TAIL_SQL}"
 CSV_SQL_COLUMNS = (
-    "p.title, p.authors, p.et_al, p.affiliations, p.category, p.published, p.score, "
+    f"p.title, p.authors, p.et_al, p.affiliations, p.category, {_PUBLISHED}, p.score, "
     f"p.has_code, p.status, p.starred, p.rating, {_TAGS}, p.note, p.abstract, {_SOURCES_CELLS}"
 )
 _YEAR = re.compile(r"\d{4}-\d\d-\d\d")
@@ -100,11 +114,13 @@ def stream_json(
     library: Library, ids: Sequence[int] | None, out: IO[str], tick: Tick | None = None
 ) -> int:
     """The JSON export (see json_backup.write_json for the shape), one object a line."""
+    from triage_app.core.records import json_score
+
     count = 0
     out.write("[")
-    for _, obj in _ticking(_rows(library, JSON_OBJECT_SQL, ids), tick):
+    for _, head, score, tail in _ticking(_rows(library, JSON_SQL_COLUMNS, ids), tick):
         out.write(",\n" if count else "\n")
-        out.write(obj)
+        out.write(f'{head[:-1]},"score":{json_score(score)},{tail[1:]}')
         count += 1
     out.write("\n]\n")
     return count
@@ -121,7 +137,14 @@ def stream_csv(
     """The CSV export (see records.csv_cells for the cell encoding; `excel`: the BOM)."""
     from triage_app.core.export.csv_table import INCLUDED, csv_line
     from triage_app.core.export.paper_links import arxiv_search_url
-    from triage_app.core.records import BOM, CSV_COLUMNS, escape_item, guarded, neutralise
+    from triage_app.core.records import (
+        BOM,
+        CSV_COLUMNS,
+        escape_item,
+        guarded,
+        neutralise,
+        stored_score,
+    )
 
     loads = json.loads
     tf = ("false", "true")
@@ -165,7 +188,7 @@ def stream_csv(
                     joined(affiliations),
                     neutralise(category or ""),
                     guarded(published),
-                    guarded(score),
+                    guarded(stored_score(score)),
                     tf[has_code],
                     guarded(status),
                     tf[starred],

@@ -21,6 +21,8 @@ from triage_app.core.ingest.foreign_record import ForeignRecord
 from triage_app.core.ingest.merge import MergeTarget, merge_items
 from triage_app.core.ingest.readback_record import BackupRecord
 from triage_app.core.ingest.sources import (
+    MAX_GAP_BYTES,
+    MAX_LINE_BYTES,
     Gap,
     OpenedSource,
     bounded,
@@ -30,12 +32,14 @@ from triage_app.core.ingest.sources import (
     open_source,
     sniff,
 )
+from triage_app.core.records import RESTORE_LINE_BYTES
 from triage_app.core.store import Library, WriteTxn, utc_now
 
 # open_bytes lives in sources; it is imported from here as well, beside import_source.
 __all__ = ["ImportReport", "import_path", "import_source", "open_bytes"]
 
 BATCH_SIZE = 2000
+BEFORE_RESTORE_IMPORT = "before-restore-import"  # the kind of backup a replacing restore takes
 MAX_PROBLEMS = 1000  # listed per file; the rest are counted in `skipped`
 
 ProgressFn = Callable[[int, int], None]  # (bytes done, bytes total)
@@ -62,6 +66,10 @@ class ImportReport:
     paper_ids: set[int] = field(default_factory=set)
     # What another tool's file changed in decisions ("kept": 3, "left as decided here": 1).
     decisions: dict[str, int] = field(default_factory=dict)
+    # A restore that replaced decisions the library held: whose, and the copy of the library
+    # taken just before (`triage-app restore BACKUP` undoes the import).
+    replaced: list[int] = field(default_factory=list)
+    backup: str | None = None
 
     @property
     def usable(self) -> bool:
@@ -83,6 +91,7 @@ class ImportReport:
             f"{self.file}: {parts}"
             + self.decisions_summary()
             + (" (cancelled)" if self.cancelled else "")
+            + self.replaced_summary()
         )
 
     def decisions_summary(self) -> str:
@@ -96,13 +105,25 @@ class ImportReport:
             text += f"; {left} left as decided here"
         return text
 
+    def replaced_summary(self) -> str:
+        """'' when no decision was replaced; else how many, whose, and how to undo it."""
+        if not self.replaced:
+            return ""
+        n = len(self.replaced)
+        ids = ", ".join(map(str, self.replaced[:10])) + (", ..." if n > 10 else "")
+        undo = f"; undo with `triage-app restore {self.backup}`" if self.backup else ""
+        return f"; replaced the decisions of {n} paper{'s' if n != 1 else ''} (ids {ids}){undo}"
+
 
 def _text_lines(
-    stream: IO[bytes], problems: list[tuple[int, str]], keep_ends: bool = False
+    stream: IO[bytes],
+    problems: list[tuple[int, str]],
+    keep_ends: bool = False,
+    max_line: int = MAX_LINE_BYTES,
 ) -> Iterator[str]:
     """The decoded lines' texts, for a reader; what was wrong with their bytes goes to
     `problems` as (line, reason), reported once the file is read."""
-    for number, text, found in decode_lines(stream, keep_ends=keep_ends):
+    for number, text, found in decode_lines(stream, keep_ends=keep_ends, max_line=max_line):
         if found:
             for reason in found:
                 _note_line_problem(problems, number, reason)
@@ -167,8 +188,16 @@ def import_source(
         return report
     line_problems: list[tuple[int, str]] = []
     gap = Gap()
-    keep_ends = kind in ("csv", "toolcsv")
-    lines = bounded(_text_lines(source.stream, line_problems, keep_ends), source.stream, gap)
+    # A restore's record may be a long line (a note of up to NOTE_MAX_CHARS characters).
+    max_line = RESTORE_LINE_BYTES if kind in ("json", "csv") else MAX_LINE_BYTES
+    lines = bounded(
+        _text_lines(
+            source.stream, line_problems, keep_ends=kind in ("csv", "toolcsv"), max_line=max_line
+        ),
+        source.stream,
+        gap,
+        limit=None if max_line == MAX_LINE_BYTES else MAX_GAP_BYTES + max_line,
+    )
     try:
         if kind == "json":
             from triage_app.core.ingest.json_readback import read_json_backup
@@ -314,6 +343,15 @@ class _Merger:
                 )
             }
 
+    def _backup_once(self) -> None:
+        """A copy of the library before a restore first replaces a decision it holds (the
+        copy is a consistent snapshot of the last commit: this batch is not yet in it)."""
+        if self.report.backup is None:
+            from triage_app.core.store import backup_library
+
+            path = backup_library(self.library, reason=BEFORE_RESTORE_IMPORT)
+            self.report.backup = str(path)
+
     def _ensure_batch(self, txn: WriteTxn) -> int:
         if self.batch_id is None:
             self.batch_id = txn.conn.exec_driver_sql(
@@ -333,8 +371,9 @@ class _Merger:
                 self.source.content_hash,
                 self.known_lines,
             )
-            counts = merge_items(txn, items, target)
+            counts = merge_items(txn, items, target, self._backup_once)
         # Counted once the batch is committed: a failed write leaves the report as it was.
+        self.report.replaced += counts.replaced
         self.report.new += counts.new
         self.report.merged += counts.merged
         self.report.known += counts.known

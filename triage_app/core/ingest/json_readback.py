@@ -32,6 +32,9 @@ def check_export_object(obj: object) -> None:
     )
 
 
+_NEXT_OBJECT = re.compile(r"\n[ \t\r]*[{\]]")
+
+
 def read_json_backup(lines: Iterable[str], name: str) -> Iterator[BackupRecord | ParseProblem]:
     """Decode a top-level JSON list incrementally (memory flat in the file's size)."""
     decoder = json.JSONDecoder()
@@ -80,6 +83,7 @@ def read_json_backup(lines: Iterable[str], name: str) -> Iterator[BackupRecord |
             pos += 1
             continue
         item_line = buf_start_line + buf.count("\n", 0, pos)
+        undecodable = ""
         while True:
             try:
                 obj, end = decoder.raw_decode(buf, pos)
@@ -87,6 +91,20 @@ def read_json_backup(lines: Iterable[str], name: str) -> Iterator[BackupRecord |
             except json.JSONDecodeError as exc:
                 if not more():
                     raise ListingError(f"invalid JSON near line {item_line}: {exc.msg}") from exc
+            except RecursionError:
+                undecodable = "nested too deeply to read"
+                break
+            except ValueError as exc:  # an integer of thousands of digits
+                undecodable = f"a value that cannot be read ({str(exc)[:80]})"
+                break
+        if undecodable:
+            # Skip to the next line that starts a paper (an export writes one a line).
+            yield ParseProblem(item_line, undecodable)
+            while (found := _NEXT_OBJECT.search(buf, pos + 1)) is None:
+                if not more():
+                    return
+            pos = found.start() + 1
+            continue
         pos = end
         if first:
             check_export_object(obj)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +29,12 @@ from triage_app.core.ingest.rows import META_COLUMNS, entry_to_row
 from triage_app.core.records import DecisionState
 from triage_app.core.store import WriteTxn
 from triage_app.core.triage import load_states, write_states
+
+# A restored paper keeps its id unless the id lies this far past the library's largest: the
+# search's filter columns are arrays indexed by id, so an id of 48,902,507,845 from a hostile
+# file asked for gigabytes. Ids this program gives out are consecutive, so its own backups
+# keep every id.
+MAX_ID_GAP = 1_000_000
 
 
 @dataclass
@@ -48,6 +54,7 @@ class MergeCounts:
     known: int = 0
     paper_ids: set[int] = field(default_factory=set)
     decisions: Counter[str] = field(default_factory=Counter)  # what a tool's file changed
+    replaced: list[int] = field(default_factory=list)  # papers whose decisions a restore replaced
 
 
 Item = ListingEntry | BackupRecord | ForeignRecord
@@ -150,8 +157,16 @@ def _match(keys: Keys, row: dict[str, Any], current: dict[int, dict[str, Any]]) 
     return None
 
 
-def merge_items(txn: WriteTxn, items: Sequence[Item], target: MergeTarget) -> MergeCounts:
-    """Insert the new papers among `items`, fill in the known ones, record their sources."""
+def merge_items(
+    txn: WriteTxn,
+    items: Sequence[Item],
+    target: MergeTarget,
+    before_replacing: Callable[[], None] | None = None,
+) -> MergeCounts:
+    """Insert the new papers among `items`, fill in the known ones, record their sources.
+
+    `before_replacing()` is called before a restore replaces decisions a paper already had
+    (the importer takes a backup of the library there)."""
     report = MergeCounts()
     prepared: list[tuple[Item, dict[str, Any], int]] = []
     for index, item in enumerate(items):
@@ -185,7 +200,12 @@ def merge_items(txn: WriteTxn, items: Sequence[Item], target: MergeTarget) -> Me
             report.merged += 1
         else:
             wanted = item.id if isinstance(item, BackupRecord) else None
-            if wanted and wanted not in current and _id_free(txn, wanted, inserts):
+            if (
+                wanted
+                and wanted < next_id + MAX_ID_GAP
+                and wanted not in current
+                and _id_free(txn, wanted, inserts)
+            ):
                 pid = wanted
             else:
                 pid = next_id
@@ -255,7 +275,7 @@ def merge_items(txn: WriteTxn, items: Sequence[Item], target: MergeTarget) -> Me
             sources,
         )
     if restored:
-        _restore_decisions(txn, restored, current, now)
+        report.replaced = _restore_decisions(txn, restored, current, now, before_replacing)
     if foreign:
         report.decisions.update(apply_foreign_decisions(txn, foreign, now))
     txn.touch(r["id"] for r in inserts)
@@ -283,8 +303,10 @@ def _restore_decisions(
     restored: list[tuple[int, BackupRecord]],
     current: dict[int, dict[str, Any]],
     now: str,
-) -> None:
-    """Backup decisions win over the library's when they are newer (or the paper is new)."""
+    before_replacing: Callable[[], None] | None,
+) -> list[int]:
+    """Backup decisions win over the library's when they are newer (or the paper is new);
+    returns the papers whose existing decisions were replaced."""
     ids = list(dict.fromkeys(pid for pid, _ in restored))
     old = {s.paper_id: s for s in load_states(txn.conn, ids)}
     wanted: dict[int, DecisionState] = {}
@@ -304,13 +326,32 @@ def _restore_decisions(
         )
         stamps[pid] = item.decisions_at or now
     if not wanted:
-        return
+        return []
     states = list(wanted.values())
+    replacing = [
+        s.paper_id
+        for s in states
+        if not current[s.paper_id].get("_new")
+        and _decided(old[s.paper_id])
+        and _decisions(old[s.paper_id]) != _decisions(s)
+    ]
+    if replacing and before_replacing is not None:
+        before_replacing()
     written = write_states(txn.conn, states, [old[s.paper_id] for s in states], now)
     if not written:
-        return
+        return []
     # Keep the backup's own decision clock so a second restore is a no-op, not a newer write.
     txn.conn.exec_driver_sql(
         "UPDATE paper SET decisions_at = ? WHERE id = ?", [(stamps[p], p) for p in written]
     )
     txn.touch(written)
+    return [pid for pid in replacing if pid in set(written)]
+
+
+def _decisions(state: DecisionState) -> tuple:
+    return (state.status, state.starred, state.rating, state.note, state.tags)
+
+
+def _decided(state: DecisionState) -> bool:
+    """The paper carries a decision of the researcher's (anything beyond a new paper's)."""
+    return bool(state.status != "new" or state.starred or state.rating or state.note or state.tags)

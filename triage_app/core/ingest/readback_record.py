@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from triage_app.core.ingest.rows import backup_row
-from triage_app.core.records import STATUSES
+from triage_app.core.records import NOTE_MAX_CHARS, STATUSES, TAG_MAX_CHARS, text_problem
 
 MAX_ID = 2**63 - 1  # SQLite's largest integer
 # A decision clock this far ahead of ours is not trusted: it would make a restored record win
@@ -48,6 +48,8 @@ def record_from_json(obj: Any, line: int) -> BackupRecord:
         raise ValueError(f"score must be a number or null, not {score!r:.60}")
     if score is not None and not _finite(score):
         raise ValueError(f"score must be a finite number, not {score!s:.60}")
+    if isinstance(score, int) and not -MAX_ID - 1 <= score <= MAX_ID:
+        raise ValueError(f"score {score!s:.40} is too large a whole number to store")
     _check_text(obj)
     status = obj.get("status") or "new"
     if status not in STATUSES:
@@ -73,7 +75,10 @@ def record_from_json(obj: Any, line: int) -> BackupRecord:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise ValueError(f"{key} must be a list of strings")
     sources = []
-    for src in obj.get("sources") or []:
+    listed = obj.get("sources") or []
+    if not isinstance(listed, list):
+        raise ValueError(f"sources must be a list, not {listed!r:.40}")
+    for src in listed:
         if not isinstance(src, dict) or not {"file", "content_hash", "line"} <= src.keys():
             raise ValueError("each source needs file, content_hash and line")
         line_no = src["line"]
@@ -131,6 +136,15 @@ def _check_text(obj: dict[str, Any]) -> None:
                 value.encode("utf-8")
             except UnicodeEncodeError as exc:
                 raise ValueError("text holds a lone surrogate (not a character)") from exc
+            if "\x00" in value:
+                raise ValueError("text holds a NUL character")
+    note = obj.get("note")
+    if isinstance(note, str) and (problem := text_problem(note, "the note", NOTE_MAX_CHARS)):
+        raise ValueError(problem)
+    tags = obj.get("tags")
+    for tag in tags if isinstance(tags, list) else ():
+        if isinstance(tag, str) and (problem := text_problem(tag, "a tag", TAG_MAX_CHARS)):
+            raise ValueError(problem)
 
 
 def _timestamp(obj: dict[str, Any], key: str) -> str | None:

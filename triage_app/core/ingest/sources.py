@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,25 +33,12 @@ class OpenedSource:
 
 
 def open_source(path: str | Path) -> OpenedSource:
-    """Open a file (or `-` for standard input, spooled so it can be read twice)."""
-    if str(path) == "-":
-        import tempfile
+    """Open a file, or `-` for standard input (streams are copied so they can be read
+    twice; see input_files for the odd paths and the size limit on streams)."""
+    from triage_app.core.ingest.input_files import open_input
 
-        spool = tempfile.SpooledTemporaryFile(max_size=32 << 20)  # noqa: SIM115 - returned open
-        data = sys.stdin.buffer
-        while chunk := data.read(1 << 20):
-            spool.write(chunk)
-        spool.seek(0)
-        return _sized("<stdin>", spool)
-    p = Path(path)
-    try:
-        return _sized(p.name, p.open("rb"))
-    except IsADirectoryError as exc:
-        raise ListingError("is a folder, not a listing file") from exc
-    except FileNotFoundError as exc:
-        raise ListingError("no such file") from exc
-    except PermissionError as exc:
-        raise ListingError("permission denied") from exc
+    name, stream = open_input(path)
+    return _sized(name, stream)
 
 
 def open_bytes(name: str, data: bytes) -> OpenedSource:
@@ -129,21 +115,25 @@ CUT = "line longer than 1 MiB; cut to 1 MiB"
 REPLACED = "bytes that are not UTF-8 were replaced with \ufffd"
 
 
-def decode_lines(stream: IO[bytes], *, keep_ends: bool = False) -> Iterator[DecodedLine]:
+def decode_lines(
+    stream: IO[bytes], *, keep_ends: bool = False, max_line: int = MAX_LINE_BYTES
+) -> Iterator[DecodedLine]:
     """The stream's lines as UTF-8 text, memory-bounded, never raising on bad bytes.
 
     Lines end at LF, and trailing CR/LF characters are dropped; a leading BOM is dropped; a
-    line longer than 1 MiB is cut there and the rest of it skipped; bytes that are not UTF-8
-    become U+FFFD. `keep_ends` keeps the endings: a quoted CSV cell may hold a CR LF.
+    line longer than `max_line` bytes (1 MiB; a restore reads longer ones) is cut there and
+    the rest of it skipped; bytes that are not UTF-8 become U+FFFD. `keep_ends` keeps the
+    endings: a quoted CSV cell may hold a CR LF.
     """
     readline = stream.readline
     number = 0
-    while raw := readline(MAX_LINE_BYTES + 1):
+    cut = CUT if max_line == MAX_LINE_BYTES else f"line longer than {max_line >> 20} MiB; cut"
+    while raw := readline(max_line + 1):
         number += 1
         problems: tuple[str, ...] = ()
-        if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
-            problems = (CUT,)
-            while (rest := readline(MAX_LINE_BYTES)) and not rest.endswith(b"\n"):
+        if len(raw) > max_line and not raw.endswith(b"\n"):
+            problems = (cut,)
+            while (rest := readline(max_line)) and not rest.endswith(b"\n"):
                 pass
         if number == 1:
             raw = raw.removeprefix(_BOM)
@@ -161,17 +151,21 @@ class Gap:
     mark = 0
 
 
-def bounded(lines: Iterable[str], stream: IO[bytes], gap: Gap) -> Iterator[str]:
-    """Stop a file that yields nothing for 8 MiB: a reader buffering it would grow without
-    bound, and no real listing or export has such a stretch."""
+def bounded(
+    lines: Iterable[str], stream: IO[bytes], gap: Gap, limit: int | None = None
+) -> Iterator[str]:
+    """Stop a file that yields nothing for 8 MiB (a restore: `limit`, past its longest
+    record): a reader buffering it would grow without bound, and no real listing or export
+    has such a stretch."""
+    limit = MAX_GAP_BYTES if limit is None else limit
     unchecked = 0
     for line in lines:
         unchecked += 1
         # tell() is a system call: asked every 64 short lines, or after any long one.
         if unchecked >= 64 or len(line) > 65536:
             unchecked = 0
-            if stream.tell() - gap.mark > MAX_GAP_BYTES:
+            if stream.tell() - gap.mark > limit:
                 raise ListingError(
-                    f"{MAX_GAP_BYTES >> 20} MiB of text without a paper entry (not a listing)"
+                    f"{limit >> 20} MiB of text without a paper entry (not a listing)"
                 )
         yield line

@@ -27,12 +27,14 @@ if TYPE_CHECKING:
         search_ids,
     )
     from triage_app.core.search.stamp import (
+        IndexWriteError,
         is_current,
     )
     from triage_app.core.search.words import stem
 
 _NAMES = {
     "Filter": "query_nodes",
+    "IndexWriteError": "stamp",
     "MatchAll": "query_nodes",
     "Node": "query_nodes",
     "QUERY_HELP": "query_help",
@@ -51,6 +53,7 @@ _NAMES = {
 __all__ = [
     "QUERY_HELP",
     "Filter",
+    "IndexWriteError",
     "MatchAll",
     "Node",
     "QueryError",

@@ -19,6 +19,7 @@ from typing import Any, cast
 
 import numpy as np
 
+from triage_app.core.records import stored_day_number, stored_score
 from triage_app.core.search.query_nodes import And, Filter, MatchAll, Node, Not, Or
 
 STATUS_CODES = {"new": 0, "kept": 1, "dismissed": 2}
@@ -34,12 +35,9 @@ COLUMNS = (
 
 
 def date_number(iso: str | None) -> int:
-    """'2025-03-07' -> 20250307; a missing date -> -1 (sorts last, matches nothing)."""
-    if not iso:
-        return -1
-    parts = [int(p) for p in iso.split("-")[:3]]
-    parts += [0] * (3 - len(parts))
-    return parts[0] * 10000 + parts[1] * 100 + parts[2]
+    """'2025-03-07' -> 20250307; a missing or malformed date -> -1 (sorts last, matches
+    nothing): a store from an older version may hold a date restores now refuse."""
+    return stored_day_number(iso)
 
 
 def date_bounds(value: object) -> tuple[int, int]:
@@ -51,6 +49,11 @@ def date_bounds(value: object) -> tuple[int, int]:
         year * 10000 + (month or 0) * 100 + (day or 0),
         year * 10000 + (month or 99) * 100 + (day or 99),
     )
+
+
+def _score(value: object) -> float:
+    score = stored_score(value)
+    return np.nan if score is None else float(score)
 
 
 class Facets:
@@ -131,7 +134,7 @@ class Facets:
         self.starred[ids] = np.array(cols[2], dtype=bool)
         self.rating[ids] = np.array([np.nan if r is None else r for r in cols[3]], np.float64)
         self.published[ids] = [date_number(p) for p in cols[4]]
-        self.score[ids] = np.array([np.nan if s is None else s for s in cols[5]], np.float64)
+        self.score[ids] = np.array([_score(s) for s in cols[5]], np.float64)
         self.category[ids] = [self._category_code(c) for c in cols[6]]
         self.has_code[ids] = np.array(cols[7], dtype=bool)
         self.has_note[ids] = np.array(cols[8], dtype=bool)

@@ -32,9 +32,11 @@ from whoosh.support.charset import accent_map
 
 from triage_app.core.search.build_lock import build_lock
 from triage_app.core.search.fields import TEXT_FIELDS
+from triage_app.core.search.safe_pickle import harden_whoosh
 from triage_app.core.search.stamp import (
     CODEC,
     CODEC_VERSION,
+    IndexWriteError,
     stamp_problem,
     write_stamp,
 )
@@ -67,8 +69,9 @@ ROW_SQL = (
 
 def open_whoosh(folder: Path) -> Any:
     """Open the index without memory maps: Whoosh copies every memory-mapped sub-file of a
-    compound segment into a BytesIO, so a searcher held the index twice over."""
-    return FileStorage(str(folder), supports_mmap=False).open_index()
+    compound segment into a BytesIO, so a searcher held the index twice over. The schema is
+    ours, never the one pickled in the index (its analyzers name functions to call)."""
+    return FileStorage(str(folder), supports_mmap=False).open_index(schema=make_schema())
 
 
 def prose_analyzer() -> Any:
@@ -82,6 +85,7 @@ def name_analyzer() -> Any:
 
 
 def make_schema() -> Schema:
+    """The index's schema: always this one, never the one Whoosh pickled in the index."""
     prose = prose_analyzer()
     return Schema(
         pid=NUMERIC(int, bits=64, stored=True, unique=True, sortable=True, signed=False),
@@ -92,6 +96,11 @@ def make_schema() -> Schema:
         note=TEXT(analyzer=prose),
         tags=TEXT(analyzer=prose),
     )
+
+
+# Before anything reads an index: its pickles may name only Whoosh's classes, and its
+# pickled schema is replaced by `make_schema()`.
+harden_whoosh(make_schema)
 
 
 def codec_stamp(codec: Any) -> tuple[str, str]:
@@ -171,7 +180,7 @@ class SearchIndex:
                     reason = self._open_existing()
                     if not reason:
                         return SyncReport()
-                return self._rebuild(progress=progress, cancel=cancel, reason=reason)
+                return self._rebuild_or_explain(progress, cancel, reason, None)
 
     def _open_existing(self) -> str:
         """'' when the index opened and looks like this store's; else why it must be rebuilt."""
@@ -330,19 +339,35 @@ class SearchIndex:
         reason: str = "asked",
         procs: int | None = None,
     ) -> SyncReport:
-        """Build a fresh index beside the old one from the store, then swap it in."""
+        """Build a fresh index beside the old one from the store, then swap it in; a failure
+        to write it (a full disk) raises IndexWriteError, the old index left as it was."""
         with self._lock, build_lock(self.dir.parent, cancel, IndexCancelled):
-            return self._rebuild(progress=progress, cancel=cancel, reason=reason, procs=procs)
+            return self._rebuild_or_explain(progress, cancel, reason, procs)
+
+    def _rebuild_or_explain(
+        self,
+        progress: ProgressFn | None,
+        cancel: CancelFn | None,
+        reason: str,
+        procs: int | None,
+    ) -> SyncReport:
+        """`rebuild`, with the build lock held by the caller."""
+        try:
+            return self._rebuild(progress, cancel, reason, procs)
+        except OSError as exc:
+            where = exc.filename or self.dir
+            raise IndexWriteError(
+                f"cannot write the search index ({where}): {exc.strerror or exc}. The library "
+                f"is intact; free some space and try again."
+            ) from exc
 
     def _rebuild(
         self,
-        *,
-        progress: ProgressFn | None = None,
-        cancel: CancelFn | None = None,
-        reason: str = "asked",
-        procs: int | None = None,
+        progress: ProgressFn | None,
+        cancel: CancelFn | None,
+        reason: str,
+        procs: int | None,
     ) -> SyncReport:
-        """`rebuild`, with the build lock held by the caller."""
         with self._lock:
             self._close_searcher()
             self._ix = None

@@ -15,7 +15,6 @@ public per-document interface.
 from __future__ import annotations
 
 import io
-import pickle
 import threading
 import zlib
 from collections import OrderedDict
@@ -26,6 +25,9 @@ from typing import Any
 import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.util.numeric import byte_to_length
+
+from triage_app.core.search.safe_pickle import load as safe_load
+from triage_app.core.search.safe_pickle import loads as safe_loads
 
 CACHE_BYTES = 96 * 1024 * 1024  # decoded postings kept for reuse (8 bytes a posting)
 CACHE_MIN_POSTINGS = 2_000  # shorter lists decode in well under a millisecond: not cached
@@ -272,11 +274,11 @@ def _blocks(raw: bytes, check: Callable[[], None]) -> Iterator[tuple[np.ndarray,
         size = int.from_bytes(raw[pos : pos + 4], "big", signed=True)
         pos += 4
         stream.seek(pos)
-        block_info = pickle.load(stream)
+        block_info = safe_load(stream)
         data = raw[stream.tell() : pos + abs(size)]
         if block_info[3]:
             data = zlib.decompress(data)
-        delta_ids, weights, values = pickle.loads(data)
+        delta_ids, weights, values = safe_loads(data)
         yield np.cumsum(np.array(delta_ids, dtype=np.int64)), weights, values
         pos += abs(size)
         n += 1

@@ -28,7 +28,7 @@ from whoosh import query as wq
 from triage_app.core.search.facets import Facets
 from triage_app.core.search.fields import TEXT_FIELDS
 from triage_app.core.search.highlight import Highlighter
-from triage_app.core.search.index import SearchIndex, SyncReport
+from triage_app.core.search.index import IndexCancelled, SearchIndex, SyncReport
 from triage_app.core.search.overlay import Overlay, OverlayDoc
 from triage_app.core.search.plan import SORTS, text_query
 from triage_app.core.search.postings import IndexArrays, PostingCache
@@ -105,7 +105,10 @@ class SearchService:
         self._generation = 0
         self._gen_lock = threading.Lock()
         self._run_lock = threading.Lock()
-        self.index.open()
+        # Why the index was rebuilt while this service ran (damage found in it), for the
+        # front end to say in one line; a missing index is built without a word.
+        self.repairs: list[str] = []
+        self._note_repair(self.index.open())
         if sync:
             self.sync()
 
@@ -176,9 +179,13 @@ class SearchService:
     def warm(self) -> None:
         """Read what every search needs (the index's per-document columns, the store's
         filter columns) so the first search is as quick as the next."""
-        with self._run_lock:
+
+        def read() -> None:
             self.index.refresh()
             self.arrays(self.index.searcher())
+
+        with self._run_lock:
+            self._healing(read)
             self.facets()
 
     def arrays(self, searcher: Any) -> IndexArrays:
@@ -226,7 +233,7 @@ class SearchService:
 
         try:
             with self._run_lock:
-                return self.index.sync(progress=progress, cancel=cancel)
+                return self._healing(lambda: self.index.sync(progress=progress, cancel=cancel))
         except LockError:
             return SyncReport(reason="index locked by another process; synced later")
 
@@ -262,10 +269,13 @@ class SearchService:
                     f"the search took longer than {self.time_limit:g} s; narrow the query"
                 )
 
+        def run() -> tuple[list[int], int, str]:
+            self.index.refresh()
+            return _Run(self, node, check).execute(sort, limit, offset)
+
         with self._run_lock:
             check()
-            self.index.refresh()
-            ids, total, used = _Run(self, node, check).execute(sort, limit, offset)
+            ids, total, used = self._healing(run)
         return SearchResult(ids, total, used, offset, (time.perf_counter() - start) * 1000)
 
     def search_ids(self, query: str, *, sort: str = "relevance") -> list[int]:
@@ -277,31 +287,68 @@ class SearchService:
         if paper is None:
             raise KeyError(f"no paper with id {paper_id}")
         with self._run_lock:
-            self.index.refresh()
-            searcher = self.index.searcher()
-            text = f"{paper.title or ''}\n{paper.abstract}"
-            terms = searcher.key_terms_from_text("abstract", text, numterms=25)
-            if not terms:
-                return []
-            strongest = max(w for _, w in terms)
-            q = wq.Or(
-                [
-                    wq.Term(f, t, boost=w / strongest)
-                    for t, w in terms
-                    for f in ("title", "abstract")
-                ]
+            return self._healing(
+                lambda: self._similar(paper.title or "", paper.abstract, paper_id, limit)
             )
-            # Scored over the arrays like any search: Whoosh's own top-N misses documents on
-            # an index of several segments.
-            arrays = self.arrays(searcher)
-            hits = evaluate(q, Corpus(arrays).sources, lambda: None)
-            others = arrays.pids[hits.docs] != paper_id
-            hits = Hits(hits.docs[others], hits.scores[others])
-            best = top(hits, limit)
-            return [
-                (int(arrays.pids[d]), float(score))
-                for d, score in zip(hits.docs[best], hits.scores[best], strict=True)
-            ]
+
+    def _similar(
+        self, title: str, abstract: str, paper_id: int, limit: int
+    ) -> list[tuple[int, float]]:
+        self.index.refresh()
+        searcher = self.index.searcher()
+        text = f"{title}\n{abstract}"
+        terms = searcher.key_terms_from_text("abstract", text, numterms=25)
+        if not terms:
+            return []
+        strongest = max(w for _, w in terms)
+        q = wq.Or(
+            [wq.Term(f, t, boost=w / strongest) for t, w in terms for f in ("title", "abstract")]
+        )
+        # Scored over the arrays like any search: Whoosh's own top-N misses documents on
+        # an index of several segments.
+        arrays = self.arrays(searcher)
+        hits = evaluate(q, Corpus(arrays).sources, lambda: None)
+        others = arrays.pids[hits.docs] != paper_id
+        hits = Hits(hits.docs[others], hits.scores[others])
+        best = top(hits, limit)
+        return [
+            (int(arrays.pids[d]), float(score))
+            for d, score in zip(hits.docs[best], hits.scores[best], strict=True)
+        ]
+
+    # -------------------------------------------------------------- healing
+    def _healing(self, work: Callable[[], Any]) -> Any:
+        """Run `work` over the index; if reading the index fails (a damaged or forged
+        segment: anything but a refused, cancelled or overlong query), rebuild the index
+        from the store and run it once more. Called with the run lock held."""
+        try:
+            return work()
+        except CONTROL_FLOW:
+            raise
+        except Exception as exc:  # any failure to read the derived index means: rebuild
+            from whoosh.index import LockError
+
+            if isinstance(exc, LockError):
+                raise
+            reason = f"unreadable ({type(exc).__name__}: {exc})"
+        self._forget_index()
+        self._note_repair(self.index.rebuild(reason=reason))
+        return work()
+
+    def _forget_index(self) -> None:
+        """Drop everything read from the old index (the next read takes the new one)."""
+        self._arrays = None
+        self._corpus = None
+        self._overlay = None
+        self._postings = PostingCache(TEXT_FIELDS)
+
+    def _note_repair(self, report: SyncReport) -> None:
+        if report.rebuilt and report.reason not in ("missing", "asked"):
+            self.repairs.append(report.reason)
+
+
+# What a search raises on purpose: never a sign of a damaged index.
+CONTROL_FLOW = (QueryError, SearchCancelled, SearchTimeout, IndexCancelled, _Held, KeyError)
 
 
 class _Run:

@@ -26,6 +26,11 @@ CODEC = "W3Codec"
 CODEC_VERSION = "W3Bl"
 
 
+class IndexWriteError(Exception):
+    """The search index could not be written (a full disk, a read-only folder): the store
+    is intact; the message says where and why."""
+
+
 @lru_cache(maxsize=1)
 def whoosh_version() -> str:
     """The installed Whoosh's version, from its package metadata (Whoosh is not imported)."""

@@ -11,7 +11,10 @@ if TYPE_CHECKING:
         utc_now,
     )
     from triage_app.core.store.errors import (
+        LibraryDamagedError,
         LibraryError,
+        is_database_error,
+        library_error_from,
     )
     from triage_app.core.store.file_backups import (
         backup_library,
@@ -44,6 +47,7 @@ _NAMES = {
     "DB_NAME": "paths",
     "Library": "library",
     "LOCK_NAME": "lock",
+    "LibraryDamagedError": "errors",
     "LibraryError": "errors",
     "LiteLibrary": "lite",
     "WriteTxn": "library",
@@ -51,6 +55,8 @@ _NAMES = {
     "backup_to": "file_backups",
     "daily_backup_if_due": "file_backups",
     "list_backups": "file_backups",
+    "is_database_error": "errors",
+    "library_error_from": "errors",
     "load_tags": "reads",
     "open_library": "opening",
     "open_lite": "lite",
@@ -64,12 +70,15 @@ __all__ = [
     "DB_NAME",
     "LOCK_NAME",
     "Library",
+    "LibraryDamagedError",
     "LibraryError",
     "LiteLibrary",
     "WriteTxn",
     "backup_library",
     "backup_to",
     "daily_backup_if_due",
+    "is_database_error",
+    "library_error_from",
     "list_backups",
     "load_tags",
     "open_library",

@@ -24,6 +24,7 @@ from triage_app.core.store.backup_names import (
     list_backups,
 )
 from triage_app.core.store.backup_names import STAMP as _STAMP
+from triage_app.core.store.errors import DAMAGE_MARKER, LibraryDamagedError, note_damage
 from triage_app.core.store.library import Library, LibraryBusyError, LibraryError
 from triage_app.core.store.paths import BACKUP_DIR, DB_NAME, INDEX_DIR
 
@@ -159,11 +160,13 @@ def daily_backup_if_due(library: Library, *, now: datetime | None = None) -> Pat
     if problem:
         damaged = path.with_name(path.name.replace(f"-{DAILY}.", f"-{DAILY}-damaged."))
         path.replace(damaged)
-        raise LibraryError(
-            f"the library {library.folder} failed its daily check ({problem}). Decisions may "
-            f"be damaged: restore the newest good backup with `triage-app restore FILE` "
+        message = (
+            f"the library {library.folder} is damaged: it failed its daily check ({problem}). "
+            f"It was left untouched; restore the newest good backup with `triage-app restore FILE` "
             f"(list them with `triage-app backup --list`)."
         )
+        note_damage(library.db_path, f"failed its daily check: {problem}")  # until a restore
+        raise LibraryDamagedError(message)
     prune_backups(library.backup_dir, keep_count(library), reason=DAILY)
     return path
 
@@ -251,6 +254,7 @@ def restore_from(library_folder: str | Path, file: str | Path) -> RestoreResult:
             for suffix in _SIDE_FILES:
                 Path(f"{db_path}{suffix}").unlink(missing_ok=True)
             staged.replace(db_path)
+            (folder / DAMAGE_MARKER).unlink(missing_ok=True)  # the damaged store is set aside
             _fsync_dir(folder)
             _drop_index(folder / INDEX_DIR)
         finally:

@@ -21,7 +21,7 @@ from triage_app.core.records import STATUSES, PaperRecord
 from triage_app.core.store import lock as library_lock
 from triage_app.core.store import tables as models
 from triage_app.core.store.connection import BUSY_TIMEOUT_MS, utc_now
-from triage_app.core.store.errors import LibraryBusyError, LibraryError, explain_db_error
+from triage_app.core.store.errors import LibraryBusyError, LibraryError, library_error_from
 from triage_app.core.store.paths import FolderLayout
 from triage_app.core.store.reads import (
     RecordReads,
@@ -97,7 +97,7 @@ class Library(FolderLayout, RecordReads):
                     f"the library {self.folder} is busy: another triage-app process kept it "
                     f"locked for more than {BUSY_TIMEOUT_MS // 1000} s. Try again."
                 ) from exc
-            raise LibraryError(explain_db_error(self.db_path, exc)) from exc
+            raise library_error_from(self.db_path, exc) from exc
         if txn is not None and txn.changed:
             for listener in list(self._listeners):
                 listener(set(txn.changed))
@@ -112,7 +112,7 @@ class Library(FolderLayout, RecordReads):
         except (DatabaseError, sqlite3.DatabaseError) as exc:
             # A page damaged deep in the file shows up on reading; hot paths read on the
             # DB-API cursor (list_ids), whose errors SQLAlchemy has not wrapped.
-            raise LibraryError(explain_db_error(self.db_path, exc)) from exc
+            raise library_error_from(self.db_path, exc) from exc
 
     # -------------------------------------------------------------------- meta
     def get_meta(self, key: str, default: str | None = None) -> str | None:

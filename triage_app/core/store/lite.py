@@ -23,7 +23,12 @@ from typing import Any
 
 from triage_app.core.store import lock as library_lock
 from triage_app.core.store.backup_names import has_daily_backup
-from triage_app.core.store.errors import LibraryBusyError, LibraryError, explain_db_error
+from triage_app.core.store.errors import (
+    DAMAGE_MARKER,
+    LibraryBusyError,
+    LibraryError,
+    explain_db_error,
+)
 from triage_app.core.store.paths import BACKUP_DIR, DB_NAME, FolderLayout
 from triage_app.core.store.reads import RecordReads, chunks, id_filters, order_clause
 from triage_app.core.store.version import SCHEMA_VERSION
@@ -202,6 +207,8 @@ def open_lite(folder: str | Path, *, today: datetime | None = None) -> LiteLibra
     `open_library`, which creates, upgrades, backs up or explains what is wrong)."""
     folder = Path(folder).expanduser().resolve()
     db_path = folder / DB_NAME
+    if (folder / DAMAGE_MARKER).exists():
+        return None  # open_library refuses it with the reason
     try:
         if db_path.stat().st_size == 0:
             return None

@@ -17,8 +17,9 @@ from triage_app.core.store.connection import BUSY_TIMEOUT_MS, make_engine
 from triage_app.core.store.errors import (
     LibraryBusyError,
     LibraryError,
+    check_not_marked_damaged,
     check_sqlite_file,
-    explain_db_error,
+    library_error_from,
 )
 from triage_app.core.store.file_backups import backup_library
 from triage_app.core.store.library import Library
@@ -27,7 +28,10 @@ from triage_app.core.store.paths import DB_NAME
 
 def open_library(folder: str | Path, *, create: bool = True) -> Library:
     """The library in `folder`, created there when `create` and none exists."""
-    folder = Path(folder).expanduser().resolve()
+    try:
+        folder = Path(folder).expanduser().resolve()
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a symbolic link that loops
+        raise LibraryError(f"cannot open the library folder {folder}: {exc}") from exc
     db_path = folder / DB_NAME
     if not db_path.exists() and not create:
         raise LibraryError(f"no library at {folder} (no {DB_NAME})")
@@ -44,6 +48,7 @@ def open_library(folder: str | Path, *, create: bool = True) -> Library:
         ) from exc
     engine = None
     try:
+        check_not_marked_damaged(db_path)
         check_sqlite_file(db_path)
         engine = make_engine(db_path)
         with engine.connect() as conn:
@@ -57,7 +62,7 @@ def open_library(folder: str | Path, *, create: bool = True) -> Library:
             engine.dispose()
         lock.release()
         if isinstance(exc, DatabaseError):  # OperationalError is one: busy, damaged, full
-            raise LibraryError(explain_db_error(db_path, exc)) from exc
+            raise library_error_from(db_path, exc) from exc
         raise
     return library
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from triage_app.core.records import PaperRecord, SourceRecord
+from triage_app.core.records import PaperRecord, SourceRecord, stored_date, stored_score
 
 if TYPE_CHECKING:  # also read through a LiteConnection (lite.py)
     from sqlalchemy import Connection
@@ -126,9 +125,9 @@ def load_records(conn: Connection, ids: list[int], *, with_sources: bool) -> dic
             et_al=bool(row[3]),
             affiliations=_json_list(row[4]),
             category=row[5],
-            published=date.fromisoformat(row[6]) if row[6] else None,
+            published=stored_date(row[6]),
             year_inferred=bool(row[7]),
-            score=row[8],
+            score=stored_score(row[8]),
             has_code=bool(row[9]),
             abstract=row[10] or "",
             status=row[11],

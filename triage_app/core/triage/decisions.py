@@ -10,7 +10,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from triage_app.core.records import STATUSES, Change, DecisionState
+from triage_app.core.records import (
+    NOTE_MAX_CHARS,
+    STATUSES,
+    TAG_MAX_CHARS,
+    Change,
+    DecisionState,
+    text_problem,
+)
 from triage_app.core.store import load_tags
 
 if TYPE_CHECKING:  # the command line's `mark` runs on a LiteLibrary, without SQLAlchemy
@@ -47,6 +54,11 @@ class DecisionPatch:
         for tag in (*self.add_tags, *self.remove_tags):
             if not clean_tag(tag):
                 raise ValueError(f"empty tag name {tag!r}")
+        problems = [text_problem(t, "a tag", TAG_MAX_CHARS) for t in self.add_tags]
+        if isinstance(self.note, str):
+            problems.append(text_problem(self.note, "the note", NOTE_MAX_CHARS))
+        if any(problems):
+            raise ValueError(next(p for p in problems if p))
 
     def apply_to(self, state: DecisionState, now: str) -> DecisionState:
         status, starred, rating, note = state.status, state.starred, state.rating, state.note
@@ -83,15 +95,26 @@ def clean_tag(tag: str) -> str:
     return " ".join(tag.split())
 
 
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def tag_key(name: str) -> str:
+    """When two tag names are one tag: exactly when SQLite's NOCASE, the tag table's unique
+    key, says so (ASCII letters without regard to case, every other character as it is).
+    Not `str.casefold`: `straße` and `STRASSE` fold alike but are two rows of the table, so
+    a fold there kept one of them and dropped the other paper's tag."""
+    return name.translate(_ASCII_LOWER)
+
+
 def _merge_tags(
     current: tuple[str, ...], add: Iterable[str], remove: Iterable[str]
 ) -> tuple[str, ...]:
-    by_key = {t.casefold(): t for t in current}
+    by_key = {tag_key(t): t for t in current}
     for tag in remove:
-        by_key.pop(clean_tag(tag).casefold(), None)
+        by_key.pop(tag_key(clean_tag(tag)), None)
     for tag in add:
         name = clean_tag(tag)
-        by_key.setdefault(name.casefold(), name)
+        by_key.setdefault(tag_key(name), name)
     return tuple(sorted(by_key.values(), key=str.casefold))
 
 
@@ -143,7 +166,7 @@ def write_states(
         if old_by_id.get(s.paper_id, s).tags != s.tags or s.paper_id not in old_by_id
     ]
     if retagged:
-        names = {t.casefold(): t for s in retagged for t in s.tags}
+        names = {tag_key(t): t for s in retagged for t in s.tags}
         if names:
             conn.exec_driver_sql(
                 "INSERT OR IGNORE INTO tag(name) VALUES (?)", [(n,) for n in names.values()]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
@@ -66,15 +68,46 @@ def keys_file(config_dir: Path | None = None) -> Path:
     return json_path if json_path.exists() and not toml.exists() else toml
 
 
+MAX_KEYS_FILE_BYTES = 64 * 1024  # a remapping of every action is a few KiB
+
+
+def _read_small_text(path: Path) -> str | None:
+    """The file's text, or None when there is no file. Only a regular file of at most
+    MAX_KEYS_FILE_BYTES is read: a FIFO or a device (`/dev/zero`) is refused without a
+    read that could block or never end; raises KeymapError with the reason."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise KeymapError(f"{path}: cannot read the key remapping: {exc.strerror}") from exc
+    with os.fdopen(fd, "rb") as file:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise KeymapError(f"{path}: the key remapping is not a regular file")
+        data = file.read(MAX_KEYS_FILE_BYTES + 1)
+    if len(data) > MAX_KEYS_FILE_BYTES:
+        raise KeymapError(
+            f"{path}: the key remapping is larger than {MAX_KEYS_FILE_BYTES >> 10} KiB"
+        )
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise KeymapError(f"{path}: the key remapping is not UTF-8 text") from exc
+
+
 def read_keymap_file(path: Path) -> dict[str, list[str]]:
     """`{action id: [keys]}` from `[keys]` in TOML (or a JSON object); {} when absent."""
-    if not path.exists():
+    text = _read_small_text(path)
+    if text is None:
         return {}
     try:
-        text = path.read_text(encoding="utf-8")
         data = json.loads(text) if path.suffix == ".json" else tomllib.loads(text)
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise KeymapError(f"{path}: cannot read the key remapping: {exc}") from exc
+    except ValueError as exc:
+        reason = " ".join(str(exc).split())
+        raise KeymapError(f"{path}: cannot read the key remapping: {reason}") from exc
+    except RecursionError as exc:  # arrays or tables nested thousands deep
+        raise KeymapError(f"{path}: the key remapping is nested too deeply") from exc
     if isinstance(data, dict) and isinstance(data.get("keys"), dict):
         data = data["keys"]
     if not isinstance(data, dict):
@@ -84,7 +117,7 @@ def read_keymap_file(path: Path) -> dict[str, list[str]]:
         if isinstance(keys, str):
             keys = [keys]
         if not isinstance(keys, list) or not all(isinstance(k, str) for k in keys):
-            raise KeymapError(f"{path}: {action_id} must be a key or a list of keys")
+            raise KeymapError(f"{path}: {action_id:.60} must be a key or a list of keys")
         out[str(action_id)] = keys
     return out
 
@@ -101,7 +134,7 @@ def apply_keymap(
     for action_id in overrides:
         if action_id not in known:
             raise KeymapError(
-                f"{source}: no action called {action_id!r} (actions: {', '.join(known)})"
+                f"{source}: no action called {action_id!r:.60} (actions: {', '.join(known)})"
             )
     remapped = []
     for action in actions:
