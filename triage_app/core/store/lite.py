@@ -205,7 +205,10 @@ class LiteLibrary(FolderLayout, RecordReads):
 def open_lite(folder: str | Path, *, today: datetime | None = None) -> LiteLibrary | None:
     """The library in `folder` if it is ready to use as it is, else None (then open it with
     `open_library`, which creates, upgrades, backs up or explains what is wrong)."""
-    folder = Path(folder).expanduser().resolve()
+    try:
+        folder = Path(folder).expanduser().resolve()
+    except (OSError, RuntimeError):  # a symlink loop: open_library explains it
+        return None
     db_path = folder / DB_NAME
     if (folder / DAMAGE_MARKER).exists():
         return None  # open_library refuses it with the reason
