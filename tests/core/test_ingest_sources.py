@@ -307,3 +307,23 @@ def test_any_bytes_after_a_header_parse_or_refuse_cleanly(raw: bytes) -> None:
             continue
         if kind in ("scored", "abstracts"):
             assert all(item.line >= 1 for item in read_listing(data))
+
+
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
+@pytest.mark.parametrize("char", ["é", "€", "𝔸"])
+@pytest.mark.parametrize("cut", [1, 2, 3])
+def test_a_character_cut_by_the_sniff_window_after_a_bom_or_not(
+    bom: bytes, char: str, cut: int
+) -> None:
+    """Our CSV export starts with a BOM; a note of accented text crossing the 64 KiB mark
+    once made the whole file "not UTF-8 text"."""
+    encoded = char.encode("utf-8")
+    if cut >= len(encoded):
+        return
+    head = bom + b"id,title,authors\n1,"
+    pad = SNIFF_BYTES - len(head) - cut  # the character starts `cut` bytes before the mark
+    data = head + b"a" * pad + encoded * 4 + b"\n"
+    assert kind_of(data) == "csv"
+    broken = bom + b"id,title,authors\n1,\xff" + b"a" * SNIFF_BYTES
+    with pytest.raises(ListingError, match=r"not UTF-8 text \(byte "):
+        kind_of(broken)

@@ -103,7 +103,7 @@ def test_for_you_explains_the_current_paper_and_each_row(qtbot, window) -> None:
         " · feed score 83"
     )
     assert tooltip(window, 4, "score") == (
-        "For you #5 · up: features, sparse, unsupervised · down: neuron, attention"
+        "For you #5 · up: features, sparse, unsupervised · down: neuron, causal"
     )
     assert window.model.rowCount() == 53  # 64, less 4 starred (so kept) and 7 dismissed
     assert tooltip(window, 52, "category") == (

@@ -78,12 +78,14 @@ def sniff(source: OpenedSource) -> Kind:
         raise ListingError("empty file")
     if b"\x00" in head:
         raise ListingError("binary file (NUL bytes), not a text listing")
+    body = head.removeprefix(_BOM)  # the BOM apart: error offsets count from here
     try:
-        text = head.decode("utf-8-sig")
+        text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
-        if exc.start < len(head) - 4:  # not just a character cut by the sniff window
-            raise ListingError(f"not UTF-8 text (byte {exc.start})") from exc
-        text = head[: exc.start].decode("utf-8-sig", "ignore")
+        if exc.start < len(body) - 3:  # not just a character cut by the sniff window
+            at = exc.start + len(head) - len(body)
+            raise ListingError(f"not UTF-8 text (byte {at})") from exc
+        text = body[: exc.start].decode("utf-8")
     if text.lstrip()[:1] in "[{":
         return "json"
     if text.lstrip().split("\n", 1)[0].strip().lower().startswith("id,title,authors"):
