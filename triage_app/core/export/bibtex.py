@@ -42,6 +42,7 @@ from triage_app.core.export.cited_title import cited_title
 from triage_app.core.export.latex_escape import (
     escape_latex,
     escape_tex_text,
+    needs_escape,
     protect_title,
     raw_value,
 )
@@ -108,6 +109,19 @@ def bibtex_name(name: PersonName) -> str:
 @lru_cache(maxsize=16384)  # names recur across a library; bounded, so memory stays flat
 def author_name(name: str) -> str:
     person = split_name(name)
+    if "," not in name and not needs_escape(name):
+        # Most names: split_name's parts are single-spaced and need no escaping.
+        if person.corporate:
+            return "{" + person.family + "}"
+        family = person.family
+        if not family:  # `, x`: an empty family name crashes biber's btparse
+            return "{" + _name_part(name) + "}"
+        parts = ["{" + family + "}" if " " in family else family]
+        if person.suffix:
+            parts.append(person.suffix)
+        if person.given:
+            parts.append(person.given)
+        return ", ".join(parts)
     if not person.family.strip():  # `, x`: an empty family name crashes biber's btparse
         return "{" + _name_part(name) + "}"
     return bibtex_name(person)

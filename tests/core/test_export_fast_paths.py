@@ -1,0 +1,49 @@
+"""The exports' fast paths write exactly what the plain, word-by-word code writes."""
+
+from __future__ import annotations
+
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from triage_app.core.export.author_names import split_name
+from triage_app.core.export.bibtex import _name_part, author_name, bibtex_name
+from triage_app.core.export.latex_escape import protect_title, protect_words
+
+# Pieces that exercise every branch of the case check: capitals after the first letter,
+# hyphen/slash/dash parts, the pronoun I, non-ASCII capitals, TeX specials, odd spaces.
+_PIECES = st.sampled_from(
+    [
+        *"abcIXZ-/–—.,;:()[]{}&%#_~^<>|'\"0 \t\n\u00a0éÉßİıαΣ≤ǅⅠ",
+        "LLMs",
+        "GPT-4o",
+        "I",
+        "Q-",
+        "iPhone",
+        " I ",
+        "(ST)",
+        "e.g.",
+    ]
+)
+_TEXT = st.lists(_PIECES, max_size=24).map("".join)
+
+
+@settings(max_examples=400)
+@given(_TEXT.filter(lambda t: t.split() != []))
+@example("Large GPT-4o models: I (ST) iPhone Müller abc/def LLMs I, x Q-Learning Ilya")
+def test_protect_title_braces_the_words_the_word_by_word_check_braces(title: str) -> None:
+    assert protect_title(title) == protect_words(title)
+
+
+def _plain_author_name(name: str) -> str:
+    person = split_name(name)
+    if not person.family.strip():
+        return "{" + _name_part(name) + "}"
+    return bibtex_name(person)
+
+
+@settings(max_examples=400)
+@given(_TEXT | st.sampled_from(["Jan van der Berg", "OpenAI Team", "Ada Lovelace Jr.", ", x"]))
+@example("Riiko T. Hoang")
+def test_author_name_is_the_name_parts_escaped_one_by_one(name: str) -> None:
+    author_name.cache_clear()
+    assert author_name(name) == _plain_author_name(name)
