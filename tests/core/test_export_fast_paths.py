@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from random import Random
+
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from triage_app.core.export.author_names import split_name
 from triage_app.core.export.bibtex import _name_part, author_name, bibtex_name
+from triage_app.core.export.bibtex_keys import assign_keys, key_table
 from triage_app.core.export.latex_escape import protect_title, protect_words
 
 # Pieces that exercise every branch of the case check: capitals after the first letter,
@@ -47,3 +50,22 @@ def _plain_author_name(name: str) -> str:
 def test_author_name_is_the_name_parts_escaped_one_by_one(name: str) -> None:
     author_name.cache_clear()
     assert author_name(name) == _plain_author_name(name)
+
+
+# Bases that collide, and bases that a collision suffix can produce (`x` + `a` = `xa`).
+_BASES = st.lists(
+    st.sampled_from(["x", "xa", "xaa", "xb", "xz", "xab", "x1", "x1a", "y", "ya", "anon", "anona"]),
+    max_size=60,
+)
+
+
+@settings(max_examples=400)
+@given(_BASES, st.randoms(use_true_random=False))
+def test_key_table_gives_the_keys_assign_keys_gives(bases: list[str], rng: Random) -> None:
+    ids = sorted(rng.sample(range(1, 10_000), len(bases)))
+    pairs = list(zip(ids, bases, strict=True))
+    table = key_table(pairs)
+    expected = assign_keys(pairs)
+    assert dict(table) == expected
+    assert len(set(table.values())) == len(bases)
+    assert table.get(10_001) is None

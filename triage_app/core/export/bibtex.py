@@ -32,7 +32,7 @@ relevance, triage. Conventions:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from typing import IO
 
@@ -211,7 +211,7 @@ def _base(paper: PaperRecord) -> str:
 
 
 def write_bibtex(
-    papers: Iterable[PaperRecord], out: IO[str], *, keys: dict[int, str] | None = None
+    papers: Iterable[PaperRecord], out: IO[str], *, keys: Mapping[int, str] | None = None
 ) -> int:
     """Write one entry a paper; `keys` (from library_keys) keeps keys stable across exports.
 
