@@ -10,7 +10,12 @@ from hypothesis import strategies as st
 from triage_app.core.export.author_names import split_name
 from triage_app.core.export.bibtex import _name_part, author_name, bibtex_name
 from triage_app.core.export.bibtex_keys import assign_keys, key_table
-from triage_app.core.export.latex_escape import protect_title, protect_words
+from triage_app.core.export.latex_escape import (
+    _PART_BREAK,
+    _parts_keep_case,
+    protect_title,
+    protect_words,
+)
 
 # Pieces that exercise every branch of the case check: capitals after the first letter,
 # hyphen/slash/dash parts, the pronoun I, non-ASCII capitals, TeX specials, odd spaces.
@@ -69,3 +74,23 @@ def test_key_table_gives_the_keys_assign_keys_gives(bases: list[str], rng: Rando
     assert dict(table) == expected
     assert len(set(table.values())) == len(bases)
     assert table.get(10_001) is None
+
+
+def _plain_parts_keep_case(word: str) -> bool:
+    """latex_escape._parts_keep_case letter by letter, as first written."""
+    parts = [p for p in _PART_BREAK.split(word) if p]
+    for part in parts:
+        letters = [c for c in part if c.isalpha()]
+        if any(c.isupper() for c in letters[1:]):
+            return True
+        if len(parts) > 1 and len(letters) == 1 and letters[0].isupper():
+            return True
+    return "".join(c for c in word if c.isalpha()) == "I"
+
+
+@settings(max_examples=600)
+@given(_TEXT.map(lambda t: "".join(t.split())))
+@example("Clarity-Aware")
+@example("Q-Learning")
+def test_parts_keep_case_checks_letters_as_the_letter_by_letter_check(word: str) -> None:
+    assert _parts_keep_case(word) == _plain_parts_keep_case(word)

@@ -133,6 +133,10 @@ class KeyTable(Mapping[int, str]):
         i = bisect_left(self._ids, pid)
         if i == len(self._ids) or self._ids[i] != pid:
             raise KeyError(pid)
+        return self.base(i)
+
+    def base(self, i: int) -> str:
+        """The base key of the i-th paper in id order."""
         return self._blob[self._ends[i - 1] if i else 0 : self._ends[i]].decode("ascii")
 
     def __iter__(self) -> Iterator[int]:
@@ -166,16 +170,13 @@ def key_table(bases: Iterable[tuple[int, str]]) -> KeyTable:
     if not shared_hashes:
         return table
     # (a hash shared by two different bases only adds papers that keep their base anyway)
-    stems: dict[str, set[str]] = {}
-    for pid, h in zip(ids, hashes, strict=True):
-        if h in shared_hashes:
-            base = table[pid]
-            stems.setdefault(base.rstrip(ascii_lowercase), set()).add(base)
+    shared = {table.base(i) for i, h in enumerate(hashes) if h in shared_hashes}
+    stems = {base.rstrip(ascii_lowercase) for base in shared}
     concerned = []
-    for pid in ids:
-        base = table[pid]
-        found = stems.get(base.rstrip(ascii_lowercase))
-        if found and any(base.startswith(s) for s in found):
+    for i, pid in enumerate(ids):
+        base = table.base(i)
+        stem = base.rstrip(ascii_lowercase)
+        if stem in stems and any(base[:k] in shared for k in range(len(stem), len(base) + 1)):
             concerned.append((pid, base))
     table.odd.update(assign_keys(concerned))
     return table

@@ -219,6 +219,13 @@ def _keeps_case(word: str) -> bool:
 def _parts_keep_case(word: str) -> bool:
     parts = [p for p in _PART_BREAK.split(word) if p]
     for part in parts:
+        if part.isalpha():  # most parts: the letters are the part, checked by str methods
+            rest = part[1:]
+            if rest and not rest.islower() and any(c.isupper() for c in rest):
+                return True
+            if not rest and len(parts) > 1 and part.isupper():
+                return True
+            continue
         letters = [c for c in part if c.isalpha()]
         if any(c.isupper() for c in letters[1:]):
             return True
