@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import io
 from random import Random
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from tests.core.export_library import paper
+from triage_app.core.export import bibtex
 from triage_app.core.export.author_names import split_name
 from triage_app.core.export.bibtex import _name_part, author_name, bibtex_name
 from triage_app.core.export.bibtex_keys import assign_keys, key_table
@@ -94,3 +98,20 @@ def _plain_parts_keep_case(word: str) -> bool:
 @example("Q-Learning")
 def test_parts_keep_case_checks_letters_as_the_letter_by_letter_check(word: str) -> None:
     assert _parts_keep_case(word) == _plain_parts_keep_case(word)
+
+
+@pytest.mark.parametrize("papers", [0, 1, 3, 4, 5, 9])
+def test_bibtex_entries_written_in_batches_read_as_written_one_by_one(
+    papers: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    records = [paper(i, title=f"Title {i}") for i in range(1, papers + 1)]
+    whole = io.StringIO()
+    monkeypatch.setattr(bibtex, "WRITE_BATCH", 1_000)
+    bibtex.write_bibtex(records, whole)
+    for batch in (1, 2, 4):
+        monkeypatch.setattr(bibtex, "WRITE_BATCH", batch)
+        out = io.StringIO()
+        assert bibtex.write_bibtex(records, out) == papers
+        assert out.getvalue() == whole.getvalue()
+    assert whole.getvalue().count("@misc{") == papers
+    assert whole.getvalue().endswith("}\n" if papers else "UTF-8\n\n")

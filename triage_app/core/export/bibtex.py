@@ -53,6 +53,7 @@ from triage_app.core.store import Library
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 STATUS_FIELD = "triage"
 HEADER = "% Encoding: UTF-8\n\n"
+WRITE_BATCH = 256
 # Bare category codes as listings show them, and their arXiv archive. Codes not listed
 # (and categories that already name their archive) are written as they are.
 _CS_CODES = (
@@ -222,12 +223,17 @@ def write_bibtex(
         keys = assign_keys((p.id, _base(p)) for p in papers)
     count = 0
     out.write(HEADER)
+    batch: list[str] = []  # a few hundred entries a write: a write call costs per call
     for paper in papers:
-        out.write("\n" if count else "")
         # A paper imported after the keys were computed gets a key that cannot collide.
         key = keys.get(paper.id) or f"{_base(paper)}id{paper.id}"
-        out.write(format_entry(key, paper))
+        batch.append(format_entry(key, paper))
         count += 1
+        if len(batch) >= WRITE_BATCH:
+            out.write(("\n" if count > len(batch) else "") + "\n".join(batch))
+            batch.clear()
+    if batch:
+        out.write(("\n" if count > len(batch) else "") + "\n".join(batch))
     return count
 
 

@@ -56,7 +56,8 @@ _TEX = re.compile(r"\\[A-Za-z]+|\$[^$]*\$")
 def ascii_fold(text: str) -> str:
     """Lower-case ASCII letters and digits only: `Müller` -> `muller`, `Łukasz` -> `lukasz`."""
     if text.isascii():
-        return _NON_KEY.sub("", text.lower())
+        lowered = text.lower()
+        return lowered if lowered.isalnum() else _NON_KEY.sub("", lowered)
     decomposed = unicodedata.normalize("NFKD", text.translate(_FOLD))
     return _NON_KEY.sub("", decomposed.encode("ascii", "ignore").decode().lower())
 

@@ -123,8 +123,13 @@ def record_lines(paper: PaperRecord) -> list[tuple[str, str]]:
 def write_ris(papers: Iterable[PaperRecord], out: IO[str]) -> int:
     """Stream one record a paper, records separated by a blank line."""
     count = 0
+    batch: list[str] = []  # a few hundred records a write: a write call costs per call
     for paper in papers:
-        body = "".join(f"{tag}  - {value}\n" for tag, value in record_lines(paper))
-        out.write(f"{body}ER  - \n\n")
+        batch.extend(f"{tag}  - {value}\n" for tag, value in record_lines(paper))
+        batch.append("ER  - \n\n")
         count += 1
+        if len(batch) >= 4096:
+            out.write("".join(batch))
+            batch.clear()
+    out.write("".join(batch))
     return count
