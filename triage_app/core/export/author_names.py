@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import NamedTuple
 
 # Lower-case particles belong to the family name (BibTeX's "von" part); these also do when
@@ -35,8 +34,7 @@ def is_corporate(words: list[str]) -> bool:
     return len(words) > 6 or not _CORPORATE_MARKS.isdisjoint(map(str.lower, words))
 
 
-# Names recur across a library; a bounded cache keeps a big export's memory flat.
-@lru_cache(maxsize=16384)
+# Not cached here: each format caches the form it writes (one cache, not two, a name).
 def split_name(name: str) -> PersonName:
     """Family name = the last word plus the particles before it; `Family, Given` is kept."""
     words = name.split()

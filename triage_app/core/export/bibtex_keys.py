@@ -45,8 +45,6 @@ _FOLD = str.maketrans(
         "ð": "d",
     }
 )
-# The key pass sees each first author once: the cache would only hold names for nothing.
-_split_uncached = split_name.__wrapped__
 _NON_KEY = re.compile(r"[^a-z0-9]+")
 _WORD = re.compile(r"[^\W_]+")
 # TeX in a title is not a word of it: `\textsc{GUI-Spotlight}` gives `gui`, not `textsc`.
@@ -78,7 +76,7 @@ def base_key(
 ) -> str:
     """The key before collision suffixes; `anon` stands in for a missing author."""
     first = next(iter(authors), "")
-    family = ascii_fold(_split_uncached(first).family) if first else ""
+    family = ascii_fold(split_name(first).family) if first else ""
     word = _first_word(title or "") or _first_word(abstract[:300])
     return f"{family or 'anon'}{year or ''}{word}"
 

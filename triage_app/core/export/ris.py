@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import IO
 
 from triage_app.core.export.author_names import split_name
@@ -50,6 +51,7 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+@lru_cache(maxsize=16384)  # names recur across a library; bounded, so memory stays flat
 def ris_author(name: str) -> str:
     person = split_name(name)
     if person.corporate or not person.given:
