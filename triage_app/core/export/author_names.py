@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import lru_cache
+from typing import NamedTuple
 
 # Lower-case particles belong to the family name (BibTeX's "von" part); these also do when
 # capitalised ("Van den Broeck", "De Luca", "Le Roux"), as the names' owners cite them.
@@ -21,21 +20,21 @@ _CORPORATE_WORDS = (
 CORPORATE_WORDS = frozenset(_CORPORATE_WORDS.split())
 
 
-@dataclass(frozen=True, slots=True)
-class PersonName:
+class PersonName(NamedTuple):  # a tuple: built several times a paper by a big export
     given: str
     family: str
     suffix: str = ""
     corporate: bool = False
 
 
+_CORPORATE_MARKS = CORPORATE_WORDS | {"and"}
+
+
 def is_corporate(words: list[str]) -> bool:
-    lowered = [w.lower() for w in words]
-    return "and" in lowered or any(w in CORPORATE_WORDS for w in lowered) or len(words) > 6
+    return len(words) > 6 or not _CORPORATE_MARKS.isdisjoint(map(str.lower, words))
 
 
-# Names recur across a library; a bounded cache keeps a big export's memory flat.
-@lru_cache(maxsize=16384)
+# Not cached here: each format caches the form it writes (one cache, not two, a name).
 def split_name(name: str) -> PersonName:
     """Family name = the last word plus the particles before it; `Family, Given` is kept."""
     words = name.split()

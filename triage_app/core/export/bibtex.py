@@ -32,7 +32,7 @@ relevance, triage. Conventions:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from typing import IO
 
@@ -42,6 +42,7 @@ from triage_app.core.export.cited_title import cited_title
 from triage_app.core.export.latex_escape import (
     escape_latex,
     escape_tex_text,
+    needs_escape,
     protect_title,
     raw_value,
 )
@@ -52,6 +53,7 @@ from triage_app.core.store import Library
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 STATUS_FIELD = "triage"
 HEADER = "% Encoding: UTF-8\n\n"
+WRITE_BATCH = 256
 # Bare category codes as listings show them, and their arXiv archive. Codes not listed
 # (and categories that already name their archive) are written as they are.
 _CS_CODES = (
@@ -108,6 +110,19 @@ def bibtex_name(name: PersonName) -> str:
 @lru_cache(maxsize=16384)  # names recur across a library; bounded, so memory stays flat
 def author_name(name: str) -> str:
     person = split_name(name)
+    if "," not in name and not needs_escape(name):
+        # Most names: split_name's parts are single-spaced and need no escaping.
+        if person.corporate:
+            return "{" + person.family + "}"
+        family = person.family
+        if not family:  # `, x`: an empty family name crashes biber's btparse
+            return "{" + _name_part(name) + "}"
+        parts = ["{" + family + "}" if " " in family else family]
+        if person.suffix:
+            parts.append(person.suffix)
+        if person.given:
+            parts.append(person.given)
+        return ", ".join(parts)
     if not person.family.strip():  # `, x`: an empty family name crashes biber's btparse
         return "{" + _name_part(name) + "}"
     return bibtex_name(person)
@@ -197,7 +212,7 @@ def _base(paper: PaperRecord) -> str:
 
 
 def write_bibtex(
-    papers: Iterable[PaperRecord], out: IO[str], *, keys: dict[int, str] | None = None
+    papers: Iterable[PaperRecord], out: IO[str], *, keys: Mapping[int, str] | None = None
 ) -> int:
     """Write one entry a paper; `keys` (from library_keys) keeps keys stable across exports.
 
@@ -208,12 +223,17 @@ def write_bibtex(
         keys = assign_keys((p.id, _base(p)) for p in papers)
     count = 0
     out.write(HEADER)
+    batch: list[str] = []  # a few hundred entries a write: a write call costs per call
     for paper in papers:
-        out.write("\n" if count else "")
         # A paper imported after the keys were computed gets a key that cannot collide.
         key = keys.get(paper.id) or f"{_base(paper)}id{paper.id}"
-        out.write(format_entry(key, paper))
+        batch.append(format_entry(key, paper))
         count += 1
+        if len(batch) >= WRITE_BATCH:
+            out.write(("\n" if count > len(batch) else "") + "\n".join(batch))
+            batch.clear()
+    if batch:
+        out.write(("\n" if count > len(batch) else "") + "\n".join(batch))
     return count
 
 

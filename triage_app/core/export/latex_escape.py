@@ -167,6 +167,11 @@ def _balanced(text: str) -> bool:
     return depth == 0
 
 
+def needs_escape(text: str) -> bool:
+    """Whether escape_latex would change `text`."""
+    return _NEEDS.search(text) is not None
+
+
 def escape_latex(text: str) -> str:
     """`text` as a BibTeX field value that LaTeX prints as written (no TeX kept)."""
     if not _NEEDS.search(text):
@@ -214,6 +219,13 @@ def _keeps_case(word: str) -> bool:
 def _parts_keep_case(word: str) -> bool:
     parts = [p for p in _PART_BREAK.split(word) if p]
     for part in parts:
+        if part.isalpha():  # most parts: the letters are the part, checked by str methods
+            rest = part[1:]
+            if rest and not rest.islower() and any(c.isupper() for c in rest):
+                return True
+            if not rest and len(parts) > 1 and part.isupper():
+                return True
+            continue
         letters = [c for c in part if c.isalpha()]
         if any(c.isupper() for c in letters[1:]):
             return True
@@ -225,22 +237,53 @@ def _parts_keep_case(word: str) -> bool:
 _PART_BREAK = re.compile(r"[-/–—]")
 
 
+def _braced(escaped: str) -> str:
+    return "{" + ("{}" if escaped.startswith("\\") else "") + escaped + "}"
+
+
 def protect_title(title: str) -> str:
     """Escape a title and brace only the words whose case must survive a style's sentence
     case; a braced group never starts with a control sequence (BibTeX would take it for
     one "special character" and change the case inside it), so such a word gets `{}`."""
     if "$" in title or "\\" in title:
+        return protect_words(title)
+    # Escaping maps characters one by one and adds no spaces, so the words that may keep
+    # their case are found in the plain text and escaped apart from the stretches between.
+    text = " ".join(title.split())
+    out: list[str] = []
+    last = 0
+    for found in _CASE_CANDIDATE.finditer(text):
+        word = found.group()
+        if _keeps_case(word):
+            out.append(escape_latex(text[last : found.start()]))
+            out.append(_braced(escape_latex(word)))
+            last = found.end()
+    if not out:
+        return escape_latex(text)
+    out.append(escape_latex(text[last:]))
+    return "".join(out)
+
+
+def protect_words(title: str) -> str:
+    """protect_title word by word (TeX titles; tests hold the fast path to it)."""
+    if "$" in title or "\\" in title:
         words = _WORD.findall(title)
         escaped_words = [escape_tex_text(w) for w in words]
-    else:  # escaping maps characters one by one and adds no spaces
+    else:
         words = title.split()
         escaped_words = escape_latex(" ".join(words)).split(" ")
     out = []
     for word, escaped in zip(words, escaped_words, strict=True):
-        if _keeps_case(word):
-            escaped = "{" + ("{}" if escaped.startswith("\\") else "") + escaped + "}"
-        out.append(escaped)
+        out.append(_braced(escaped) if _keeps_case(word) else escaped)
     return " ".join(out)
+
+
+# A word _keeps_case can only say yes to: one starting with `I`, or with a character after
+# its first that is not a lower-case ASCII letter, a digit or ASCII punctuation other than
+# `-` and `/` (so: a capital, a hyphen or slash, any non-ASCII character). Words of a
+# TeX-free title are separated by single spaces here.
+_PLAIN_TAIL = "a-z0-9" + re.escape("!\"#$%&'()*+,.:;<=>?@[\\]^_`{|}~")
+_CASE_CANDIDATE = re.compile(rf"(?<![^ ])(?:I|[^ ][{_PLAIN_TAIL}]*[^ {_PLAIN_TAIL}])[^ ]*")
 
 
 def raw_value(text: str) -> str:

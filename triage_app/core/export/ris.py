@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import IO
 
 from triage_app.core.export.author_names import split_name
@@ -50,6 +51,7 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+@lru_cache(maxsize=16384)  # names recur across a library; bounded, so memory stays flat
 def ris_author(name: str) -> str:
     person = split_name(name)
     if person.corporate or not person.given:
@@ -123,8 +125,13 @@ def record_lines(paper: PaperRecord) -> list[tuple[str, str]]:
 def write_ris(papers: Iterable[PaperRecord], out: IO[str]) -> int:
     """Stream one record a paper, records separated by a blank line."""
     count = 0
+    batch: list[str] = []  # a few hundred records a write: a write call costs per call
     for paper in papers:
-        body = "".join(f"{tag}  - {value}\n" for tag, value in record_lines(paper))
-        out.write(f"{body}ER  - \n\n")
+        batch.extend(f"{tag}  - {value}\n" for tag, value in record_lines(paper))
+        batch.append("ER  - \n\n")
         count += 1
+        if len(batch) >= 4096:
+            out.write("".join(batch))
+            batch.clear()
+    out.write("".join(batch))
     return count

@@ -74,12 +74,15 @@ CITED_SQL_COLUMNS = (
 
 
 def _rows(library: Library, columns: str, ids: Sequence[int] | None) -> Iterator[tuple[Any, ...]]:
-    """(id, *columns) for every paper by id, or for `ids` in their order."""
+    """(id, *columns) for every paper by id, or for `ids` in their order; read on the DB-API
+    cursor, whose plain tuples cost less than SQLAlchemy's rows."""
     if ids is None:
         last = 0
         while True:
             with library.read() as conn:
-                rows = conn.exec_driver_sql(
+                driver = conn.connection.driver_connection
+                assert driver is not None  # a checked-out pooled connection is always open
+                rows = driver.execute(
                     f"SELECT p.id, {columns} FROM paper p WHERE p.id > ? ORDER BY p.id LIMIT ?",
                     (last, CHUNK),
                 ).fetchall()
@@ -87,17 +90,21 @@ def _rows(library: Library, columns: str, ids: Sequence[int] | None) -> Iterator
                 return
             yield from rows
             last = rows[-1][0]
+            del rows  # not held while the next chunk is read
     for start in range(0, len(ids), CHUNK):
         chunk = list(ids[start : start + CHUNK])
         marks = ",".join("?" * len(chunk))
         with library.read() as conn:
+            driver = conn.connection.driver_connection
+            assert driver is not None
             found = {
                 row[0]: row
-                for row in conn.exec_driver_sql(
+                for row in driver.execute(
                     f"SELECT p.id, {columns} FROM paper p WHERE p.id IN ({marks})", tuple(chunk)
                 )
             }
         yield from (found[i] for i in chunk if i in found)
+        del found
 
 
 def _ticking(rows: Iterator[tuple[Any, ...]], tick: Tick | None) -> Iterator[tuple[Any, ...]]:
