@@ -146,14 +146,21 @@ def author_list(names: list[str]) -> tuple[tuple[str, ...], bool]:
     shown: list[str] = []
     et_al = False
     for raw in names:
-        bare = one_line(raw).strip("{}").casefold()
-        if bare in _ET_AL:
+        name = _listed_name(raw)
+        if name is None:
             et_al = True
-            continue
-        name = display_name(raw)
-        if name:
+        elif name:
             shown.append(name)
     return tuple(shown), et_al
+
+
+@lru_cache(maxsize=1 << 14)
+def _listed_name(raw: str) -> str | None:
+    """None for `others` / `et al.`, else the display name (the same people sign many
+    records of a file)."""
+    if one_line(raw).strip("{}").casefold() in _ET_AL:
+        return None
+    return display_name(raw)
 
 
 _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|2[01]\d\d)(?!\d)")
