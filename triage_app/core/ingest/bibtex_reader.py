@@ -211,7 +211,7 @@ _split_names: Callable[[str], list[str]] = _no_split  # bibtexparser's, once it 
 _RANK = re.compile(r"rank[1-5]")
 
 
-@lru_cache(maxsize=1 << 14)
+@lru_cache(maxsize=4096)
 def _shown_name(raw: str) -> str:
     """A person as the app shows them; the same people sign many entries of a file."""
     return tex_to_text(display_name(raw))

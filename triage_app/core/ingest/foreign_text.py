@@ -154,7 +154,7 @@ def author_list(names: list[str]) -> tuple[tuple[str, ...], bool]:
     return tuple(shown), et_al
 
 
-@lru_cache(maxsize=1 << 14)
+@lru_cache(maxsize=4096)
 def _listed_name(raw: str) -> str | None:
     """None for `others` / `et al.`, else the display name (the same people sign many
     records of a file)."""
