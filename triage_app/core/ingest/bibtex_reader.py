@@ -209,12 +209,14 @@ def _no_split(text: str) -> list[str]:
 
 _split_names: Callable[[str], list[str]] = _no_split  # bibtexparser's, once it is loaded
 _RANK = re.compile(r"rank[1-5]")
+_TEX_SIGN = re.compile(r"[\\{}$~]|--")
 
 
 @lru_cache(maxsize=4096)
 def _shown_name(raw: str) -> str:
     """A person as the app shows them; the same people sign many entries of a file."""
-    return tex_to_text(display_name(raw))
+    name = display_name(raw)  # one line already: TeX-free, tex_to_text would return it
+    return tex_to_text(name) if _TEX_SIGN.search(name) else name
 
 
 def _split_concat(raw: str) -> list[str]:

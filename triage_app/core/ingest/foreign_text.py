@@ -113,12 +113,15 @@ def display_name(raw: str) -> str:
         return name
     parts = _split_top_level(name, ",") if "{" in name else [p.strip() for p in name.split(",")]
     parts = [p for p in parts if p]
+    if not parts:
+        return ""  # commas only (`AU  - ,`): no person
     if len(parts) == 1:
         return name
     family = parts[0]
     given = parts[-1]
     suffix = " ".join(parts[1:-1])
-    return one_line(" ".join(p for p in (given, family, suffix) if p))
+    # The parts are stripped pieces of a one-line text: joined, they are one line too.
+    return " ".join(p for p in (given, family, suffix) if p)
 
 
 def _split_top_level(text: str, sep: str) -> list[str]:
