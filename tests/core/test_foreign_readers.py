@@ -135,6 +135,16 @@ def test_unknown_tags_and_a_comma_without_space() -> None:
     assert fields(got)["published"] == "1948-01-01"
 
 
+def test_an_author_of_commas_only_is_no_author() -> None:
+    # Both once failed on an IndexError: the RIS record was refused, the BibTeX file
+    # raised a traceback.
+    ris = b"TY  - JOUR\nTI  - A title here\nAU  - ,\nAU  - Shannon, Claude\nER  - \n"
+    bib = b"@article{a,\n  title = {A title here},\n  author = {, and Shannon, Claude},\n}\n"
+    for name, data in (("commas.ris", ris), ("commas.bib", bib)):
+        (got,) = records(name, data)
+        assert fields(got)["authors"] == ["Claude Shannon"], name
+
+
 def test_bom_record_without_title_is_a_problem_with_its_line() -> None:
     kind, items = read("rispy_example_bom.ris")
     assert kind == "ris"

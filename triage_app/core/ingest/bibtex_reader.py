@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Iterable, Iterator
+from functools import lru_cache
 from typing import Any
 
 from triage_app.core.ingest.entries import ParseProblem
@@ -102,7 +103,7 @@ def read_bibtex(lines: Iterable[str], name: str) -> Iterator[ForeignRecord | Par
     entries = 0
     size = 0
     for number, line in enumerate(lines, 1):
-        if _BLOCK_START.match(line):
+        if "@" in line and _BLOCK_START.match(line):
             if entries >= CHUNK_ENTRIES or size >= CHUNK_CHARS:
                 yield from reader.parse(chunk, chunk_start)
                 chunk, chunk_start, entries, size = [], number, 0, 0
@@ -186,7 +187,10 @@ class _Reader:
 
     def value(self, raw: str) -> str:
         """A field's text: braces or quotes removed, macros resolved, `#` joined."""
-        parts = _split_concat(raw.strip())
+        raw = raw.strip()
+        if raw[:1] == "{" and raw[-1:] == "}" and len(raw) >= 2 and "#" not in raw:
+            return raw[1:-1]  # the common case, as the loop below would read it
+        parts = _split_concat(raw)
         out: list[str] = []
         for part in parts:
             part = part.strip()
@@ -204,6 +208,15 @@ def _no_split(text: str) -> list[str]:
 
 
 _split_names: Callable[[str], list[str]] = _no_split  # bibtexparser's, once it is loaded
+_RANK = re.compile(r"rank[1-5]")
+_TEX_SIGN = re.compile(r"[\\{}$~]|--")
+
+
+@lru_cache(maxsize=4096)
+def _shown_name(raw: str) -> str:
+    """A person as the app shows them; the same people sign many entries of a file."""
+    name = display_name(raw)  # one line already: TeX-free, tex_to_text would return it
+    return tex_to_text(name) if _TEX_SIGN.search(name) else name
 
 
 def _split_concat(raw: str) -> list[str]:
@@ -232,7 +245,7 @@ def _record(fields: dict[str, str], line: int) -> ForeignRecord | ParseProblem:
         authors_raw = fields.get("author") or ""
         names = _split_names(authors_raw) if authors_raw.strip() else []
         et_al = bool(names) and names[-1].strip().strip("{}").lower() == "others"
-        authors = [tex_to_text(display_name(n)) for n in (names[:-1] if et_al else names)]
+        authors = [_shown_name(n) for n in (names[:-1] if et_al else names)]
         eprint = fields.get("eprint", "")
         prefix = (fields.get("archiveprefix") or fields.get("eprinttype") or "").lower()
         arxiv = plain_arxiv_id(eprint) if prefix == "arxiv" or not prefix else None
@@ -245,7 +258,7 @@ def _record(fields: dict[str, str], line: int) -> ForeignRecord | ParseProblem:
         )
         rating = None
         ranking = fields.get("ranking", "").strip().lower()
-        if re.fullmatch(r"rank[1-5]", ranking):
+        if _RANK.fullmatch(ranking):
             rating = int(ranking[-1])
         triage = fields.get("triage", "").strip().lower()
         notes = [tex_to_text(v) for k, v in fields.items() if k.startswith("comment")]

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
 
 from sqlalchemy import Connection
 
@@ -64,14 +63,15 @@ def merged_state(
     decided_at = state.decided_at
     if status != state.status:
         decided_at = now
-    return replace(
-        state,
-        status=status,
-        starred=starred,
-        rating=rating,
-        note=note,
-        tags=tuple(sorted(by_key.values(), key=str.casefold)),
-        decided_at=decided_at,
+    # The constructor, not dataclasses.replace: this runs once a record of a tool's file.
+    return DecisionState(
+        state.paper_id,
+        status,
+        starred,
+        rating,
+        note,
+        tuple(sorted(by_key.values(), key=str.casefold)),
+        decided_at,
     )
 
 

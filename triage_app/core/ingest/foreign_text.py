@@ -113,12 +113,15 @@ def display_name(raw: str) -> str:
         return name
     parts = _split_top_level(name, ",") if "{" in name else [p.strip() for p in name.split(",")]
     parts = [p for p in parts if p]
+    if not parts:
+        return ""  # commas only (`AU  - ,`): no person
     if len(parts) == 1:
         return name
     family = parts[0]
     given = parts[-1]
     suffix = " ".join(parts[1:-1])
-    return one_line(" ".join(p for p in (given, family, suffix) if p))
+    # The parts are stripped pieces of a one-line text: joined, they are one line too.
+    return " ".join(p for p in (given, family, suffix) if p)
 
 
 def _split_top_level(text: str, sep: str) -> list[str]:
@@ -146,14 +149,21 @@ def author_list(names: list[str]) -> tuple[tuple[str, ...], bool]:
     shown: list[str] = []
     et_al = False
     for raw in names:
-        bare = one_line(raw).strip("{}").casefold()
-        if bare in _ET_AL:
+        name = _listed_name(raw)
+        if name is None:
             et_al = True
-            continue
-        name = display_name(raw)
-        if name:
+        elif name:
             shown.append(name)
     return tuple(shown), et_al
+
+
+@lru_cache(maxsize=4096)
+def _listed_name(raw: str) -> str | None:
+    """None for `others` / `et al.`, else the display name (the same people sign many
+    records of a file)."""
+    if one_line(raw).strip("{}").casefold() in _ET_AL:
+        return None
+    return display_name(raw)
 
 
 _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|2[01]\d\d)(?!\d)")

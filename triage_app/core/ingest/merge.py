@@ -15,6 +15,7 @@ import json
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from triage_app.core.ingest.entries import ListingEntry
@@ -133,8 +134,9 @@ _KEY_COLUMNS = ("arxiv_id", "doi", "title_key", "abstract_key")
 
 def _remember(keys: Keys, row: dict[str, Any], pid: int) -> None:
     for column in _KEY_COLUMNS:
-        if row.get(column):
-            keys[column].setdefault(row[column], pid)
+        value = row.get(column)
+        if value:
+            keys[column].setdefault(value, pid)
 
 
 def _match(keys: Keys, row: dict[str, Any], current: dict[int, dict[str, Any]]) -> int | None:
@@ -192,6 +194,7 @@ def merge_items(
     now = txn.now  # not the import's start: stamps must rise in commit order
     for item, row, line in prepared:
         pid = _match(keys, row, current)
+        found = pid is not None
         if pid is not None:
             changes = _fill_in(current[pid], row)
             if changes:
@@ -211,12 +214,21 @@ def merge_items(
                 pid = next_id
             next_id = max(next_id, pid + 1)
             created = (item.created_at if isinstance(item, BackupRecord) else None) or now
-            new_row = {**row, "id": pid, "created_at": created, "updated_at": now}
-            inserts.append(new_row)
-            current[pid] = {**row, "id": pid, "decisions_at": None, "_new": True}
+            # One dict is both the row to insert and the paper as later items see it (a fill
+            # in from them is then inserted and also updated, to the same values).
+            current[pid] = {
+                **row,
+                "id": pid,
+                "created_at": created,
+                "updated_at": now,
+                "decisions_at": None,
+                "_new": True,
+            }
+            inserts.append(current[pid])
             report.new += 1
         _remember(keys, row, pid)
-        _remember(keys, current[pid], pid)
+        if found:  # a new paper's keys are the row's
+            _remember(keys, current[pid], pid)
         report.paper_ids.add(pid)
         if isinstance(item, ForeignRecord) and item.has_decisions:
             foreign.append((pid, item))
@@ -245,13 +257,13 @@ def merge_items(
         foreign = [(p, i) for p, i in foreign if not current[p].get("_new")]
     if inserts:
         cols = ("id", *META_COLUMNS, "created_at", "updated_at", *_DECISION_COLUMNS)
+        values = itemgetter(*cols[: -len(_DECISION_COLUMNS)])
+        undecided = _decision_values(None, now)
         conn.exec_driver_sql(
             f"INSERT INTO paper({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
             [
-                (
-                    *(r[c] for c in cols[: -len(_DECISION_COLUMNS)]),
-                    *_decision_values(decided.get(r["id"]), now),
-                )
+                values(r)
+                + (_decision_values(decided[r["id"]], now) if r["id"] in decided else undecided)
                 for r in inserts
             ],
         )

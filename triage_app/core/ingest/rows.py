@@ -63,9 +63,13 @@ def paper_row(
     }
 
 
+# json.dumps(..., ensure_ascii=False) builds an encoder a call; one serves every row.
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def _json_list(items: Iterable[str]) -> str:
     listed = list(items)
-    return json.dumps(listed, ensure_ascii=False) if listed else "[]"
+    return _ENCODE(listed) if listed else "[]"
 
 
 def entry_to_row(entry: ListingEntry) -> dict[str, Any]:
