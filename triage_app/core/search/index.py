@@ -40,6 +40,7 @@ from triage_app.core.search.stamp import (
     stamp_problem,
     write_stamp,
 )
+from triage_app.core.search.terms import FastMpWriter, fast_fields
 
 if TYPE_CHECKING:  # the command line passes a LiteLibrary: no SQLAlchemy to load
     from triage_app.core.store import Library
@@ -291,12 +292,13 @@ class SearchIndex:
         if to_write or gone:
             writer = self._ix.writer(timeout=WRITER_TIMEOUT_S)
             try:
-                for row in to_write:
-                    doc = {"pid": row.pid, "sig": row.sig, **row.fields}
-                    if row.pid in by_pid:
-                        writer.update_document(**doc)
-                    else:
-                        writer.add_document(**doc)
+                with fast_fields(writer.schema, TEXT_FIELDS):
+                    for row in to_write:
+                        doc = {"pid": row.pid, "sig": row.sig, **row.fields}
+                        if row.pid in by_pid:
+                            writer.update_document(**doc)
+                        else:
+                            writer.add_document(**doc)
                 for pid in gone:
                     writer.delete_by_term("pid", pid)
             except BaseException:
@@ -380,10 +382,10 @@ class SearchIndex:
                 total = int(conn.exec_driver_sql("SELECT count(*) FROM paper").scalar() or 0)
             if procs is None:
                 procs = 2 if total >= MP_MIN_PAPERS and (os.cpu_count() or 1) > 1 else 1
-            kwargs: dict[str, Any] = {"limitmb": 256}
             if procs > 1:
-                kwargs.update(procs=procs, multisegment=True)
-            writer = ix.writer(**kwargs)
+                writer = FastMpWriter(ix, procs=procs, multisegment=True, limitmb=256)
+            else:
+                writer = ix.writer(limitmb=256)
             codec = codec_stamp(writer.codec)
             stamps: dict[int, str] = {}
             try:
@@ -392,14 +394,15 @@ class SearchIndex:
                         f"this Whoosh writes the codec {' '.join(codec)}; "
                         f"the search reads {CODEC} {CODEC_VERSION} only"
                     )
-                for row in self._iter_all_rows():
-                    writer.add_document(pid=row.pid, sig=row.sig, **row.fields)
-                    stamps[row.pid] = row.stamp
-                    if len(stamps) % 1000 == 0:
-                        if cancel and cancel():
-                            raise IndexCancelled
-                        if progress:
-                            progress(len(stamps), total)
+                with fast_fields(writer.schema, TEXT_FIELDS):
+                    for row in self._iter_all_rows():
+                        writer.add_document(pid=row.pid, sig=row.sig, **row.fields)
+                        stamps[row.pid] = row.stamp
+                        if len(stamps) % 1000 == 0:
+                            if cancel and cancel():
+                                raise IndexCancelled
+                            if progress:
+                                progress(len(stamps), total)
             except BaseException:
                 writer.cancel()
                 ix.close()

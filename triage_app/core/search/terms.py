@@ -1,0 +1,141 @@
+"""The index build's fast path to a field's postings: the schema's analyzer, word by word,
+cached.
+
+Whoosh analyses each field through a chain of generators (tokenizer, lowercase, stop words,
+stemming, accent folding), several Python calls per word of every paper: most of a rebuild's
+time. Each step after the tokenizer looks at one word alone, so a word's term is a function
+of the word: it is computed once, by the analyzer itself, and then looked up. Positions
+follow the analyzer's rule: the tokenizer numbers words 0, 1, 2...; the stop filter drops
+stop words and renumbers, keeping the first kept word's number and counting on from it.
+
+`fast_fields(schema)` lends a writer's text fields this path while documents are added and
+takes it back before the commit pickles the schema, so the index's schema is Whoosh's own;
+`FastMpWriter` does the same in the children of Whoosh's multi-process writer.
+The postings are the ones Whoosh's `Positions.word_values` makes from the analyzer's tokens
+(tests/core/test_search_terms.py compares them, and whole indexes built both ways).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from whoosh.analysis import CompositeAnalyzer, RegexTokenizer, StopFilter
+from whoosh.formats import Positions
+from whoosh.multiproc import MpWriter, SubWriterTask
+
+from triage_app.core.search.fields import TEXT_FIELDS
+
+CACHE_WORDS = 100_000  # distinct words remembered per analyzer (a few MB)
+
+
+class TermCutter:
+    """`cutter(text)` is (position of the first term, terms) as `analyzer` yields them."""
+
+    def __init__(self, analyzer: Any) -> None:
+        items = analyzer.items if isinstance(analyzer, CompositeAnalyzer) else [analyzer]
+        tokenizer = items[0]
+        if type(tokenizer) is not RegexTokenizer or tokenizer.gaps:
+            raise ValueError(f"no fast path for the analyzer {analyzer!r}")
+        for item in items[1:]:  # terms numbered on from the first only if stops renumber
+            if isinstance(item, StopFilter) and not item.renumber:
+                raise ValueError(f"no fast path for the analyzer {analyzer!r}")
+        self._analyzer = analyzer
+        self._finditer = tokenizer.expression.finditer
+        self._cache: dict[str, str | None] = {}
+
+    def _word(self, word: str) -> str | None:
+        """The analyzer's term for one word alone (its tokenizer finds that word again), or
+        None when the word is stopped."""
+        terms = [token.text for token in self._analyzer(word)]
+        if len(terms) > 1:
+            raise ValueError(f"the analyzer cut {word!r} into {len(terms)} terms")
+        if len(self._cache) >= CACHE_WORDS:
+            self._cache.clear()
+        term = self._cache[word] = terms[0] if terms else None
+        return term
+
+    def __call__(self, text: str) -> tuple[int, list[str]]:
+        cache = self._cache
+        out: list[str] = []
+        first = 0
+        for match in self._finditer(text):
+            word = match.group()
+            term = cache.get(word, False)
+            if term is False:
+                term = self._word(word)
+            if term is None:
+                if not out:
+                    first += 1
+            else:
+                out.append(term)  # type: ignore[arg-type]
+        return first, out
+
+
+class FastIndex:
+    """Stands in for `TextField.index(value)` on a field stored with `Positions`: the same
+    (term bytes, frequency, weight, encoded positions) per distinct term."""
+
+    def __init__(self, field: Any) -> None:
+        self._cutter = TermCutter(field.analyzer)
+        self._encode = field.format.encode
+        self._boost = field.format.field_boost
+
+    def __call__(self, value: Any, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
+        if kwargs or not isinstance(value, str):
+            raise TypeError("the fast path indexes one string")
+        first, terms = self._cutter(value)
+        poses: dict[str, list[int]] = {}
+        for pos, term in enumerate(terms, first):
+            found = poses.get(term)
+            if found is None:
+                poses[term] = [pos]
+            else:
+                found.append(pos)
+        encode, boost = self._encode, self._boost
+        for term, poslist in poses.items():
+            yield term.encode("utf-8"), len(poslist), float(len(poslist)) * boost, encode(poslist)
+
+
+@contextmanager
+def fast_fields(schema: Any, fieldnames: tuple[str, ...] = TEXT_FIELDS) -> Iterator[None]:
+    """Index the named `Positions` fields of a writer's `schema` by the fast path while
+    inside; the fields are Whoosh's own again on leaving (commit after leaving)."""
+    lent = []
+    try:
+        for name in fieldnames:
+            field = schema[name]
+            if type(field.format) is Positions and not field.vector:
+                field.index = FastIndex(field)
+                lent.append(field)
+        yield
+    finally:
+        for field in lent:
+            del field.index
+
+
+class _FastSubWriterTask(SubWriterTask):
+    """A child of `FastMpWriter`: adds its share of the documents by the fast path."""
+
+    def _process_file(self, filename: str, doc_count: int) -> None:
+        with fast_fields(self.writer.schema):
+            super()._process_file(filename, doc_count)
+
+
+class FastMpWriter(MpWriter):
+    """Whoosh's multi-process writer whose children index by the fast path (the parent
+    only hands them the documents). Each child's segment is finished by Whoosh as usual."""
+
+    def _new_task(self) -> SubWriterTask:
+        task = _FastSubWriterTask(
+            self.storage,
+            self.indexname,
+            self.jobqueue,
+            self.resultqueue,
+            self.subargs,
+            self.multisegment,
+        )
+        self.tasks.append(task)
+        task.start()
+        return task
