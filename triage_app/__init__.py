@@ -4,8 +4,8 @@ from typing import Any
 
 
 def __getattr__(name: str) -> Any:
-    """`__version__`, read from the package metadata when first asked for: importlib.metadata
-    costs `triage-app --help` and every command ~20 ms it rarely needs."""
+    """`__version__`, read from the package metadata when first asked for, so that
+    `triage-app --help` and the other commands do not import importlib.metadata."""
     if name != "__version__":
         raise AttributeError(f"module 'triage_app' has no attribute {name!r}")
     from importlib.metadata import PackageNotFoundError, version

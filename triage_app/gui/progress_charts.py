@@ -1,9 +1,9 @@
 """The Progress charts, drawn with QPainter on any paint device: the window's widget, a PNG
 image or an SVG file (QSvgGenerator), so the export is exactly what the window shows.
 
-Why QPainter and not Qt Charts: QtCharts ships in PySide6-Addons only (a ~300 MB wheel
-beside the Essentials the app uses), and matplotlib adds ~40 MB and a second of import to
-the window and the bundle; four bar charts need neither.
+Why QPainter and not Qt Charts: QtCharts ships only in PySide6-Addons, a large wheel beside
+the Essentials the app uses, and matplotlib would add its size and import time to the window
+and the bundle; four bar charts need neither.
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ from triage_app.core.triage import ProgressStats, load_progress
 from triage_app.gui.progress_charts import Colours, paint_progress
 from triage_app.gui.workers import Job, Lane
 
-# Decisions in a burst are counted once (a count reads every paper: ~0.4 s at 100,000).
+# Decisions in a burst are counted once: a count reads every paper.
 REFRESH_DELAY_MS = 1000
 EXPORT_SIZE = QSize(1200, 800)
 EXPORT_FILTER = "PNG image (*.png);;SVG drawing (*.svg)"

@@ -84,8 +84,8 @@ def _accented(found: re.Match[str]) -> str:
 
 
 def _plain_tex(text: str) -> str:
-    """Dashes and ties of TeX without a macro in sight, math left as typed (the common case,
-    and 100 times faster than a full parse)."""
+    """Dashes and ties of TeX without a macro in sight, math left as typed: the common case,
+    which needs no full parse."""
     parts = text.split("$")
     for i in range(0, len(parts), 2):  # outside math
         parts[i] = parts[i].replace("---", "\u2014").replace("--", "\u2013").replace("~", " ")

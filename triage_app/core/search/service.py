@@ -365,7 +365,7 @@ class _Run:
     def facets(self) -> Facets:
         """Read when a filter, a NOT or a sort needs them: a words-only search ranked by
         relevance never does (a command-line search then skips reading every paper's
-        filter columns, ~1 s cold at 100,000 papers)."""
+        filter columns)."""
         return self._service.facets()
 
     def execute(self, sort: str, limit: int | None, offset: int) -> tuple[list[int], int, str]:

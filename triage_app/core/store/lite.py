@@ -1,7 +1,7 @@
 """A library opened through `sqlite3` alone, for the command line's short commands.
 
-`list`, `search` and `mark` take a few milliseconds of SQL, while importing SQLAlchemy and
-SQLModel costs a command ~0.4 s. Only a library that is ready as it is opens here: one
+`list`, `search` and `mark` need little SQL, and importing SQLAlchemy and SQLModel would
+cost a command more than the work itself. Only a library that is ready as it is opens here: one
 that exists, has this release's schema and already had today's daily backup. Creating,
 upgrading and the day's backup go through `open_library` (`open_lite` returns None).
 

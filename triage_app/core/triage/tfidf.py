@@ -71,8 +71,8 @@ def library_terms(library: Library) -> Terms:
             names, matrix = tfidf(texts)
             built = Terms(key, ids, names, matrix)
             _write(folder / CACHE_DIR / CACHE_NAME, built)
-            # Mapped from the files just written, so the process does not keep the ~100 MB
-            # of a 100,000-paper matrix (the folder may not be writable: keep it then).
+            # Mapped from the files just written, so the process does not keep the matrix
+            # in its own memory (the folder may not be writable: keep it then).
             terms = _read(folder / CACHE_DIR / CACHE_NAME, key) or built
         _memory.clear()  # one library at a time
         _memory[folder] = terms
@@ -148,9 +148,9 @@ def tfidf(texts: list[str]) -> tuple[list[str], sparse.csr_matrix]:
     stems in at least MIN_DF of them, columns in stem order; and each column's name: the
     stem's most frequent surface word (the first seen on a tie).
 
-    Whole-corpus array work: the Porter stemmer (~9 µs a call) runs once per distinct word,
-    and counting is one sort of (document, stem) keys, so a 100,000-paper library (~14
-    million words) is not a Python loop per word."""
+    Whole-corpus array work: the Porter stemmer runs once per distinct word, and counting
+    is one sort of (document, stem) keys, so a large library is not a Python loop per
+    word."""
     lists = [_WORD.findall(t.lower()) for t in texts]
     lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
     flat = list(chain.from_iterable(lists))
