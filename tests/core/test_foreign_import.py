@@ -273,3 +273,22 @@ def test_the_same_title_with_other_dois_is_two_papers(library: Library) -> None:
     assert imp(library, "two.ris", two).new == 1
     assert imp(library, "bare.ris", bare).merged == 1  # no identifier: the title decides
     assert [r["doi"] for r in rows(library)] == ["10.5555/first", "10.5555/second"]
+
+
+def test_a_tools_tags_are_one_tag_each_by_the_tag_tables_rule() -> None:
+    """A tool's tags merge into a paper's as `mark` merges them: `STRASSE` beside `straße`
+    is a second tag (SQLite NOCASE folds ASCII letters only), `Sae` beside `sae` is not."""
+    from collections import Counter
+
+    from triage_app.core.ingest.foreign_decisions import merged_state
+    from triage_app.core.ingest.foreign_record import make_record
+    from triage_app.core.records import DecisionState
+
+    state = DecisionState(1, "kept", False, None, "", ("sae", "straße"), "2026-01-01")
+    item = make_record(1, title="A paper", tags=["STRASSE", "Sae", "  "])
+    counts: Counter[str] = Counter()
+    after = merged_state(state, item, "2026-02-01", counts)
+    assert after.tags == ("sae", "straße", "STRASSE")
+    assert counts == Counter({"tagged": 1})
+    same = merged_state(after, make_record(1, title="A paper", tags=["SAE"]), "now", Counter())
+    assert same.tags == after.tags

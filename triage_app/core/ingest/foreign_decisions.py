@@ -17,7 +17,7 @@ from sqlalchemy import Connection
 from triage_app.core.ingest.foreign_record import ForeignRecord
 from triage_app.core.records import DecisionState
 from triage_app.core.store import WriteTxn
-from triage_app.core.triage import clean_tag, load_states, write_states
+from triage_app.core.triage import clean_tag, load_states, merge_tags, write_states
 
 KEPT_HERE = "left as decided here"
 
@@ -45,14 +45,8 @@ def merged_state(
     if status == "new" and (starred or rating is not None):
         status = "kept"
         counts["kept"] += 1
-    by_key = {t.casefold(): t for t in state.tags}
-    added = 0
-    for tag in item.tags:
-        name = clean_tag(tag)
-        if name and name.casefold() not in by_key:
-            by_key[name.casefold()] = name
-            added += 1
-    if added:
+    tags = merge_tags(state.tags, [t for t in item.tags if clean_tag(t)], ())
+    if len(tags) > len(state.tags):
         counts["tagged"] += 1
     if item.note and item.note != note:
         if not note.strip():
@@ -70,7 +64,7 @@ def merged_state(
         starred,
         rating,
         note,
-        tuple(sorted(by_key.values(), key=str.casefold)),
+        tags,
         decided_at,
     )
 

@@ -76,7 +76,7 @@ class DecisionPatch:
             (starred and not state.starred) or (rating is not None and rating != state.rating)
         ):
             status = "kept"  # starring or rating a new paper is a decision to keep it
-        tags = _merge_tags(state.tags, self.add_tags, self.remove_tags)
+        tags = merge_tags(state.tags, self.add_tags, self.remove_tags)
         decided_at = state.decided_at
         if status != state.status:
             decided_at = None if status == "new" else now
@@ -106,9 +106,10 @@ def tag_key(name: str) -> str:
     return name.translate(_ASCII_LOWER)
 
 
-def _merge_tags(
+def merge_tags(
     current: tuple[str, ...], add: Iterable[str], remove: Iterable[str]
 ) -> tuple[str, ...]:
+    """`current` less `remove`, plus `add` where no tag of the same key is there yet."""
     by_key = {tag_key(t): t for t in current}
     for tag in remove:
         by_key.pop(tag_key(clean_tag(tag)), None)
