@@ -292,3 +292,28 @@ def test_a_tools_tags_are_one_tag_each_by_the_tag_tables_rule() -> None:
     assert counts == Counter({"tagged": 1})
     same = merged_state(after, make_record(1, title="A paper", tags=["SAE"]), "now", Counter())
     assert same.tags == after.tags
+
+
+def test_tags_that_differ_beyond_ascii_case_stay_on_their_papers(library: Library) -> None:
+    """`straße` on one new paper, `STRASSE` on another (and both on a third): the tag rows
+    are created by the tag table's own key, so no paper loses its tag."""
+    ris = "".join(
+        f"TY  - JOUR\nTI  - Paper {n}\n{kws}ER  - \n\n"
+        for n, kws in (
+            ("one", "KW  - straße\n"),
+            ("two", "KW  - STRASSE\n"),
+            ("three", "KW  - straße\nKW  - STRASSE\nKW  - Straße\n"),
+        )
+    )
+    assert imp(library, "tags.ris", ris).new == 3
+    with library.read() as conn:
+        tagged = conn.exec_driver_sql(
+            "SELECT p.title, t.name FROM paper_tag pt JOIN paper p ON p.id = pt.paper_id "
+            "JOIN tag t ON t.id = pt.tag_id ORDER BY p.id, t.name"
+        ).fetchall()
+    assert [tuple(r) for r in tagged] == [
+        ("Paper one", "straße"),
+        ("Paper two", "STRASSE"),
+        ("Paper three", "STRASSE"),
+        ("Paper three", "straße"),
+    ]

@@ -10,9 +10,7 @@ decision made here is left as it is and counted (`left as decided here`).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
-
-from sqlalchemy import Connection
+from collections.abc import Sequence
 
 from triage_app.core.ingest.foreign_record import ForeignRecord
 from triage_app.core.records import DecisionState
@@ -93,18 +91,3 @@ def new_paper_states(
         blank = states.get(pid) or DecisionState(pid, "new", False, None, "", (), None)
         states[pid] = merged_state(blank, item, now, counts)
     return states
-
-
-def insert_tags(conn: Connection, states: Iterable[DecisionState]) -> None:
-    rows = [(s.paper_id, t) for s in states for t in s.tags]
-    if not rows:
-        return
-    names = {t.casefold(): t for _, t in rows}
-    conn.exec_driver_sql(
-        "INSERT OR IGNORE INTO tag(name) VALUES (?)", [(n,) for n in names.values()]
-    )
-    conn.exec_driver_sql(
-        "INSERT OR IGNORE INTO paper_tag(paper_id, tag_id) "
-        "SELECT ?, id FROM tag WHERE name = ? COLLATE NOCASE",
-        rows,
-    )

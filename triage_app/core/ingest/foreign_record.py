@@ -15,6 +15,7 @@ from typing import Any
 
 from triage_app.core.ingest.foreign_text import author_list, one_line, strip_markup
 from triage_app.core.ingest.rows import paper_row
+from triage_app.core.triage import tag_key
 
 MAX_TEXT = 1 << 20  # one field; a longer one is cut (a hostile or broken file)
 
@@ -77,11 +78,11 @@ def make_record(
         arxiv_id=arxiv_id,
         doi=doi,
     )
-    seen: dict[str, str] = {}
+    seen: dict[str, str] = {}  # in file order, one a key by the tag table's rule
     for tag in tags:
         name = one_line(tag)[:200]
         if name:
-            seen.setdefault(name.casefold(), name)
+            seen.setdefault(tag_key(name), name)
     return ForeignRecord(
         line=line,
         row=row,

@@ -19,17 +19,13 @@ from operator import itemgetter
 from typing import Any
 
 from triage_app.core.ingest.entries import ListingEntry
-from triage_app.core.ingest.foreign_decisions import (
-    apply_foreign_decisions,
-    insert_tags,
-    new_paper_states,
-)
+from triage_app.core.ingest.foreign_decisions import apply_foreign_decisions, new_paper_states
 from triage_app.core.ingest.foreign_record import ForeignRecord
 from triage_app.core.ingest.readback_record import BackupRecord
 from triage_app.core.ingest.rows import META_COLUMNS, entry_to_row
 from triage_app.core.records import DecisionState
 from triage_app.core.store import WriteTxn
-from triage_app.core.triage import load_states, write_states
+from triage_app.core.triage import insert_tags, load_states, write_states
 
 # A restored paper keeps its id unless the id lies this far past the library's largest: the
 # search's filter columns are arrays indexed by id, so an id of 48,902,507,845 from a hostile

@@ -167,25 +167,31 @@ def write_states(
         if old_by_id.get(s.paper_id, s).tags != s.tags or s.paper_id not in old_by_id
     ]
     if retagged:
-        names = {tag_key(t): t for s in retagged for t in s.tags}
-        if names:
-            conn.exec_driver_sql(
-                "INSERT OR IGNORE INTO tag(name) VALUES (?)", [(n,) for n in names.values()]
-            )
         conn.exec_driver_sql(
             "DELETE FROM paper_tag WHERE paper_id = ?", [(s.paper_id,) for s in retagged]
         )
-        rows = [(s.paper_id, t) for s in retagged for t in s.tags]
-        if rows:
-            conn.exec_driver_sql(
-                "INSERT OR IGNORE INTO paper_tag(paper_id, tag_id) "
-                "SELECT ?, id FROM tag WHERE name = ? COLLATE NOCASE",
-                rows,
-            )
+        insert_tags(conn, retagged)
         conn.exec_driver_sql(
             "DELETE FROM tag WHERE id NOT IN (SELECT DISTINCT tag_id FROM paper_tag)"
         )
     return [s.paper_id for s in changed]
+
+
+def insert_tags(conn: Connection, states: Iterable[DecisionState]) -> None:
+    """Add the states' tags to their papers, creating the tag rows they need (one row a
+    `tag_key`, as the table's NOCASE key has it)."""
+    rows = [(s.paper_id, t) for s in states for t in s.tags]
+    if not rows:
+        return
+    names = {tag_key(t): t for _, t in rows}
+    conn.exec_driver_sql(
+        "INSERT OR IGNORE INTO tag(name) VALUES (?)", [(n,) for n in names.values()]
+    )
+    conn.exec_driver_sql(
+        "INSERT OR IGNORE INTO paper_tag(paper_id, tag_id) "
+        "SELECT ?, id FROM tag WHERE name = ? COLLATE NOCASE",
+        rows,
+    )
 
 
 def mark(
