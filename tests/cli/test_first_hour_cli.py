@@ -124,3 +124,13 @@ def test_list_for_you_gives_the_order_and_its_reasons(tmp_path: Path) -> None:
     reasons = lines[2:-1:2]
     assert [r.split(" · ")[0].strip() for r in reasons] == [f"For you #{n}" for n in range(1, 6)]
     assert all(" · up: " in r for r in reasons), reasons
+
+
+def test_demo_from_a_source_checkout(tmp_path: Path) -> None:
+    """`python -m triage_app demo` run in the repository's root, where the package found first
+    is the source tree (no `triage_app/resources`): the samples are found beside it."""
+    lib = tmp_path / "demo"
+    result = triage("demo", "--no-gui", library=lib)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stdout.splitlines()[-1] == f"demo library: {lib} (64 papers)"

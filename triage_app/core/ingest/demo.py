@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from importlib.resources import as_file, files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from triage_app.core.ingest.importer import ImportReport, import_path
@@ -17,11 +18,20 @@ DEMO_AS_OF = date(2026, 11, 24)
 DEMO_LIBRARY_NAME = "demo-library"
 
 
+def _demo_folder() -> Traversable:
+    """The bundled samples: `triage_app.resources` in a wheel or an editable install; run
+    from a source checkout (`python -m triage_app` in its root), resources/ beside the package."""
+    try:
+        return files("triage_app.resources").joinpath("demo")
+    except ModuleNotFoundError:
+        return Path(__file__).resolve().parents[3] / "resources" / "demo"
+
+
 def demo_listing_names() -> list[str]:
     """The samples in import order: scored feeds first, then the abstract-only listing, whose
     papers without a twin have no title: they come last in the list, not on the first screen
     (and those with a titled twin merge into it)."""
-    folder = files("triage_app.resources").joinpath("demo")
+    folder = _demo_folder()
     names = sorted(p.name for p in folder.iterdir() if p.name.endswith(".txt"))
     return sorted(names, key=lambda name: name.startswith("abstracts"))
 
@@ -29,7 +39,7 @@ def demo_listing_names() -> list[str]:
 def load_demo(library: Library) -> list[ImportReport]:
     """Import every bundled sample listing; a second call changes nothing."""
     reports = []
-    folder = files("triage_app.resources").joinpath("demo")
+    folder = _demo_folder()
     for name in demo_listing_names():
         with as_file(folder.joinpath(name)) as path:
             report = import_path(library, Path(path), as_of=DEMO_AS_OF)
@@ -40,7 +50,7 @@ def load_demo(library: Library) -> list[ImportReport]:
 
 def demo_listing_hashes() -> list[str]:
     """The import keys of the bundled listings, as the importer records them."""
-    folder = files("triage_app.resources").joinpath("demo")
+    folder = _demo_folder()
     hashes = []
     for name in demo_listing_names():
         with folder.joinpath(name).open("rb") as stream:
