@@ -7,6 +7,8 @@ import json
 import re
 from pathlib import Path
 
+import pytest
+
 from tests.cli.run import triage
 from tests.data import LISTINGS
 from tests.test_support import SEED_FILES
@@ -134,3 +136,20 @@ def test_demo_from_a_source_checkout(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     assert result.stdout.splitlines()[-1] == f"demo library: {lib} (64 papers)"
+
+
+def test_demo_samples_without_the_resources_package(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without an install mapping `triage_app.resources` (a bare checkout on sys.path), the
+    samples are read from resources/ beside the package (the test above passes either way
+    where an editable install maps it)."""
+    from triage_app.core.ingest import demo
+
+    def missing(name: str) -> None:
+        raise ModuleNotFoundError(name)
+
+    monkeypatch.setattr(demo, "files", missing)
+    assert demo.demo_listing_names() == [
+        "feed-sample-a.txt",
+        "feed-sample-b.txt",
+        "abstracts-sample.txt",
+    ]
