@@ -77,6 +77,7 @@ class WindowCommands:
             "import_files": self.transfers.import_files,
             "import_clipboard": self.transfers.import_clipboard,
             "fetch_feeds": self.transfers.fetch_feeds,
+            "manage_feeds": self.transfers.manage_feeds,
             "export": self.transfers.export,
             "view_progress": self.charts.show_progress,
             "quit": quit,

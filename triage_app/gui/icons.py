@@ -53,6 +53,7 @@ ICONS: dict[str, tuple[str, str | None]] = {
     "help": ("mdi6.help-circle-outline", None),
     "category": ("mdi6.shape-outline", None),
     "batch": ("mdi6.tray-arrow-down", None),
+    "feeds": ("mdi6.rss", None),
     "code": ("mdi6.code-braces", None),
     "progress": ("mdi6.chart-bar", None),
     "cancel": ("mdi6.cancel", None),

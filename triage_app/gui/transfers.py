@@ -184,9 +184,8 @@ class Transfers:
 
         library = self.library
         if not load_subscriptions(library):
-            self.status_bar.showMessage(
-                "No feeds to fetch: add one with `triage-app feeds add cs.CL`.", 8000
-            )
+            self.status_bar.showMessage("No feeds yet: add one here, then fetch.", 8000)
+            self.manage_feeds()
             return
 
         def run(job: Job) -> list[ImportReport]:
@@ -199,6 +198,47 @@ class Transfers:
             return feed_import_reports(reports)
 
         self._run_import(run, "Fetching feeds")
+
+    def manage_feeds(self) -> None:
+        """File > Feeds and watched folder…: the dialog edits a copy of the settings, saved on
+        the writer lane when it is accepted (then fetched at once if it was asked)."""
+        from triage_app.core.ingest import daily_enabled, load_subscriptions, watched_folder
+        from triage_app.gui.feeds_dialog import FeedsDialog, FeedSettings
+
+        library = self.library
+        current = FeedSettings(
+            load_subscriptions(library), daily_enabled(library), watched_folder(library)
+        )
+        dialog = FeedsDialog(current, self.dialog_parent)
+        if not dialog.exec():
+            return
+        wanted = dialog.settings()
+
+        def save(_job: Job) -> None:
+            from triage_app.core.ingest import (
+                replace_subscriptions,
+                set_daily,
+                set_watched_folder,
+            )
+
+            replace_subscriptions(library, wanted.subscriptions)
+            set_daily(library, wanted.daily)
+            set_watched_folder(library, wanted.folder)
+
+        def saved(_result: None) -> None:
+            count = len(wanted.subscriptions)
+            watching = f"; watching {wanted.folder}" if wanted.folder else ""
+            self.status_bar.showMessage(
+                f"Feeds saved: {count} subscription{'s' if count != 1 else ''}"
+                f"{', fetched daily' if wanted.daily and count else ''}{watching}.",
+                8000,
+            )
+            if wanted.fetch_now and count:
+                self.fetch_feeds()
+
+        self.writer.submit(
+            save, label="Saving the feeds", on_done=saved, on_error=self.progress.failed
+        )
 
     def fetch_if_due(self) -> None:
         from triage_app.core.ingest import daily_fetch_due

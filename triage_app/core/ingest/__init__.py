@@ -23,6 +23,7 @@ if TYPE_CHECKING:
         fetch_feeds,
         load_subscriptions,
         remove_subscription,
+        replace_subscriptions,
         set_daily,
     )
     from triage_app.core.ingest.folder_watch import (
@@ -57,6 +58,7 @@ _NAMES = {
     "fetch_feeds": "feeds",
     "load_subscriptions": "feeds",
     "remove_subscription": "feeds",
+    "replace_subscriptions": "feeds",
     "set_daily": "feeds",
     "demo_listing_names": "demo",
     "demo_target": "demo",
@@ -86,6 +88,7 @@ __all__ = [
     "load_subscriptions",
     "open_bytes",
     "remove_subscription",
+    "replace_subscriptions",
     "set_daily",
     "set_watched_folder",
     "watched_folder",

@@ -111,6 +111,14 @@ def remove_subscription(library: Library, spec: str) -> bool:
     return True
 
 
+def replace_subscriptions(library: Library, wanted: Iterable[Subscription]) -> None:
+    """Make the subscriptions `wanted` (the window's Feeds dialog), in its order; one still
+    subscribed keeps what is stored of it now (validators and results a fetch wrote while
+    the dialog was open)."""
+    stored = {s.url: s for s in load_subscriptions(library)}
+    save_subscriptions(library, [stored.get(s.url, s) for s in wanted])
+
+
 def set_daily(library: Library, enabled: bool) -> None:
     library.set_meta(DAILY_KEY, "true" if enabled else "false")
 

@@ -285,6 +285,15 @@ ACTIONS: tuple[Action, ...] = (
         "batch",
         "File",
     ),
+    _a(
+        "manage_feeds",
+        "Feeds and watched folder…",
+        "Subscribe to arXiv categories or feed URLs, fetch daily, watch a folder for files.",
+        [],
+        G,
+        "feeds",
+        "File",
+    ),
     _a("export", "Export…", "Export the papers of this view.", ["Ctrl+E"], G, "export", "File"),
     _a(
         "quit",
