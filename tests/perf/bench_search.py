@@ -5,8 +5,8 @@
 
 Builds a generated library (tests/perf/corpus.py) through the real import path, indexes it
 with the app's own code, times SearchService queries (one long-lived service, 50 hits a page,
-exact totals) cold (each word's postings read at first use) and warm (the same queries
-again), times how soon a changed note is found and what the index commit of it costs, and
+exact totals) cold (each word at its first use: nothing read ahead) and warm (the same
+queries again), times how soon a changed note is found and what the index commit of it costs, and
 runs the same text queries against an SQLite FTS5 table of the same corpus as the reference.
 """
 
@@ -219,23 +219,6 @@ def main() -> int:
         figures["queries_warm"] = time_queries(service, kinds)
         figures["rss_after_queries_mb"] = rss_mb()
         figures["posting_cache_mb"] = round(service._postings.cached_bytes / 2**20, 1)
-        # What the window does once the index is current: warm, then read the frequent
-        # words ahead (a fresh service: nothing from the passes above is cached).
-        fresh = SearchService(library, time_limit=None)
-        fresh.warm()
-        t = time.perf_counter()
-        figures["prewarm_words"] = fresh.prewarm()
-        figures["prewarm_s"] = round(time.perf_counter() - t, 1)
-        figures["prewarm_cache_mb"] = round(fresh._postings.cached_bytes / 2**20, 1)
-        print(
-            f"-- after prewarm ({figures['prewarm_words']} words in "
-            f"{figures['prewarm_s']} s, {figures['prewarm_cache_mb']} MB)",
-            flush=True,
-        )
-        figures["queries_after_prewarm"] = time_queries(fresh, kinds)
-        figures["rss_with_two_services_mb"] = rss_mb()
-        fresh.close()
-
         ids = rng.sample(library.all_ids(), 30)
         ms_visible, ms_commit, ms_decision = [], [], []
         for i, pid in enumerate(ids):
