@@ -25,9 +25,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from whoosh import query as wq
 
+from triage_app.core.search.facet_cache import FILE_NAME as FACETS_FILE
 from triage_app.core.search.facets import Facets
 from triage_app.core.search.fields import TEXT_FIELDS
-from triage_app.core.search.highlight import Highlighter
 from triage_app.core.search.index import IndexCancelled, SearchIndex, SyncReport
 from triage_app.core.search.overlay import Overlay, OverlayDoc
 from triage_app.core.search.plan import SORTS, text_query
@@ -48,6 +48,7 @@ from triage_app.core.search.scores import Hits, evaluate, top
 from triage_app.core.search.sources import Corpus
 
 if TYPE_CHECKING:  # the command line passes a LiteLibrary: no SQLAlchemy to load
+    from triage_app.core.search.highlight import Highlighter
     from triage_app.core.store import Library
 
 __all__ = [
@@ -148,7 +149,7 @@ class SearchService:
     def facets(self) -> Facets:
         """The store's filter columns as arrays, caught up with the store's latest commit."""
         if self._facets is None:
-            self._facets = Facets(self.library.db_path)
+            self._facets = Facets(self.library.db_path, cache=self.index.dir / FACETS_FILE)
         else:
             self._facets.refresh()
         return self._facets
@@ -395,6 +396,9 @@ def similar(library: Library, paper_id: int, *, limit: int = 10) -> list[tuple[i
 
 @lru_cache(maxsize=32)
 def _highlighter(query: str) -> Highlighter:
+    # Imported here: a command-line search never highlights (rapidfuzz stays unloaded).
+    from triage_app.core.search.highlight import Highlighter
+
     return Highlighter(parse_query(query))
 
 
