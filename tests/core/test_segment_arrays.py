@@ -4,7 +4,9 @@ answer; missing, damaged, truncated or foreign arrays are ignored, never a wrong
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import random
 import re
 import shutil
@@ -19,7 +21,6 @@ from hypothesis import strategies as st
 from tests.perf.corpus import write_listing
 from triage_app.core.ingest.importer import import_path
 from triage_app.core.search import postings
-from triage_app.core.search.array_writer import write_arrays
 from triage_app.core.search.fields import TEXT_FIELDS
 from triage_app.core.search.postings import PostingCache
 from triage_app.core.search.segment_arrays import arrays_dir, load_arrays
@@ -232,16 +233,35 @@ def test_loading_refuses_what_does_not_belong_to_the_segment(library) -> None:
 
 
 def test_a_failure_to_write_the_arrays_leaves_the_index_and_its_searches_whole(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    def full(*_args: object, **_kw: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
     with open_library(tmp_path / "lib") as library:
         import_path(library, write_listing(tmp_path / "a.txt", 200, seed=3))
         with SearchService(library) as service:
-            folder = arrays_dir(service.index.dir)
-            shutil.rmtree(folder)
-            folder.write_text("not a folder")  # every write below fails
+            before = sorted(p.name for p in arrays_dir(service.index.dir).iterdir())
+            monkeypatch.setattr(np, "save", full)  # the disk is full
             mark(library, [2], DecisionPatch(note="capybara"))
             service.sync()
-            assert write_arrays(service.index._ix, service.index.dir) == 0
+            monkeypatch.undo()
             assert service.search("capybara").ids == [2]
             assert not service.index.pending()
+            after = sorted(p.name for p in arrays_dir(service.index.dir).iterdir())
+            assert after == before  # no partial arrays, no temporary files left
+            live = _segments(service)
+            assert len(live) > len(_with_arrays_in(service.index.dir))
+
+
+def test_an_index_written_before_the_arrays_gets_none_until_its_rebuild(tmp_path: Path) -> None:
+    with open_library(tmp_path / "lib") as library:
+        import_path(library, write_listing(tmp_path / "a.txt", 200, seed=3))
+        with SearchService(library) as service:
+            shutil.rmtree(arrays_dir(service.index.dir))
+            mark(library, [2], DecisionPatch(note="capybara"))
+            service.sync()
+            assert not arrays_dir(service.index.dir).exists()
+            assert service.search("capybara").ids == [2]
+            service.index.rebuild()
+            assert _with_arrays_in(service.index.dir) == set(_segments(service))

@@ -411,7 +411,7 @@ class SearchIndex:
                 shutil.rmtree(fresh, ignore_errors=True)
                 raise
             writer.commit()
-            write_arrays(ix, fresh)
+            write_arrays(ix, fresh, start=True)
             ix.close()
             write_stamp(fresh, *codec)
             old = self.dir.with_name(self.dir.name + ".old")
