@@ -20,13 +20,22 @@ from hypothesis import strategies as st
 
 from tests.perf.corpus import write_listing
 from triage_app.core.ingest.importer import import_path
-from triage_app.core.search import postings
+from triage_app.core.search import array_writer, postings
+from triage_app.core.search.array_files import arrays_dir
 from triage_app.core.search.fields import TEXT_FIELDS
 from triage_app.core.search.postings import PostingCache
-from triage_app.core.search.segment_arrays import arrays_dir, load_arrays
+from triage_app.core.search.segment_arrays import load_arrays
 from triage_app.core.search.service import SearchService
 from triage_app.core.store import open_library
 from triage_app.core.triage.decisions import DecisionPatch, mark
+
+
+@pytest.fixture(scope="module", autouse=True)
+def every_segment_gets_arrays():
+    """The libraries here are small: every segment gets arrays, whatever its size."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(array_writer, "MIN_DOCS", 0)
+        yield
 
 
 def _segments(service: SearchService) -> list[str]:
@@ -265,3 +274,18 @@ def test_an_index_written_before_the_arrays_gets_none_until_its_rebuild(tmp_path
             assert service.search("capybara").ids == [2]
             service.index.rebuild()
             assert _with_arrays_in(service.index.dir) == set(_segments(service))
+
+
+def test_a_small_segment_gets_no_arrays_and_answers_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(array_writer, "MIN_DOCS", 250)
+    with open_library(tmp_path / "lib") as library:
+        import_path(library, write_listing(tmp_path / "a.txt", 300, seed=3))
+        with SearchService(library) as service:
+            assert len(_with_arrays_in(service.index.dir)) == 1  # the rebuild's 300 papers
+            mark(library, [2], DecisionPatch(note="capybara"))
+            service.sync()  # a segment of one paper: no arrays for it
+            assert len(_segments(service)) == 2
+            assert len(_with_arrays_in(service.index.dir)) == 1
+            assert service.search("capybara").ids == [2]

@@ -10,7 +10,7 @@ The arrays are derived data in a folder that may come from elsewhere: they are l
 term's run against what Whoosh's own term dictionary says of it (document frequency, first and
 last document). Anything missing, damaged or foreign is ignored and the term read from Whoosh's
 blocks, never a wrong answer. Arrays of segments merged away are deleted at the next write
-(`array_writer`).
+(`array_writer`, `array_encode`).
 """
 
 from __future__ import annotations
@@ -22,28 +22,12 @@ from typing import Any
 
 import numpy as np
 
-FOLDER = "arrays"  # inside the index folder; Whoosh ignores what its names do not match
-FORMAT = 1
+from triage_app.core.search.array_files import FORMAT, arrays_dir, part_path, seg_size
+
 PARTS = ("terms", "term_off", "post_off", "pos_off", "ids", "weights", "counts", "positions")
 META_MAX_BYTES = 1 << 20
 _OFFSET_DTYPES = (np.dtype("<i8"),)
 _INT_DTYPES = (np.dtype("<i4"), np.dtype("<u2"))
-
-
-def arrays_dir(index_dir: Path) -> Path:
-    return index_dir / FOLDER
-
-
-def part_path(folder: Path, segid: str, name: str) -> Path:
-    return folder / f"{segid}.{name}.npy"
-
-
-def seg_size(index_dir: Path, segid: str) -> int:
-    """The compound segment file's size (-1 when the segment is not one file)."""
-    try:
-        return (index_dir / f"{segid}.seg").stat().st_size
-    except OSError:
-        return -1
 
 
 # ------------------------------------------------------------------ reading
