@@ -289,3 +289,40 @@ def test_a_small_segment_gets_no_arrays_and_answers_the_same(
             assert len(_segments(service)) == 2
             assert len(_with_arrays_in(service.index.dir)) == 1
             assert service.search("capybara").ids == [2]
+
+
+def test_two_segments_written_side_by_side_equal_one_by_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rebuild of two segments writes the second in a forked child: the same arrays."""
+    with open_library(tmp_path / "lib") as library:
+        import_path(library, write_listing(tmp_path / "a.txt", 300, seed=8))
+        with SearchService(library) as service:
+            writer = service.index._ix.writer()
+            for pid in range(301, 341):
+                writer.add_document(pid=pid, sig="x", title=f"okapi {pid}", abstract="model")
+            writer.commit(merge=False)
+            service.index.refresh()
+            live = _segments(service)
+            assert len(live) == 2
+            ix, index_dir = service.index._ix, service.index.dir
+            shutil.rmtree(arrays_dir(index_dir))
+            forks: list[str] = []
+            fork = array_writer._fork
+            monkeypatch.setattr(array_writer, "_may_fork", lambda: True)
+            monkeypatch.setattr(array_writer, "_fork", lambda *a: forks.append(a[2]) or fork(*a))
+            assert array_writer.write_arrays(ix, index_dir, start=True) == 2
+            assert len(forks) == 1
+            monkeypatch.setattr(array_writer, "_may_fork", lambda: False)
+            shutil.copytree(arrays_dir(index_dir), tmp_path / "forked")
+            shutil.rmtree(arrays_dir(index_dir))
+            assert array_writer.write_arrays(ix, index_dir, start=True) == 2
+            for path in arrays_dir(index_dir).iterdir():
+                other = tmp_path / "forked" / path.name
+                if path.suffix == ".npy":
+                    assert np.array_equal(np.load(path), np.load(other)), path.name
+                else:
+                    assert path.read_text() == other.read_text()
+            assert sorted(p.name for p in (tmp_path / "forked").iterdir()) == sorted(
+                p.name for p in arrays_dir(index_dir).iterdir()
+            )

@@ -10,9 +10,14 @@ word: no arrays, and a `mark` that commits one does not even load numpy.
 from __future__ import annotations
 
 import contextlib
+import multiprocessing
+import os
+import threading
 import time
 from pathlib import Path
 from typing import Any
+
+from whoosh.filedb.filestore import FileStorage
 
 from triage_app.core.search.array_files import arrays_dir, seg_size
 
@@ -35,23 +40,68 @@ def write_arrays(ix: Any, index_dir: Path, *, start: bool = False) -> int:
         return 0
     try:
         folder.mkdir(exist_ok=True)
-        with ix.reader() as reader:
-            for sub, _ in reader.leaf_readers():
-                segment = sub.segment()
-                if segment is None:
-                    continue
-                segid = segment.segment_id()
-                if sub.doc_count_all() < MIN_DOCS or (folder / f"{segid}.json").is_file():
-                    continue
-                # Here, not at the top: numpy and the decoder load only when a segment is written.
-                from triage_app.core.search.array_encode import write_segment
-
-                write_segment(sub, folder, segid, seg_size(index_dir, segid))
-                written += 1
+        with _reopened(ix, index_dir).reader() as reader:
+            todo = [
+                (sub, sub.segment().segment_id())
+                for sub, _ in reader.leaf_readers()
+                if sub.segment() is not None and sub.doc_count_all() >= MIN_DOCS
+            ]
+            todo = [(sub, segid) for sub, segid in todo if not (folder / f"{segid}.json").is_file()]
+            # The second core writes every other segment (a rebuild of 20,000 papers or more
+            # writes two): only from a process of one thread, where a fork is safe.
+            forked = [_fork(ix, index_dir, segid) for _, segid in todo[1::2]] if _may_fork() else []
+            mine = todo[::2] if forked else todo
+            try:
+                for sub, segid in mine:
+                    _write(sub, folder, index_dir, segid)
+            finally:
+                for child in forked:
+                    child.join()
+            written = len(mine) + sum(child.exitcode == 0 for child in forked)
         _drop_orphans(folder, index_dir)
     except OSError:
         pass
     return written
+
+
+def _reopened(ix: Any, index_dir: Path) -> Any:
+    """The index opened again without memory maps: through them Whoosh copies each segment
+    into memory (a rebuild's own index object uses them)."""
+    return FileStorage(str(index_dir), supports_mmap=False).open_index(schema=ix.schema)
+
+
+def _write(sub: Any, folder: Path, index_dir: Path, segid: str) -> None:
+    # Here, not at the top: numpy and the decoder load only when a segment is written.
+    from triage_app.core.search.array_encode import write_segment
+
+    write_segment(sub, folder, segid, seg_size(index_dir, segid))
+
+
+def _may_fork() -> bool:
+    return (
+        (os.cpu_count() or 1) > 1
+        and threading.active_count() == 1
+        and "fork" in multiprocessing.get_all_start_methods()
+    )
+
+
+def _fork(ix: Any, index_dir: Path, segid: str) -> Any:
+    """A child process writing one segment's arrays (it inherits `ix`: nothing is pickled)."""
+    child = multiprocessing.get_context("fork").Process(
+        target=_write_in_child, args=(ix, index_dir, segid), daemon=True
+    )
+    child.start()
+    return child
+
+
+def _write_in_child(ix: Any, index_dir: Path, segid: str) -> None:
+    try:
+        with _reopened(ix, index_dir).reader() as reader:
+            for sub, _ in reader.leaf_readers():
+                if sub.segment() is not None and sub.segment().segment_id() == segid:
+                    _write(sub, arrays_dir(index_dir), index_dir, segid)
+    except OSError:
+        raise SystemExit(1) from None  # no arrays for this segment; quietly, as in one process
 
 
 def _drop_orphans(folder: Path, index_dir: Path) -> None:
