@@ -40,6 +40,14 @@ def write_arrays(ix: Any, index_dir: Path, *, start: bool = False) -> int:
         return 0
     try:
         folder.mkdir(exist_ok=True)
+        wanted = {
+            segment.segment_id()
+            for segment in ix._segments()  # the latest table of contents, read again
+            if segment.doc_count_all() >= MIN_DOCS
+        }
+        if not any(not (folder / f"{segid}.json").is_file() for segid in wanted):
+            _drop_orphans(folder, index_dir)  # the usual commit: a few papers, nothing to write
+            return 0
         with _reopened(ix, index_dir).reader() as reader:
             todo = [
                 (sub, sub.segment().segment_id())
