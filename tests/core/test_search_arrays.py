@@ -22,8 +22,8 @@ from triage_app.core.search.plan import text_query
 from triage_app.core.search.postings import (
     IndexArrays,
     PostingCache,
-    _decode_positions,
     _numeric_column,
+    decode_positions,
 )
 from triage_app.core.search.query import parse_query
 from triage_app.core.search.scores import evaluate, top
@@ -177,7 +177,7 @@ def test_integer_columns_read_whole_equal_whooshs_values(
 def test_positions_decode_as_whoosh_encodes_them(lists: list[list[int]]) -> None:
     fmt = Positions()
     lists = [sorted(ps) for ps in lists]
-    counts, flat = _decode_positions([fmt.encode(ps) for ps in lists], fmt)
+    counts, flat = decode_positions([fmt.encode(ps) for ps in lists], fmt)
     assert counts.tolist() == [len(ps) for ps in lists]
     assert flat.tolist() == [p for ps in lists for p in ps]
 
@@ -357,101 +357,3 @@ def test_a_changed_note_stops_matching_in_a_long_lived_service(tmp_path: Path) -
             assert service.search("zebrafish").ids == []
             assert service.search("note:aquatic").ids == [3]
             assert service.search("note:aquatic OR note:assay").total == 1
-
-
-def test_prewarm_reads_the_frequent_words_and_answers_the_same(tmp_path: Path) -> None:
-    with open_library(tmp_path / "lib") as library:
-        import_path(library, write_listing(tmp_path / "a.txt", 600, seed=6))
-        with SearchService(library) as cold:
-            expected = {
-                q: cold.search(q, limit=None).ids
-                for q in ("model", '"language models"', "learn* data")
-            }
-        with SearchService(library) as service:
-            service._postings.min_postings = 50  # 600 papers: frequent words are short
-            assert service._postings.cached_bytes == 0
-            read = service.prewarm(words=20)
-            assert read == 40  # 20 words of abstracts and 20 of titles, all under budget
-            cached = {
-                k[1:] for k, e in service._postings._postings.items() if e.positions is not None
-            }
-            assert ("abstract", "model") in cached
-            assert {q: service.search(q, limit=None).ids for q in expected} == expected
-            assert service.prewarm(stop=lambda: True) == 0
-
-
-def test_prewarm_waits_while_held_and_goes_on_when_released(tmp_path: Path) -> None:
-    import threading
-
-    with open_library(tmp_path / "lib") as library:
-        import_path(library, write_listing(tmp_path / "a.txt", 300, seed=6))
-        with SearchService(library) as service:
-            service._postings.min_postings = 20
-            released = threading.Event()
-            held_calls = []
-
-            def hold() -> bool:
-                held_calls.append(1)
-                return not released.is_set()
-
-            read: list[int] = []
-            worker = threading.Thread(
-                target=lambda: read.append(service.prewarm(words=10, hold=hold))
-            )
-            worker.start()
-            try:
-                worker.join(0.5)
-                assert worker.is_alive() and service._postings.cached_bytes == 0
-                assert len(held_calls) >= 2  # it keeps asking, without reading meanwhile
-            finally:
-                released.set()
-                worker.join(10)
-            assert read == [20] and service._postings.cached_bytes > 0
-
-
-def test_a_hold_that_begins_mid_word_drops_the_read_and_frees_the_service(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A word being read when the caller's heavy work begins is abandoned (not cached), the
-    service's lock is free for searches during the hold, and the word is read afterwards."""
-    import threading
-
-    from triage_app.core.search import postings
-
-    monkeypatch.setattr(postings, "CHECK_EVERY_BLOCKS", 1)  # the hold is asked every block
-    with open_library(tmp_path / "lib") as library:
-        import_path(library, write_listing(tmp_path / "a.txt", 300, seed=6))
-        with SearchService(library) as service:
-            service._postings.min_postings = 20
-            asked = []
-            holding, released = threading.Event(), threading.Event()
-
-            def hold() -> bool:
-                asked.append(1)
-                if len(asked) == 2:  # the first ask inside the first word's read
-                    holding.set()
-                return holding.is_set() and not released.is_set()
-
-            read: list[int] = []
-            worker = threading.Thread(
-                target=lambda: read.append(service.prewarm(words=10, hold=hold))
-            )
-            worker.start()
-            try:
-                assert holding.wait(10)
-                worker.join(0.3)
-                assert worker.is_alive() and service._postings.cached_bytes == 0
-                found: list[list[int]] = []
-                searcher = threading.Thread(
-                    target=lambda: found.append(service.search_ids("model"))
-                )
-                searcher.start()
-                searcher.join(5)
-                assert found and found[0], "a search waited for the held prewarm"
-            finally:
-                released.set()
-                worker.join(10)
-            assert read == [20]
-            frequent = service.index.searcher().reader().most_frequent_terms("abstract", 1)
-            word = next(iter(frequent))[1].decode()
-            assert any(key[1:] == ("abstract", word) for key in service._postings._postings)

@@ -97,11 +97,13 @@ def test_unusable_index_is_rebuilt(lib: Library, damage: str) -> None:
         (lib.index_dir / VERSION_FILE).write_text("0\n")
     elif damage == "garbage":
         for f in lib.index_dir.iterdir():
-            if f.name != VERSION_FILE:
+            if f.name != VERSION_FILE and f.is_file():
                 f.write_bytes(b"\x00garbage" * 10)
     elif damage == "empty folder":
         for f in lib.index_dir.iterdir():
-            if f.name != VERSION_FILE:
+            if f.is_dir():  # the segments' posting arrays
+                shutil.rmtree(f)
+            elif f.name != VERSION_FILE:
                 f.unlink()
     else:  # an index of another library: its document count differs from the store's
         other = open_library(lib.folder.parent / "other")

@@ -50,7 +50,7 @@ def test_the_warm_up_is_held_from_an_import_to_the_end_of_its_indexing(
     qtbot, windows, tmp_path
 ) -> None:
     """An import's end hands over to its index sync at once: no moment between the two in
-    which the prewarm would resume beside the window's busiest seconds."""
+    which the warm-up would run beside the window's busiest seconds."""
     window = windows.open()
     settle(qtbot, window, index=True)
     transfers, index_sync = window.commands.transfers, window.commands.index_sync

@@ -184,9 +184,9 @@ def child(
         index_s = time.perf_counter() - start
         index_gaps = list(gaps)
         gaps.clear()
-        # then the search service warms up for the new index (filter arrays, frequent words)
+        # then the search service warms up for the new index (its columns, filter arrays)
         start = time.perf_counter()
-        while window.search_lane.busy or window.search.warming():
+        while window.search_lane.busy:
             app.processEvents()
             time.sleep(0.001)
         warm_s = time.perf_counter() - start

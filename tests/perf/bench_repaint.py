@@ -48,10 +48,7 @@ def main() -> None:
         window.show()
         deadline = time.perf_counter() + 60
         while time.perf_counter() < deadline and (
-            window.search_lane.busy
-            or window.index_lane.busy
-            or window.search.warming()
-            or window.timers_pending()
+            window.search_lane.busy or window.index_lane.busy or window.timers_pending()
         ):
             app.processEvents()
             time.sleep(0.005)

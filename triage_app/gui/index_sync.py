@@ -77,8 +77,8 @@ class IndexSync:
 
     # ------------------------------------------------------------------ state
     def heavy_work(self) -> bool:
-        """An import, export or index sync is running (read from the prewarm thread too):
-        background warm-ups of the search wait for it to end. A child indexer runs only
+        """An import, export or index sync is running (read on the search lane too): the
+        search's background warm-up waits for it to end. A child indexer runs only
         inside the index lane's sync job, so a busy lane covers it."""
         return self.transfer_running() or self.index_lane.busy
 

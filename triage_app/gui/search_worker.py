@@ -74,7 +74,6 @@ class SearchAdapter:
         self._lock = threading.Lock()
         self._child: subprocess.Popen[bytes] | None = None
         self._cancelled = False
-        self._prewarm: threading.Thread | None = None
 
     @property
     def available(self) -> bool:
@@ -91,28 +90,19 @@ class SearchAdapter:
 
     def prepare(self, hold: Callable[[], bool] = lambda: False) -> None:
         """Open the service and warm it (on the search lane, once the index is current), so
-        the first search of the session does not pay for loading.
+        the first search of the session does not pay for loading. No word is read ahead:
+        the index's posting arrays are memory-mapped, a word's first use costs what the next
+        does (core/search/segment_arrays.py).
 
         `hold()` is true while the window runs heavier work (an import, an index sync; the
         rules are IndexSync's, in index_sync.py). Warming then waits for the next call
-        (each index sync ends with one), and the read-ahead of frequent words pauses: beside
-        such work it only made the window's threads wait for the CPU and the GIL."""
+        (each index sync ends with one): beside such work it only made the window's threads
+        wait for the CPU and the GIL."""
         if not self.available or hold() or not self._index_current() or self._pending():
             return
         service = self._ensure()
         service.warm()
         _freeze_engine_once()
-        if self._prewarm is None or not self._prewarm.is_alive():
-            # The frequent words' postings next, on a thread of their own: a word at a time
-            # under the service's lock, so a search waits for one word's read at most.
-            self._prewarm = threading.Thread(
-                target=service.prewarm, kwargs={"hold": hold}, name="triage-prewarm", daemon=True
-            )
-            self._prewarm.start()
-
-    def warming(self) -> bool:
-        """The frequent words' postings are being read ahead (the benchmark waits for it)."""
-        return self._prewarm is not None and self._prewarm.is_alive()
 
     def searcher_open(self) -> bool:
         return self._service is not None

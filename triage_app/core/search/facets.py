@@ -15,11 +15,15 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from pathlib import Path
 from typing import Any, cast
 
 import numpy as np
 
 from triage_app.core.records import stored_day_number, stored_score
+from triage_app.core.search.facet_cache import COLUMNS as CACHED_COLUMNS
+from triage_app.core.search.facet_cache import load as load_cache
+from triage_app.core.search.facet_cache import save as save_cache
 from triage_app.core.search.query_nodes import And, Filter, MatchAll, Node, Not, Or
 
 STATUS_CODES = {"new": 0, "kept": 1, "dismissed": 2}
@@ -28,6 +32,7 @@ STATUS_CODES = {"new": 0, "kept": 1, "dismissed": 2}
 # all the same, for a clock stepped back a little.
 CLOCK_MARGIN = "2 seconds"
 CHUNK_ROWS = 4000
+REWRITE_ROWS = 2000  # a catch-up that re-read this many rows saves the cache file again
 COLUMNS = (
     "id, status, starred, rating, published, score, category, has_code, note != '', "
     "abstract != '', coalesce(title, '') != '', updated_at"
@@ -59,16 +64,56 @@ def _score(value: object) -> float:
 class Facets:
     """Arrays over paper ids; `present` marks ids that exist. Thread-safe."""
 
-    def __init__(self, db_path: Any) -> None:
+    def __init__(self, db_path: Any, cache: Path | None = None) -> None:
+        """`cache`: the file the arrays are kept in between runs (see facet_cache.py)."""
         self._conn = sqlite3.connect(str(db_path), check_same_thread=False)
         self._conn.execute("PRAGMA busy_timeout = 5000")
         self._lock = threading.RLock()
+        self._cache = cache
+        self._reset()
+        if cache is not None and self._restore(cache):
+            return
+        self.refresh()
+        self._save()
+
+    def _reset(self) -> None:
         self._data_version: int | None = None
         self._newest = ""
         self._categories: dict[str, int] = {}
         self._size = 0
         self._allocate(0)
-        self.refresh()
+
+    def _restore(self, cache: Path) -> bool:
+        """Take the arrays from the cache file and catch up with the store; False (and
+        nothing kept) if there is no sound file or it does not add up to the store."""
+        found = load_cache(cache)
+        if found is None:
+            return False
+        columns, newest, categories = found
+        with self._lock:
+            for name, column in columns.items():
+                setattr(self, name, column)
+            self._size = len(columns["present"])
+            self._categories = {name: code for code, name in enumerate(categories)}
+            self._newest = newest
+            read = self.refresh()
+            ids = np.flatnonzero(self.present)
+            count, total, top = self._conn.execute(
+                "SELECT count(*), coalesce(sum(id), 0), coalesce(max(id), 0) FROM paper"
+            ).fetchone()
+            if (count, total, top) != (len(ids), int(ids.sum()), int(ids.max(initial=0))):
+                self._reset()
+                return False
+            if read >= REWRITE_ROWS:
+                self._save()
+        return True
+
+    def _save(self) -> None:
+        if self._cache is None:
+            return
+        with self._lock:
+            columns = {name: getattr(self, name)[: self._size] for name in CACHED_COLUMNS}
+            save_cache(self._cache, columns, self._newest, list(self._categories))
 
     def close(self) -> None:
         with self._lock:
@@ -97,16 +142,18 @@ class Facets:
         self.has_title = grow(get("has_title"), False, bool)
         self._size = size
 
-    def refresh(self) -> None:
-        """Bring the arrays up to date with the store (cheap when nothing changed).
+    def refresh(self) -> int:
+        """Bring the arrays up to date with the store (cheap when nothing changed); returns
+        how many rows it read.
 
         Papers are never deleted while a library is open (a restore needs it closed), so
         re-reading the rows stamped since the newest stamp seen is complete.
         """
+        read = 0
         with self._lock:
             version = self._conn.execute("PRAGMA data_version").fetchone()[0]
             if version == self._data_version:
-                return
+                return 0
             self._data_version = version
             if self._newest:
                 cursor = self._conn.execute(
@@ -123,6 +170,8 @@ class Facets:
                 if top + 1 > self._size:
                     self._allocate(max(top + 1, self._size + self._size // 4))
                 self._store(rows)
+                read += len(rows)
+        return read
 
     def _store(self, rows: list[tuple]) -> None:
         if not rows:

@@ -30,6 +30,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.searching import Searcher
 from whoosh.support.charset import accent_map
 
+from triage_app.core.search.array_writer import write_arrays
 from triage_app.core.search.build_lock import build_lock
 from triage_app.core.search.fields import TEXT_FIELDS
 from triage_app.core.search.safe_pickle import harden_whoosh
@@ -305,6 +306,7 @@ class SearchIndex:
                 writer.cancel()
                 raise
             writer.commit()
+            write_arrays(self._ix, self.dir)
             report.indexed += len(to_write)
             report.deleted += len(gone)
             self.refresh()
@@ -409,6 +411,7 @@ class SearchIndex:
                 shutil.rmtree(fresh, ignore_errors=True)
                 raise
             writer.commit()
+            write_arrays(ix, fresh, start=True)
             ix.close()
             write_stamp(fresh, *codec)
             old = self.dir.with_name(self.dir.name + ".old")

@@ -20,6 +20,7 @@ import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -28,6 +29,7 @@ from whoosh.util.numeric import byte_to_length
 
 from triage_app.core.search.safe_pickle import load as safe_load
 from triage_app.core.search.safe_pickle import loads as safe_loads
+from triage_app.core.search.segment_arrays import SegmentArrays, load_arrays
 
 CACHE_BYTES = 96 * 1024 * 1024  # decoded postings kept for reuse (8 bytes a posting)
 CACHE_MIN_POSTINGS = 2_000  # shorter lists decode in well under a millisecond: not cached
@@ -64,24 +66,31 @@ class _Entry:
 
 
 class _Segment:
-    """What is read once from one segment: its per-document columns."""
+    """What is read once from one segment: its per-document columns, and its posting arrays
+    kept beside it (`segment_arrays`) when they are there and sound."""
 
-    def __init__(self, reader: Any, fields: tuple[str, ...]) -> None:
+    def __init__(self, reader: Any, fields: tuple[str, ...], folder: Path | None) -> None:
         self.count = reader.doc_count_all()
         self.lengths = {f: _length_column(reader, f, self.count) for f in fields}
         self.pids = _numeric_column(reader, "pid", self.count)
+        self.arrays: SegmentArrays | None = None
+        if folder is not None:
+            self.arrays = load_arrays(folder, reader.segment().segment_id(), self.count)
 
 
 class PostingCache:
-    """Per-segment arrays shared by every searcher of one index (thread-safe)."""
+    """Per-segment arrays shared by every searcher of one index (thread-safe). `folder`, the
+    index folder, is where the posting arrays kept beside the segments are looked for."""
 
     def __init__(
         self,
         fields: tuple[str, ...],
         budget: int = CACHE_BYTES,
         min_postings: int = CACHE_MIN_POSTINGS,
+        folder: Path | None = None,
     ) -> None:
         self.fields = fields
+        self.folder = folder
         self.budget = budget
         self.min_postings = min_postings
         self._segments: dict[str, _Segment] = {}
@@ -93,7 +102,7 @@ class PostingCache:
         with self._lock:
             found = self._segments.get(key)
         if found is None:
-            found = _Segment(reader, self.fields)
+            found = _Segment(reader, self.fields, self.folder)
             with self._lock:
                 self._segments[key] = found
         return found
@@ -116,7 +125,14 @@ class PostingCache:
         *,
         positions: bool = False,
     ) -> _Entry:
-        """A term's postings in one segment, with positions when asked."""
+        """A term's postings in one segment, with positions when asked: sliced from the
+        segment's posting arrays when it has sound ones, else decoded from Whoosh's blocks."""
+        mapped = self.segment(key, reader).arrays
+        if mapped is not None:
+            info = reader._terms.term_info(field, btext)
+            run = mapped.run(field, btext, info, positions)
+            if run is not None:
+                return _Entry(*run)
         ck = (key, field, btext.decode("utf-8", "surrogatepass"))
         with self._lock:
             hit = self._postings.get(ck)
@@ -257,7 +273,7 @@ def _read_postings(
     if not positions:
         return _Entry(ids, weights)
     values = [v for _, _, vs in blocks for v in vs]
-    counts, flat = _decode_positions(values, fmt)
+    counts, flat = decode_positions(values, fmt)
     return _Entry(ids, weights, counts, flat)
 
 
@@ -296,7 +312,7 @@ def _weights(weights: Any, n: int) -> np.ndarray:
     return np.asarray(weights, np.float32)
 
 
-def _decode_positions(values: list[bytes], fmt: Any) -> tuple[np.ndarray, np.ndarray]:
+def decode_positions(values: list[bytes], fmt: Any) -> tuple[np.ndarray, np.ndarray]:
     """Counts and concatenated positions of postings' encoded position lists.
 
     Each value is a 4-byte count and a protocol-2 pickle of the position deltas. When every

@@ -25,9 +25,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from whoosh import query as wq
 
+from triage_app.core.search.facet_cache import FILE_NAME as FACETS_FILE
 from triage_app.core.search.facets import Facets
 from triage_app.core.search.fields import TEXT_FIELDS
-from triage_app.core.search.highlight import Highlighter
 from triage_app.core.search.index import IndexCancelled, SearchIndex, SyncReport
 from triage_app.core.search.overlay import Overlay, OverlayDoc
 from triage_app.core.search.plan import SORTS, text_query
@@ -48,6 +48,7 @@ from triage_app.core.search.scores import Hits, evaluate, top
 from triage_app.core.search.sources import Corpus
 
 if TYPE_CHECKING:  # the command line passes a LiteLibrary: no SQLAlchemy to load
+    from triage_app.core.search.highlight import Highlighter
     from triage_app.core.store import Library
 
 __all__ = [
@@ -61,13 +62,6 @@ __all__ = [
     "search_ids",
     "similar",
 ]
-
-PREWARM_WORDS = 400  # most frequent words of abstracts and of titles, read ahead
-HOLD_POLL_S = 0.1
-
-
-class _Held(Exception):
-    """A prewarm read interrupted by its caller's hold."""
 
 
 @dataclass(frozen=True)
@@ -96,7 +90,7 @@ class SearchService:
         self.library = library
         self.index = SearchIndex(library)
         self.time_limit = time_limit
-        self._postings = PostingCache(TEXT_FIELDS)
+        self._postings = PostingCache(TEXT_FIELDS, folder=self.index.dir)
         self._arrays: IndexArrays | None = None
         self._facets: Facets | None = None
         self._overlay: Overlay | None = None
@@ -119,62 +113,6 @@ class SearchService:
             self.index.close()
             if self._facets is not None:
                 self._facets.close()
-
-    def prewarm(
-        self,
-        *,
-        stop: Callable[[], bool] | None = None,
-        share: float = 0.75,
-        words: int = PREWARM_WORDS,
-        hold: Callable[[], bool] | None = None,
-    ) -> int:
-        """Read the most frequent words' postings, with positions, into the cache, one word
-        at a time between searches, until `share` of its budget is used: a first search on
-        a common word, or a phrase of common words, then pays no cold read. Returns how
-        many words it read.
-
-        While `hold()` is true it waits: the caller's heavier work (an import beside a
-        window) goes first instead of sharing the CPU and the GIL with it. A word being read
-        when the hold begins is dropped and read again after it (reading a common word is
-        a long stretch of Python, which stalled the window at the end of an import)."""
-        with self._run_lock:
-            self.index.refresh()
-            reader = self.index.searcher().reader()
-            frequent = [
-                (weight, field, text.decode("utf-8"))
-                for field in ("abstract", "title")
-                for weight, text in reader.most_frequent_terms(field, number=words)
-            ]
-        frequent.sort(reverse=True)
-
-        def ended() -> bool:
-            return self._closed or (stop is not None and stop())
-
-        def held() -> bool:
-            return hold is not None and hold()
-
-        def check() -> None:
-            if held():
-                raise _Held
-
-        done = 0
-        words_left = [(field, text) for _, field, text in frequent]
-        while words_left:
-            while held() and not ended():
-                time.sleep(HOLD_POLL_S)
-            if ended() or self._postings.cached_bytes > share * self._postings.budget:
-                break
-            field, text = words_left[0]
-            with self._run_lock:
-                if self._closed:
-                    break
-                try:
-                    self.arrays(self.index.searcher()).term(field, text, check, positions=True)
-                except _Held:
-                    continue  # the same word again once the hold is over
-            words_left.pop(0)
-            done += 1
-        return done
 
     def warm(self) -> None:
         """Read what every search needs (the index's per-document columns, the store's
@@ -211,7 +149,7 @@ class SearchService:
     def facets(self) -> Facets:
         """The store's filter columns as arrays, caught up with the store's latest commit."""
         if self._facets is None:
-            self._facets = Facets(self.library.db_path)
+            self._facets = Facets(self.library.db_path, cache=self.index.dir / FACETS_FILE)
         else:
             self._facets.refresh()
         return self._facets
@@ -340,7 +278,7 @@ class SearchService:
         self._arrays = None
         self._corpus = None
         self._overlay = None
-        self._postings = PostingCache(TEXT_FIELDS)
+        self._postings = PostingCache(TEXT_FIELDS, folder=self.index.dir)
 
     def _note_repair(self, report: SyncReport) -> None:
         if report.rebuilt and report.reason not in ("missing", "asked"):
@@ -348,7 +286,7 @@ class SearchService:
 
 
 # What a search raises on purpose: never a sign of a damaged index.
-CONTROL_FLOW = (QueryError, SearchCancelled, SearchTimeout, IndexCancelled, _Held, KeyError)
+CONTROL_FLOW = (QueryError, SearchCancelled, SearchTimeout, IndexCancelled, KeyError)
 
 
 class _Run:
@@ -458,6 +396,9 @@ def similar(library: Library, paper_id: int, *, limit: int = 10) -> list[tuple[i
 
 @lru_cache(maxsize=32)
 def _highlighter(query: str) -> Highlighter:
+    # Imported here: a command-line search never highlights (rapidfuzz stays unloaded).
+    from triage_app.core.search.highlight import Highlighter
+
     return Highlighter(parse_query(query))
 
 
