@@ -245,6 +245,29 @@ def protect_title(title: str) -> str:
     """Escape a title and brace only the words whose case must survive a style's sentence
     case; a braced group never starts with a control sequence (BibTeX would take it for
     one "special character" and change the case inside it), so such a word gets `{}`."""
+    return _open_start(_protected(title))
+
+
+def _open_start(value: str) -> str:
+    """A title that starts with one protected group and ends with another loses both
+    braces in papis (its `_strip_braces` takes them for the value's own); a title's first
+    character needs no protection (sentence case keeps it), so it moves out of the first
+    group: `A{ILuminate:} ... {MLCommons}`."""
+    if not (value.startswith("{") and value.endswith("}")) or value[1:2] in ("{", "}", "\\", "$"):
+        return value
+    depth, end = 0, 0
+    for end, c in enumerate(value):  # noqa: B007  # `end`: where the first group closes
+        depth += 1 if c == "{" else -1 if c == "}" else 0
+        if depth == 0:
+            break
+    if end == len(value) - 1:  # one group, the whole title
+        return value
+    if value[2] == "}":  # `{I} ...`
+        return value[1] + value[3:]
+    return value[1] + "{" + value[2:]
+
+
+def _protected(title: str) -> str:
     if "$" in title or "\\" in title:
         return protect_words(title)
     # Escaping maps characters one by one and adds no spaces, so the words that may keep
