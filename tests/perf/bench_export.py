@@ -5,8 +5,7 @@
 Builds the library through the real import path (or reuses `--library DIR` when it already
 holds the papers), marks a tenth of them, then runs each export in a fresh process so the
 peak resident memory it prints is that export's own. It prints wall-clock and CPU time: on
-a shared, loaded machine the CPU figure is the one that compares across runs. CPU counts
-the child process that writes a big export's second half (export/parts.py).
+a shared, loaded machine the CPU figure is the one that compares across runs.
 """
 
 from __future__ import annotations
@@ -42,11 +41,6 @@ def _reset_peak() -> float | None:
         return _status_mb("VmRSS")
     except OSError:
         return None
-
-
-def _children_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
 
 
 def _status_mb(field: str) -> float:
@@ -88,14 +82,12 @@ def run_one(folder: Path, fmt: str, out: Path) -> dict[str, float]:
     with open_library(folder) as library:
         base = _peak_rss_mb()
         now = _reset_peak()
-        start, cpu, kids = time.perf_counter(), time.process_time(), _children_cpu()
+        start, cpu = time.perf_counter(), time.process_time()
         if fmt == "iter":
             count = sum(1 for _ in library.iter_papers())
         else:
             count = export_papers(library, fmt, out)
         seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
-        # A big export writes its second half in a child process (export/parts.py).
-        cpu += _children_cpu() - kids
         growth = _status_mb("VmHWM") - now if now is not None else _peak_rss_mb() - base
     return {
         "format": fmt,
@@ -105,9 +97,6 @@ def run_one(folder: Path, fmt: str, out: Path) -> dict[str, float]:
         "cpu_seconds": round(cpu, 2),
         "papers_per_cpu_s": round(count / cpu),
         "peak_rss_mb": round(_peak_rss_mb(), 1),
-        "child_peak_rss_mb": round(
-            resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1
-        ),
         "rss_growth_mb": round(growth, 1),
         "bytes": out.stat().st_size if out.exists() else 0,
     }
@@ -161,9 +150,8 @@ def main() -> int:
                 f"{result['papers_per_s']:7d} papers/s (CPU {result['cpu_seconds']:.2f} s, "
                 f"{result['papers_per_cpu_s']} papers/CPU-s)  "
                 f"peak RSS {result['peak_rss_mb']} MB "
-                f"(+{result['rss_growth_mb']} MB during export; child process peak "
-                f"{result['child_peak_rss_mb']} MB)  {result['bytes'] >> 20} MiB, "
-                f"load {Path('/proc/loadavg').read_text().split()[0]}" + _verdict(fmt, result),
+                f"(+{result['rss_growth_mb']} MB during export)  {result['bytes'] >> 20} MiB"
+                + _verdict(fmt, result),
                 flush=True,
             )
     return 0

@@ -212,23 +212,17 @@ def _base(paper: PaperRecord) -> str:
 
 
 def write_bibtex(
-    papers: Iterable[PaperRecord],
-    out: IO[str],
-    *,
-    keys: Mapping[int, str] | None = None,
-    opens: bool = True,
+    papers: Iterable[PaperRecord], out: IO[str], *, keys: Mapping[int, str] | None = None
 ) -> int:
     """Write one entry a paper; `keys` (from library_keys) keeps keys stable across exports.
 
-    Without `keys` the exported papers alone decide the collision suffixes. `opens=False`:
-    a later piece of a file (rows.Part), no header, a blank line before its first entry.
+    Without `keys` the exported papers alone decide the collision suffixes.
     """
     if keys is None:
         papers = list(papers)
         keys = assign_keys((p.id, _base(p)) for p in papers)
     count = 0
-    if opens:
-        out.write(HEADER)
+    out.write(HEADER)
     batch: list[str] = []  # a few hundred entries a write: a write call costs per call
     for paper in papers:
         # A paper imported after the keys were computed gets a key that cannot collide.
@@ -236,10 +230,10 @@ def write_bibtex(
         batch.append(format_entry(key, paper))
         count += 1
         if len(batch) >= WRITE_BATCH:
-            out.write(("\n" if count > len(batch) or not opens else "") + "\n".join(batch))
+            out.write(("\n" if count > len(batch) else "") + "\n".join(batch))
             batch.clear()
     if batch:
-        out.write(("\n" if count > len(batch) or not opens else "") + "\n".join(batch))
+        out.write(("\n" if count > len(batch) else "") + "\n".join(batch))
     return count
 
 

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
 from typing import IO, TYPE_CHECKING, Any
 
 from triage_app.core.store import Library
@@ -21,22 +20,6 @@ if TYPE_CHECKING:
 
 Tick = Callable[[int], None]  # called with the number of papers written so far
 CHUNK = 2000
-
-
-@dataclass(frozen=True)
-class Part:
-    """Which piece of an export a stream writes (export_parts splits one over processes):
-    the papers with `after < id <= upto` when no ids are given, and whether it writes the
-    file's opening (BOM, header row, `[`, `% Encoding`) and its close (`]`). Pieces written
-    in order and joined are byte for byte the whole export."""
-
-    after: int = 0
-    upto: int | None = None
-    opens: bool = True
-    closes: bool = True
-
-
-WHOLE = Part()
 
 _BOOL = "json(CASE WHEN {} THEN 'true' ELSE 'false' END)"
 _TAGS = (
@@ -90,22 +73,18 @@ CITED_SQL_COLUMNS = (
 )
 
 
-def _rows(
-    library: Library, columns: str, ids: Sequence[int] | None, part: Part = WHOLE
-) -> Iterator[tuple[Any, ...]]:
-    """(id, *columns) for every paper (of the part) by id, or for `ids` in their order; read
-    on the DB-API cursor, whose plain tuples cost less than SQLAlchemy's rows."""
+def _rows(library: Library, columns: str, ids: Sequence[int] | None) -> Iterator[tuple[Any, ...]]:
+    """(id, *columns) for every paper by id, or for `ids` in their order; read on the DB-API
+    cursor, whose plain tuples cost less than SQLAlchemy's rows."""
     if ids is None:
-        last = part.after
-        upto = part.upto if part.upto is not None else 2**63 - 1
+        last = 0
         while True:
             with library.read() as conn:
                 driver = conn.connection.driver_connection
                 assert driver is not None  # a checked-out pooled connection is always open
                 rows = driver.execute(
-                    f"SELECT p.id, {columns} FROM paper p WHERE p.id > ? AND p.id <= ? "
-                    "ORDER BY p.id LIMIT ?",
-                    (last, upto, CHUNK),
+                    f"SELECT p.id, {columns} FROM paper p WHERE p.id > ? ORDER BY p.id LIMIT ?",
+                    (last, CHUNK),
                 ).fetchall()
             if not rows:
                 return
@@ -139,25 +118,18 @@ def _ticking(rows: Iterator[tuple[Any, ...]], tick: Tick | None) -> Iterator[tup
 
 
 def stream_json(
-    library: Library,
-    ids: Sequence[int] | None,
-    out: IO[str],
-    tick: Tick | None = None,
-    *,
-    part: Part = WHOLE,
+    library: Library, ids: Sequence[int] | None, out: IO[str], tick: Tick | None = None
 ) -> int:
     """The JSON export (see json_backup.write_json for the shape), one object a line."""
     from triage_app.core.records import json_score
 
     count = 0
-    if part.opens:
-        out.write("[")
-    for _, head, score, tail in _ticking(_rows(library, JSON_SQL_COLUMNS, ids, part), tick):
-        out.write(",\n" if count or not part.opens else "\n")
+    out.write("[")
+    for _, head, score, tail in _ticking(_rows(library, JSON_SQL_COLUMNS, ids), tick):
+        out.write(",\n" if count else "\n")
         out.write(f'{head[:-1]},"score":{json_score(score)},{tail[1:]}')
         count += 1
-    if part.closes:
-        out.write("\n]\n")
+    out.write("\n]\n")
     return count
 
 
@@ -168,7 +140,6 @@ def stream_csv(
     tick: Tick | None = None,
     *,
     excel: bool = False,
-    part: Part = WHOLE,
 ) -> int:
     """The CSV export (see records.csv_cells for the cell encoding; `excel`: the BOM)."""
     from triage_app.core.export.csv_table import INCLUDED, csv_line
@@ -191,10 +162,9 @@ def stream_csv(
             return ""
         return neutralise("; ".join(escape_item(item) for item in loads(text)))
 
-    if part.opens:
-        if excel:
-            out.write(BOM)
-        out.write(csv_line(CSV_COLUMNS))
+    if excel:
+        out.write(BOM)
+    out.write(csv_line(CSV_COLUMNS))
     count = 0
     batch: list[str] = []
     for (
@@ -214,7 +184,7 @@ def stream_csv(
         note,
         abstract,
         sources,
-    ) in _ticking(_rows(library, CSV_SQL_COLUMNS, ids, part), tick):
+    ) in _ticking(_rows(library, CSV_SQL_COLUMNS, ids), tick):
         batch.append(
             csv_line(
                 (
@@ -250,7 +220,7 @@ def stream_csv(
 
 
 def cited_records(
-    library: Library, ids: Sequence[int] | None, tick: Tick | None = None, part: Part = WHOLE
+    library: Library, ids: Sequence[int] | None, tick: Tick | None = None
 ) -> Iterator[PaperRecord]:
     """PaperRecords with what BibTeX and RIS write (no sources, score or timestamps), read
     in SQLite-sized chunks: cheaper than Library.iter_papers for a whole-library export."""
@@ -273,7 +243,7 @@ def cited_records(
         rating,
         note,
         tags,
-    ) in _ticking(_rows(library, CITED_SQL_COLUMNS, ids, part), tick):
+    ) in _ticking(_rows(library, CITED_SQL_COLUMNS, ids), tick):
         yield PaperRecord(
             id=pid,
             title=title,
@@ -297,34 +267,20 @@ def cited_records(
 
 
 def stream_bibtex(
-    library: Library,
-    ids: Sequence[int] | None,
-    out: IO[str],
-    tick: Tick | None = None,
-    *,
-    part: Part = WHOLE,
-    keys: Mapping[int, str] | None = None,
+    library: Library, ids: Sequence[int] | None, out: IO[str], tick: Tick | None = None
 ) -> int:
-    """The BibTeX export, keys decided over the whole library (see bibtex.py); `keys`: the
-    library's keys already computed (for at least the papers written)."""
+    """The BibTeX export, keys decided over the whole library (see bibtex.py)."""
     from triage_app.core.export.bibtex import write_bibtex
     from triage_app.core.export.bibtex_keys import library_keys
 
-    if keys is None:
-        keys = library_keys(library)
-    papers = cited_records(library, ids, tick, part)
-    return write_bibtex(papers, out, keys=keys, opens=part.opens)
+    keys = library_keys(library)
+    return write_bibtex(cited_records(library, ids, tick), out, keys=keys)
 
 
 def stream_ris(
-    library: Library,
-    ids: Sequence[int] | None,
-    out: IO[str],
-    tick: Tick | None = None,
-    *,
-    part: Part = WHOLE,
+    library: Library, ids: Sequence[int] | None, out: IO[str], tick: Tick | None = None
 ) -> int:
-    """The RIS export (see ris.py); its records need no opening or close."""
+    """The RIS export (see ris.py)."""
     from triage_app.core.export.ris import write_ris
 
-    return write_ris(cited_records(library, ids, tick, part), out)
+    return write_ris(cited_records(library, ids, tick), out)

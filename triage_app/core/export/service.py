@@ -61,10 +61,7 @@ def export_papers(
         options = {"excel": True} if excel or (fmt == "csv" and to_file) else {}
 
         def write(out: IO[str]) -> int:
-            from triage_app.core.export.parts import write_in_halves
-
-            halves = write_in_halves(library, fmt, stream, ids, total, out, tick, options)
-            return stream(library, ids, out, tick, **options) if halves is None else halves
+            return stream(library, ids, out, tick, **options)
     else:
         if spec.load_for_library is not None:
             writer = spec.load_for_library(library)
