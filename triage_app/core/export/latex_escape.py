@@ -241,13 +241,6 @@ def _braced(escaped: str) -> str:
     return "{" + ("{}" if escaped.startswith("\\") else "") + escaped + "}"
 
 
-def protect_title(title: str) -> str:
-    """Escape a title and brace only the words whose case must survive a style's sentence
-    case; a braced group never starts with a control sequence (BibTeX would take it for
-    one "special character" and change the case inside it), so such a word gets `{}`."""
-    return _open_start(_protected(title))
-
-
 def _open_start(value: str) -> str:
     """A title that starts with one protected group and ends with another loses both
     braces in papis (its `_strip_braces` takes them for the value's own); a title's first
@@ -267,7 +260,10 @@ def _open_start(value: str) -> str:
     return value[1] + "{" + value[2:]
 
 
-def _protected(title: str) -> str:
+def protect_title(title: str) -> str:
+    """Escape a title and brace only the words whose case must survive a style's sentence
+    case; a braced group never starts with a control sequence (BibTeX would take it for
+    one "special character" and change the case inside it), so such a word gets `{}`."""
     if "$" in title or "\\" in title:
         return protect_words(title)
     # Escaping maps characters one by one and adds no spaces, so the words that may keep
@@ -284,7 +280,7 @@ def _protected(title: str) -> str:
     if not out:
         return escape_latex(text)
     out.append(escape_latex(text[last:]))
-    return "".join(out)
+    return _open_start("".join(out))
 
 
 def protect_words(title: str) -> str:
@@ -298,7 +294,7 @@ def protect_words(title: str) -> str:
     out = []
     for word, escaped in zip(words, escaped_words, strict=True):
         out.append(_braced(escaped) if _keeps_case(word) else escaped)
-    return " ".join(out)
+    return _open_start(" ".join(out))
 
 
 # A word _keeps_case can only say yes to: one starting with `I`, or with a character after
