@@ -165,7 +165,8 @@ def run_list(args: argparse.Namespace) -> int:
                 _print_json([p.to_json() for p in papers])
                 return 0
             table, shown = format_table(papers), len(papers)
-        total = library.count(args.status)
+        # Without a limit the rows are all there are (a count by status reads the table).
+        total = shown if args.limit is None else library.count(args.status)
     print(table)
     print(count_line(shown, total))
     return 0
