@@ -8,7 +8,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from triage_app.cli.list_cmd import format_lines, format_rows
@@ -68,6 +68,9 @@ _TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=90)
     et_al=st.booleans(),
     title=_TEXT,
     width=st.integers(0, 200),
+)
+@example(  # SQLite's printf stops at a NUL
+    category="\x00", published=None, rating=None, authors=[], et_al=False, title="", width=0
 )
 def test_any_row_is_the_python_row(
     ready: Path, category, published, rating, authors, et_al, title, width

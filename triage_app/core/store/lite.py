@@ -50,7 +50,11 @@ _TABLE_LINE = (
     "CASE WHEN p.starred THEN '★' ELSE ' ' END, "
     "CASE WHEN p.rating BETWEEN 1 AND 5 THEN substr('*****', 1, p.rating) "
     "WHEN p.rating > 5 THEN printf('%.*c', p.rating, '*') ELSE '' END, "
-    "p.category, p.published), "
+    "p.category, p.published) || "
+    # printf stops a text at a NUL: such a head ends in a control character, so that
+    # format_lines builds it in Python instead (as it does any head not printable).
+    "CASE WHEN instr(CAST(p.category AS BLOB), x'00') OR instr(CAST(p.published AS BLOB), "
+    "x'00') THEN char(1) ELSE '' END, "
     "coalesce(json_extract(p.authors, '$[0]'), '') || "
     "CASE WHEN p.et_al OR json_array_length(p.authors) > 1 THEN ' +' ELSE '' END, "
     "coalesce(nullif(p.title, ''), '(no title) ' || substr(p.abstract, 1, 60))"
