@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import shutil
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from triage_app.cli.common import CommandError, open_library, run_command
@@ -82,24 +82,55 @@ def format_table(papers: list[PaperRecord], width: int | None = None) -> str:
     )
 
 
+_MARKS = {"new": "·", "kept": "✓", "dismissed": "✗"}
+_HEADER = (
+    f"{'id':>6}  {'st':2} {'★':1} {'rating':6} {'cat':3} {'date':10}  {'first author':20}  title"
+)
+
+
+def _head(pid: int, status: str, starred: Any, rating: Any, category: Any, published: Any) -> str:
+    """A row up to the first author (`LiteLibrary.table_lines` writes the same in SQL)."""
+    return (
+        f"{pid:>6}  {_MARKS[status]:2} {'★' if starred else ' '} "
+        f"{('*' * (rating or 0)):6} {printable(category or ''):3} "
+        f"{published or '':10}  "
+    )
+
+
 def format_rows(rows: Sequence[tuple[Any, ...]], width: int | None = None) -> str:
     """The table of `format_table` from (id, status, starred, rating, category, ISO date,
     first author, more authors, title) rows, as `LiteLibrary.table_rows` reads them."""
+    return format_lines(
+        [(_head(*row[:6]), row[6] + " +" if row[7] else row[6], row[8]) for row in rows],
+        width,
+    )
+
+
+def format_lines(
+    lines: Sequence[tuple[str, str, str]],
+    width: int | None = None,
+    *,
+    raw: Callable[[int], tuple[Any, ...]] | None = None,
+) -> str:
+    """The table from (the row up to the first author, first author, title) triples, as
+    `LiteLibrary.table_lines` reads them; `raw(id)` is that paper's `table_rows` row, for a
+    head with a character a terminal must not get (SQL does not know which)."""
     width = max(width or shutil.get_terminal_size((120, 20)).columns, 60)
-    lines = [
-        f"{'id':>6}  {'st':2} {'★':1} {'rating':6} {'cat':3} {'date':10}  "
-        f"{'first author':20}  title"
-    ]
-    marks = {"new": "·", "kept": "✓", "dismissed": "✗"}
-    for pid, status, starred, rating, category, published, author, more, title in rows:
-        author = printable(author + " +" if more else author)
-        row = (
-            f"{pid:>6}  {marks[status]:2} {'★' if starred else ' '} "
-            f"{('*' * (rating or 0)):6} {printable(category or ''):3} "
-            f"{published or '':10}  {clip(author, 20):20}  "
-        )
-        lines.append(row + clip(printable(title), max(width - len(row), TITLE_MIN)))
-    return "\n".join(lines)
+    out = [_HEADER]
+    append = out.append
+    for head, author, title in lines:
+        if raw is not None and not head.isprintable():
+            head = _head(*raw(int(head.split(None, 1)[0]))[:6])
+        if len(author) > 20 or not author.isprintable():
+            author = clip(printable(author), 20)
+        row = f"{head}{author:20}  "
+        room = width - len(row)
+        if room < TITLE_MIN:
+            room = TITLE_MIN
+        if len(title) > room or not title.isprintable():
+            title = clip(printable(title), room)
+        append(row + title)
+    return "\n".join(out)
 
 
 def count_line(shown: int, total: int) -> str:
@@ -117,18 +148,27 @@ def run_list(args: argparse.Namespace) -> int:
     order = {"status": args.status, "order": args.sort, "limit": args.limit}
     order["descending"] = args.sort in ("date", "score", "rating")
     with open_library(args, quick=True) as library:
-        quick_rows = getattr(library, "table_rows", None)  # a LiteLibrary reads rows in SQL
-        if quick_rows is not None and not args.json:
-            rows = quick_rows(**order)
+        quick_lines = getattr(library, "table_lines", None)  # a LiteLibrary reads them in SQL
+        if quick_lines is not None and not args.json:
+            lines = quick_lines(**order)
+
+            rows_of = library.table_rows_of  # type: ignore[attr-defined]  # a LiteLibrary's
+
+            def raw(pid: int) -> tuple[Any, ...]:
+                return rows_of([pid])[0]
+
+            table = format_lines(lines, raw=raw)
+            shown = len(lines)
         else:
             papers = library.get_papers(library.list_ids(**order), with_sources=args.json)
             if args.json:
                 _print_json([p.to_json() for p in papers])
                 return 0
-            rows = None
-        total = library.count(args.status)
-    print(format_rows(rows) if rows is not None else format_table(papers))
-    print(count_line(len(rows) if rows is not None else len(papers), total))
+            table, shown = format_table(papers), len(papers)
+        # Without a limit the rows are all there are (a count by status reads the table).
+        total = shown if args.limit is None else library.count(args.status)
+    print(table)
+    print(count_line(shown, total))
     return 0
 
 

@@ -241,6 +241,25 @@ def _braced(escaped: str) -> str:
     return "{" + ("{}" if escaped.startswith("\\") else "") + escaped + "}"
 
 
+def _open_start(value: str) -> str:
+    """A title that starts with one protected group and ends with another loses both
+    braces in papis (its `_strip_braces` takes them for the value's own); a title's first
+    character needs no protection (sentence case keeps it), so it moves out of the first
+    group: `A{ILuminate:} ... {MLCommons}`."""
+    if not (value.startswith("{") and value.endswith("}")) or value[1:2] in ("{", "}", "\\", "$"):
+        return value
+    depth, end = 0, 0
+    for end, c in enumerate(value):  # noqa: B007  # `end`: where the first group closes
+        depth += 1 if c == "{" else -1 if c == "}" else 0
+        if depth == 0:
+            break
+    if end == len(value) - 1:  # one group, the whole title
+        return value
+    if value[2] == "}":  # `{I} ...`
+        return value[1] + value[3:]
+    return value[1] + "{" + value[2:]
+
+
 def protect_title(title: str) -> str:
     """Escape a title and brace only the words whose case must survive a style's sentence
     case; a braced group never starts with a control sequence (BibTeX would take it for
@@ -261,7 +280,7 @@ def protect_title(title: str) -> str:
     if not out:
         return escape_latex(text)
     out.append(escape_latex(text[last:]))
-    return "".join(out)
+    return _open_start("".join(out))
 
 
 def protect_words(title: str) -> str:
@@ -275,7 +294,7 @@ def protect_words(title: str) -> str:
     out = []
     for word, escaped in zip(words, escaped_words, strict=True):
         out.append(_braced(escaped) if _keeps_case(word) else escaped)
-    return " ".join(out)
+    return _open_start(" ".join(out))
 
 
 # A word _keeps_case can only say yes to: one starting with `I`, or with a character after

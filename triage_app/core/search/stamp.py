@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
-from importlib import metadata
 from pathlib import Path
 
 INDEX_SCHEMA_VERSION = 1
@@ -34,6 +33,10 @@ class IndexWriteError(Exception):
 @lru_cache(maxsize=1)
 def whoosh_version() -> str:
     """The installed Whoosh's version, from its package metadata (Whoosh is not imported)."""
+    # importlib.metadata is imported here: every command imports this module for its
+    # IndexWriteError (cli.common.run_command), and that import is most of its cost.
+    from importlib import metadata
+
     try:
         return metadata.version(WHOOSH_DIST)
     except metadata.PackageNotFoundError:
