@@ -17,7 +17,8 @@ The postings are the ones Whoosh's `Positions.word_values` makes from the analyz
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -27,7 +28,20 @@ from whoosh.multiproc import MpWriter, SubWriterTask
 
 from triage_app.core.search.fields import TEXT_FIELDS
 
+STOPPED = "\x00"  # a stop word's term in the cache: no word of the tokenizer makes it
 CACHE_WORDS = 100_000  # distinct words remembered per analyzer (a few MB)
+
+
+def _words_of(expression: re.Pattern) -> Callable[[str], list[str]]:
+    """`text -> the words expression finds`: `findall` of the same pattern with its groups
+    made non-capturing (findall returns groups), else one `group()` per match."""
+    if not expression.groups:
+        return expression.findall
+    plain = re.compile(re.sub(r"(?<!\\)\((?!\?)", "(?:", expression.pattern), expression.flags)
+    if plain.groups:
+        finditer = expression.finditer
+        return lambda text: [match.group() for match in finditer(text)]
+    return plain.findall
 
 
 class TermCutter:
@@ -42,35 +56,34 @@ class TermCutter:
             if isinstance(item, StopFilter) and not item.renumber:
                 raise ValueError(f"no fast path for the analyzer {analyzer!r}")
         self._analyzer = analyzer
-        self._finditer = tokenizer.expression.finditer
-        self._cache: dict[str, str | None] = {}
+        self._words = _words_of(tokenizer.expression)
+        self._cache: dict[str, str] = {}  # word -> term, or STOPPED
 
-    def _word(self, word: str) -> str | None:
+    def _word(self, word: str) -> str:
         """The analyzer's term for one word alone (its tokenizer finds that word again), or
-        None when the word is stopped."""
+        STOPPED."""
         terms = [token.text for token in self._analyzer(word)]
         if len(terms) > 1:
             raise ValueError(f"the analyzer cut {word!r} into {len(terms)} terms")
         if len(self._cache) >= CACHE_WORDS:
             self._cache.clear()
-        term = self._cache[word] = terms[0] if terms else None
+        term = self._cache[word] = terms[0] if terms else STOPPED
         return term
 
     def __call__(self, text: str) -> tuple[int, list[str]]:
-        cache = self._cache
-        out: list[str] = []
+        words = self._words(text)
+        terms: list[str | None] = list(map(self._cache.get, words))
+        if None in terms:  # words met for the first time
+            word = self._word
+            terms = [word(w) if t is None else t for w, t in zip(words, terms, strict=True)]
+        if STOPPED not in terms:
+            return 0, terms  # type: ignore[return-value]
         first = 0
-        for match in self._finditer(text):
-            word = match.group()
-            term = cache.get(word, False)
-            if term is False:
-                term = self._word(word)
-            if term is None:
-                if not out:
-                    first += 1
-            else:
-                out.append(term)  # type: ignore[arg-type]
-        return first, out
+        for term in terms:
+            if term != STOPPED:
+                break
+            first += 1
+        return first, [term for term in terms if term != STOPPED]  # type: ignore[misc]
 
 
 class FastIndex:

@@ -1,0 +1,301 @@
+"""One Whoosh segment written straight through Whoosh's codec, for the index build.
+
+Whoosh's own writer hands every posting of every document to a pool (a tuple per posting,
+pickled in sorted runs, merged through a heap) and then to the codec one call per posting,
+which also reads each posting's field length back from the segment's length column. Here a
+batch of documents is gathered in memory instead: per field, term -> one flat list of
+(document number, weight, encoded positions), documents in the order they came, so every
+posting list is already sorted by document. When the batch reaches its budget the segment
+is written: the per-document writer (stored fields, lengths, the `pid` column) document by
+document as Whoosh's `SegmentWriter.add_document` calls it, then each field's terms in
+sorted order into Whoosh's `W3FieldWriter`, a block of up to 128 postings at a time put
+into its postings writer's block buffer exactly as `add_posting` would have left it, so the
+block bytes, the term infos and the term index are the ones Whoosh writes. The segment is
+then assembled into one compound file, as Whoosh's commit does; `write_toc` registers the
+segments of a build in a new generation of the index.
+
+The text fields take the cached term path of `terms.py`; any other indexed field (`pid`)
+goes through its own `field.index`. tests/core/test_search_terms.py compares whole indexes
+built this way with Whoosh's own.
+"""
+
+from __future__ import annotations
+
+import zlib
+from array import array
+from collections import Counter
+from collections.abc import Iterable
+from operator import sub
+from pickle import dumps
+from typing import Any
+
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
+from whoosh.formats import Positions
+from whoosh.index import TOC, clean_files
+from whoosh.system import pack_ushort
+from whoosh.util.numeric import byte_to_length, length_to_byte
+
+from triage_app.core.search.fields import TEXT_FIELDS
+from triage_app.core.search.terms import TermCutter
+
+BUDGET_POSTINGS = 2_500_000  # postings held before a segment is written (~150 MB)
+_SMALL = 64  # frequencies whose weights are kept ready
+_SINGLE = 2048  # positions whose one-position encodings are kept ready
+
+Row = tuple[int, str, dict[str, str]]  # paper id, signature, text of each text field
+
+
+class _TextField:
+    """A text field's analysis by the cached term path: the postings of one document's
+    text, and that text's length as Whoosh counts it."""
+
+    def __init__(self, field: Any, cut: TermCutter) -> None:
+        self.cut = cut
+        self.encode = field.format.encode
+        boost = field.format.field_boost
+        self.weights = [float(freq) * boost for freq in range(_SMALL)]
+        self.boost = boost
+        self.single = [self.encode([pos]) for pos in range(_SINGLE)]
+
+    def postings(self, text: str) -> tuple[int, dict[str, int], dict[str, list[int]]]:
+        """(the number of terms, term -> position of the terms met once, term -> positions
+        of the terms met more than once) of `text`."""
+        first, terms = self.cut(text)
+        once = dict(zip(terms, range(first, first + len(terms)), strict=True))
+        if len(once) == len(terms):
+            return len(terms), once, {}
+        more: dict[str, list[int]] = {}
+        for term, count in Counter(terms).items():
+            if count > 1:
+                del once[term]
+                at, index = [], -1
+                for _ in range(count):
+                    index = terms.index(term, index + 1)
+                    at.append(first + index)
+                more[term] = at
+        return len(terms), once, more
+
+
+class SegmentBuilder:
+    """Gathers documents and writes them as Whoosh segments in `storage`, one each time
+    `BUDGET_POSTINGS` is reached and one at `finish()`, which returns them all."""
+
+    def __init__(
+        self, storage: Any, indexname: str, schema: Any, codec: Any, budget: int = BUDGET_POSTINGS
+    ) -> None:
+        self.storage, self.indexname, self.schema, self.codec = storage, indexname, schema, codec
+        self.budget = budget
+        self.names = sorted(schema.names())  # the order SegmentWriter.add_document uses
+        self.text: dict[str, _TextField] = {}
+        cutters: dict[int, TermCutter] = {}  # fields sharing an analyzer share its cache
+        for name in TEXT_FIELDS:
+            field = schema[name]
+            if type(field.format) is not Positions or field.vector or field.stored:
+                raise ValueError(f"no fast path for the field {name!r}")
+            cut = cutters.setdefault(id(field.analyzer), TermCutter(field.analyzer))
+            self.text[name] = _TextField(field, cut)
+        self.segments: list[Any] = []
+        self._reset()
+
+    def _reset(self) -> None:
+        self.docs: list[tuple[dict[str, Any], dict[str, int]]] = []  # (values, lengths)
+        self.postings: dict[str, dict[Any, list]] = {n: {} for n in self.names}  # flat lists
+        self.count = 0
+
+    def add(self, pid: int, sig: str, texts: dict[str, str]) -> None:
+        """Index one paper (the fields `rebuild` gives Whoosh's `add_document`)."""
+        docnum = len(self.docs)
+        lengths: dict[str, int] = {}
+        count = 0
+        for name, field in self.text.items():
+            length, once, more = field.postings(texts[name])
+            lengths[name] = length
+            if not length:
+                continue
+            count += len(once) + len(more)
+            acc = self.postings[name]
+            single, weight = field.single, field.weights[1]
+            for term, pos in once.items():
+                value = single[pos] if pos < _SINGLE else field.encode([pos])
+                found = acc.get(term)
+                if found is None:
+                    acc[term] = [docnum, weight, value]
+                else:
+                    found += (docnum, weight, value)
+            for term, poslist in more.items():
+                n = len(poslist)
+                many = field.weights[n] if n < _SMALL else float(n) * field.boost
+                found = acc.get(term)
+                if found is None:
+                    acc[term] = [docnum, many, field.encode(poslist)]
+                else:
+                    found += (docnum, many, field.encode(poslist))
+        for name, value in (("pid", pid), ("sig", sig)):
+            field = self.schema[name]
+            if field.indexed:
+                acc = self.postings[name]
+                for tbytes, _freq, weight, vbytes in field.index(value):
+                    weight *= 1.0  # the document's boost, as add_document applies it
+                    count += 1
+                    found = acc.get(tbytes)
+                    if found is None:
+                        acc[tbytes] = [docnum, weight, vbytes]
+                    else:
+                        found += (docnum, weight, vbytes)
+        self.docs.append(({"pid": pid, "sig": sig}, lengths))
+        self.count += count
+        if self.count >= self.budget:
+            self.flush()
+
+    def add_rows(self, rows: Iterable[Row]) -> None:
+        for pid, sig, texts in rows:
+            self.add(pid, sig, texts)
+
+    def flush(self) -> None:
+        """Write the documents gathered so far as one segment."""
+        if not self.docs:
+            return
+        segment = self.codec.new_segment(self.storage, self.indexname)
+        qlens = self._write_per_doc(segment)
+        fieldwriter = self.codec.field_writer(self.storage, segment)
+        for name in self.names:
+            acc = self.postings[name]
+            if acc:
+                self._write_field(fieldwriter, name, acc, qlens.get(name))
+            acc.clear()  # its memory goes back before the next field is written
+        fieldwriter.close()
+        segment.set_doc_count(len(self.docs))
+        if segment.should_assemble():
+            segment.create_compound_file(self.storage)
+        self.segments.append(segment)
+        self._reset()
+
+    def finish(self) -> list[Any]:
+        self.flush()
+        return self.segments
+
+    def _write_per_doc(self, segment: Any) -> dict[str, array]:
+        """Stored fields, field lengths and columns, as `SegmentWriter.add_document` writes
+        them; returns each text field's lengths as the codec reads them back."""
+        writer = self.codec.per_document_writer(self.storage, segment)
+        qlens = {name: array("i") for name in self.text}
+        fields = [(name, self.schema[name], qlens.get(name)) for name in self.names]
+        for docnum, (stored, lengths) in enumerate(self.docs):
+            writer.start_doc(docnum)
+            for name, field, qlen in fields:
+                if qlen is not None:
+                    length = lengths[name]
+                    writer.add_field(name, field, None, length)
+                    lbyte = length_to_byte(length) if length else 0
+                    qlen.append(byte_to_length(lbyte) if lbyte else 0)
+                    continue
+                value = stored[name]
+                writer.add_field(name, field, value if field.stored else None, 0)
+                if field.column_type is not None:
+                    writer.add_column_value(name, field.column_type, field.to_column_value(value))
+            writer.finish_doc()
+        writer.close()
+        return qlens
+
+    def _write_field(self, fieldwriter: Any, name: str, acc: dict, qlen: array | None) -> None:
+        """Every term of one field, in byte order, through the codec's field writer."""
+        field = self.schema[name]
+        fieldwriter.start_field(name, field)
+        blocks = _BlockWriter(fieldwriter, field.format, qlen)
+        if name in self.text:
+            keyed = sorted((term.encode("utf-8"), term) for term in acc)
+        else:
+            keyed = sorted((term, term) for term in acc)
+        for tbytes, term in keyed:
+            flat = acc[term]
+            blocks.term(tbytes, flat[0::3], flat[1::3], flat[2::3])
+        fieldwriter.finish_field()
+
+
+class _BlockWriter:
+    """One field's posting lists in the bytes `W3PostingsWriter` writes: the header, then
+    blocks of up to `blocklimit` postings (block info and compressed block data, pickled),
+    the last one's length negative; each term's `W3TermInfo` into the term index."""
+
+    def __init__(self, fieldwriter: Any, format_: Any, qlen: array | None) -> None:
+        codec = fieldwriter._codec
+        self.limit, self.level = codec._blocklimit, codec._compression
+        self.postfile, self.tindex = fieldwriter._postfile, fieldwriter._tindex
+        self.fieldkey = pack_ushort(fieldwriter._fieldid)
+        self.fixed = format_.fixed_value_size()
+        self.qlen = qlen
+
+    def term(self, tbytes: bytes, ids: list, weights: list, values: list) -> None:
+        postfile, limit = self.postfile, self.limit
+        info = W3TermInfo()
+        start = postfile.tell()
+        postfile.write(WHOOSH3_HEADER_MAGIC)
+        for at in range(0, len(ids), limit):
+            last = at + limit >= len(ids)
+            self._block(
+                info, ids[at : at + limit], weights[at : at + limit], values[at : at + limit], last
+            )
+        info.set_extent(start, postfile.tell() - start)
+        self.tindex.add(self.fieldkey + tbytes, info.to_bytes())
+
+    def _block(self, info: Any, ids: list, weights: list, values: list, last: bool) -> None:
+        block = _Block(ids, weights, self.qlen)
+        info.add_block(block)
+        deltas = tuple([ids[0], *map(sub, ids[1:], ids[:-1])])
+        first = weights[0]
+        if weights.count(first) == len(weights):
+            mini = None if first == 1.0 else first
+        else:
+            mini = tuple(weights)
+        values = [v for v in values if v]
+        if self.fixed is None or self.fixed < 0:
+            vs: Any = tuple(values)
+        elif self.fixed == 0:
+            vs = None
+        else:
+            vs = b"".join(values)
+        data = zlib.compress(dumps((deltas, mini, vs), 2), self.level)
+        lengths = (length_to_byte(block.min_length()), length_to_byte(block.max_length()))
+        head = dumps((len(ids), ids[-1], block.max_weight(), self.level, *lengths), 2)
+        size = len(head) + len(data)
+        self.postfile.write_int(-size if last else size)
+        self.postfile.write(head)
+        self.postfile.write(data)
+
+
+class _Block:
+    """What `W3TermInfo.add_block` reads of a block of postings, as `add_posting` counts
+    it: each posting's field length as the codec reads it back (0 when none)."""
+
+    def __init__(self, ids: list, weights: list, qlen: array | None) -> None:
+        self.ids = ids
+        self._weights = array("f", weights)
+        self._maxweight = max(0, max(weights))
+        known = [qlen[doc] for doc in ids if qlen[doc]] if qlen is not None else []
+        self._minlength = min(known) if known else None
+        self._maxlength = max(known) if known else 0
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def min_id(self) -> int:
+        return self.ids[0]
+
+    def max_id(self) -> int:
+        return self.ids[-1]
+
+    def min_length(self) -> int | None:
+        return self._minlength
+
+    def max_length(self) -> int:
+        return self._maxlength
+
+    def max_weight(self) -> float:
+        return self._maxweight
+
+
+def write_toc(ix: Any, schema: Any, segments: list[Any]) -> None:
+    """Make `segments` the index's contents: a new generation, as Whoosh's commit writes."""
+    generation = ix.latest_generation() + 1
+    TOC(schema, segments, generation).write(ix.storage, ix.indexname)
+    clean_files(ix.storage, ix.indexname, generation, segments)
