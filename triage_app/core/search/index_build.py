@@ -141,6 +141,9 @@ def _in_children(
                 child.terminate()
         for child in children:
             child.join()
+        for waiting in (*jobs, results):  # chunks no child will read: drop them, do not
+            waiting.cancel_join_thread()  # wait at exit for a pipe nobody empties
+            waiting.close()
         raise
     return [segment for me in sorted(by_child) for segment in by_child[me]], done
 
