@@ -24,12 +24,13 @@ from __future__ import annotations
 import zlib
 from array import array
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from operator import sub
 from pickle import dumps
 from typing import Any
 
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
+from whoosh.fields import NUMERIC
 from whoosh.formats import Positions
 from whoosh.index import TOC, clean_files
 from whoosh.system import pack_ushort
@@ -76,6 +77,29 @@ class _TextField:
         return len(terms), once, more
 
 
+class _NumberTerms:
+    """`NUMERIC.index(value)` with the terms of its coarser tiers remembered: numbers
+    near each other share them (the tier shifted by s is shared by 2**s numbers)."""
+
+    def __init__(self, field: Any) -> None:
+        self.field = field
+        step = field.shift_step
+        self.shifts = range(0, field.bits, step) if step else range(1)
+        self.tiers: dict[int, dict[int, bytes]] = {shift: {} for shift in self.shifts}
+
+    def __call__(self, value: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
+        field = self.field
+        sortable = field.to_column_value(value)  # what field.to_bytes packs
+        for shift in self.shifts:
+            tier, key = self.tiers[shift], sortable >> shift
+            tbytes = tier.get(key)
+            if tbytes is None:
+                if len(tier) >= 4096:
+                    tier.clear()
+                tbytes = tier[key] = field.sortable_to_bytes(sortable, shift)
+            yield tbytes, 1, 1.0, b""
+
+
 class SegmentBuilder:
     """Gathers documents and writes them as Whoosh segments in `storage`, one each time
     `BUDGET_POSTINGS` is reached and one at `finish()`, which returns them all."""
@@ -94,6 +118,13 @@ class SegmentBuilder:
                 raise ValueError(f"no fast path for the field {name!r}")
             cut = cutters.setdefault(id(field.analyzer), TermCutter(field.analyzer))
             self.text[name] = _TextField(field, cut)
+        self.other = {  # the other indexed fields: (term, freq, weight, value) of a value
+            name: _NumberTerms(schema[name])
+            if isinstance(schema[name], NUMERIC)
+            else schema[name].index
+            for name in self.names
+            if name not in self.text and schema[name].indexed
+        }
         self.segments: list[Any] = []
         self._reset()
 
@@ -131,10 +162,10 @@ class SegmentBuilder:
                 else:
                     found += (docnum, many, field.encode(poslist))
         for name, value in (("pid", pid), ("sig", sig)):
-            field = self.schema[name]
-            if field.indexed:
+            terms = self.other.get(name)
+            if terms is not None:
                 acc = self.postings[name]
-                for tbytes, _freq, weight, vbytes in field.index(value):
+                for tbytes, _freq, weight, vbytes in terms(value):
                     weight *= 1.0  # the document's boost, as add_document applies it
                     count += 1
                     found = acc.get(tbytes)

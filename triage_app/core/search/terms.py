@@ -9,8 +9,8 @@ follow the analyzer's rule: the tokenizer numbers words 0, 1, 2...; the stop fil
 stop words and renumbers, keeping the first kept word's number and counting on from it.
 
 `fast_fields(schema)` lends a writer's text fields this path while documents are added and
-takes it back before the commit pickles the schema, so the index's schema is Whoosh's own;
-`FastMpWriter` does the same in the children of Whoosh's multi-process writer.
+takes it back before the commit pickles the schema, so the index's schema is Whoosh's own
+(the incremental sync uses it; a rebuild writes its segments with `segment_writer.py`).
 The postings are the ones Whoosh's `Positions.word_values` makes from the analyzer's tokens
 (tests/core/test_search_terms.py compares them, and whole indexes built both ways).
 """
@@ -24,7 +24,6 @@ from typing import Any
 
 from whoosh.analysis import CompositeAnalyzer, RegexTokenizer, StopFilter
 from whoosh.formats import Positions
-from whoosh.multiproc import MpWriter, SubWriterTask
 
 from triage_app.core.search.fields import TEXT_FIELDS
 
@@ -126,29 +125,3 @@ def fast_fields(schema: Any, fieldnames: tuple[str, ...] = TEXT_FIELDS) -> Itera
     finally:
         for field in lent:
             del field.index
-
-
-class _FastSubWriterTask(SubWriterTask):
-    """A child of `FastMpWriter`: adds its share of the documents by the fast path."""
-
-    def _process_file(self, filename: str, doc_count: int) -> None:
-        with fast_fields(self.writer.schema):
-            super()._process_file(filename, doc_count)
-
-
-class FastMpWriter(MpWriter):
-    """Whoosh's multi-process writer whose children index by the fast path (the parent
-    only hands them the documents). Each child's segment is finished by Whoosh as usual."""
-
-    def _new_task(self) -> SubWriterTask:
-        task = _FastSubWriterTask(
-            self.storage,
-            self.indexname,
-            self.jobqueue,
-            self.resultqueue,
-            self.subargs,
-            self.multisegment,
-        )
-        self.tasks.append(task)
-        task.start()
-        return task
