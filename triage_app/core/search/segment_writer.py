@@ -1,22 +1,24 @@
-"""One Whoosh segment written straight through Whoosh's codec, for the index build.
+"""Whoosh segments written straight through Whoosh's codec, for the index build.
 
 Whoosh's own writer hands every posting of every document to a pool (a tuple per posting,
 pickled in sorted runs, merged through a heap) and then to the codec one call per posting,
 which also reads each posting's field length back from the segment's length column. Here a
 batch of documents is gathered in memory instead: per field, term -> one flat list of
 (document number, weight, encoded positions), documents in the order they came, so every
-posting list is already sorted by document. When the batch reaches its budget the segment
-is written: the per-document writer (stored fields, lengths, the `pid` column) document by
-document as Whoosh's `SegmentWriter.add_document` calls it, then each field's terms in
-sorted order into Whoosh's `W3FieldWriter`, a block of up to 128 postings at a time put
-into its postings writer's block buffer exactly as `add_posting` would have left it, so the
-block bytes, the term infos and the term index are the ones Whoosh writes. The segment is
+posting list is already sorted by document. When the batch holds `BUDGET_POSTINGS` postings
+(so memory stays flat however large the library) and at the end, a segment is written: the
+per-document writer (stored fields, lengths, the `pid` column) document by document as
+Whoosh's `SegmentWriter.add_document` calls it, then each field's terms in byte order into
+the files of Whoosh's `W3FieldWriter`, with the block layout, block statistics and term
+infos `W3PostingsWriter` makes (the attributes read are those of whoosh-reloaded 2.7.5,
+which is pinned). One difference: the encodings of one-position lists are shared objects,
+so a block's pickle writes each once (shorter; it loads to the same values). The segment is
 then assembled into one compound file, as Whoosh's commit does; `write_toc` registers the
 segments of a build in a new generation of the index.
 
-The text fields take the cached term path of `terms.py`; any other indexed field (`pid`)
-goes through its own `field.index`. tests/core/test_search_terms.py compares whole indexes
-built this way with Whoosh's own.
+The text fields take the cached term path of `terms.py`; `pid` its own `NUMERIC.index`
+with the coarse tiers remembered. tests/core/test_segment_writer.py compares a segment with
+Whoosh's own, file by file and block by block; tests/core/test_search_terms.py whole indexes.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 from triage_app.core.search.fields import TEXT_FIELDS
 from triage_app.core.search.terms import TermCutter
 
-BUDGET_POSTINGS = 2_500_000  # postings held before a segment is written (~150 MB)
+BUDGET_POSTINGS = 2_500_000  # postings gathered before a segment is written (~40 B each)
 _SMALL = 64  # frequencies whose weights are kept ready
 _SINGLE = 2048  # positions whose one-position encodings are kept ready
 
