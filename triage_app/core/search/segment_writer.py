@@ -34,7 +34,7 @@ from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
 from whoosh.fields import NUMERIC
 from whoosh.formats import Positions
 from whoosh.index import TOC, clean_files
-from whoosh.system import pack_ushort
+from whoosh.system import pack_int, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from triage_app.core.search.fields import TEXT_FIELDS
@@ -255,28 +255,47 @@ class _BlockWriter:
         self.qlen = qlen
 
     def term(self, tbytes: bytes, ids: list, weights: list, values: list) -> None:
-        postfile, limit = self.postfile, self.limit
+        limit, postfile = self.limit, self.postfile
         info = W3TermInfo()
-        start = postfile.tell()
-        postfile.write(WHOOSH3_HEADER_MAGIC)
+        parts = [WHOOSH3_HEADER_MAGIC]
         for at in range(0, len(ids), limit):
             last = at + limit >= len(ids)
-            self._block(
-                info, ids[at : at + limit], weights[at : at + limit], values[at : at + limit], last
-            )
-        info.set_extent(start, postfile.tell() - start)
+            block = (ids[at : at + limit], weights[at : at + limit], values[at : at + limit])
+            parts.extend(self._block(info, *block, last))
+        raw = b"".join(parts)
+        info.set_extent(postfile.tell(), len(raw))
+        postfile.write(raw)
         self.tindex.add(self.fieldkey + tbytes, info.to_bytes())
 
-    def _block(self, info: Any, ids: list, weights: list, values: list, last: bool) -> None:
-        block = _Block(ids, weights, self.qlen)
-        info.add_block(block)
+    def _block(self, info: Any, ids: list, weights: list, values: list, last: bool) -> tuple:
+        """One block's bytes; its statistics added to `info` as `W3TermInfo.add_block` adds
+        them (each posting's field length as the codec reads it back, 0 when none)."""
+        lengths = list(map(self.qlen.__getitem__, ids)) if self.qlen is not None else []
+        if 0 in lengths:  # add_posting counts no length 0
+            lengths = [length for length in lengths if length]
+        minlength = min(lengths) if lengths else None
+        maxlength = max(lengths) if lengths else 0
+        maxweight = max(0, max(weights))
+        info._weight += sum(array("f", weights))
+        info._df += len(ids)
+        if info._minlength is None:
+            info._minlength = minlength
+        else:
+            info._minlength = min(info._minlength, minlength)
+        info._maxlength = max(info._maxlength, maxlength)
+        info._maxweight = max(info._maxweight, maxweight)
+        if info._minid is None:
+            info._minid = ids[0]
+        info._maxid = ids[-1]
+
         deltas = tuple([ids[0], *map(sub, ids[1:], ids[:-1])])
         first = weights[0]
         if weights.count(first) == len(weights):
             mini = None if first == 1.0 else first
         else:
             mini = tuple(weights)
-        values = [v for v in values if v]
+        if b"" in values:  # add_posting keeps no empty value
+            values = [v for v in values if v]
         if self.fixed is None or self.fixed < 0:
             vs: Any = tuple(values)
         elif self.fixed == 0:
@@ -284,43 +303,10 @@ class _BlockWriter:
         else:
             vs = b"".join(values)
         data = zlib.compress(dumps((deltas, mini, vs), 2), self.level)
-        lengths = (length_to_byte(block.min_length()), length_to_byte(block.max_length()))
-        head = dumps((len(ids), ids[-1], block.max_weight(), self.level, *lengths), 2)
+        stats = (length_to_byte(minlength), length_to_byte(maxlength))
+        head = dumps((len(ids), ids[-1], maxweight, self.level, *stats), 2)
         size = len(head) + len(data)
-        self.postfile.write_int(-size if last else size)
-        self.postfile.write(head)
-        self.postfile.write(data)
-
-
-class _Block:
-    """What `W3TermInfo.add_block` reads of a block of postings, as `add_posting` counts
-    it: each posting's field length as the codec reads it back (0 when none)."""
-
-    def __init__(self, ids: list, weights: list, qlen: array | None) -> None:
-        self.ids = ids
-        self._weights = array("f", weights)
-        self._maxweight = max(0, max(weights))
-        known = [qlen[doc] for doc in ids if qlen[doc]] if qlen is not None else []
-        self._minlength = min(known) if known else None
-        self._maxlength = max(known) if known else 0
-
-    def __len__(self) -> int:
-        return len(self.ids)
-
-    def min_id(self) -> int:
-        return self.ids[0]
-
-    def max_id(self) -> int:
-        return self.ids[-1]
-
-    def min_length(self) -> int | None:
-        return self._minlength
-
-    def max_length(self) -> int:
-        return self._maxlength
-
-    def max_weight(self) -> float:
-        return self._maxweight
+        return pack_int(-size if last else size), head, data
 
 
 def write_toc(ix: Any, schema: Any, segments: list[Any]) -> None:
