@@ -7,7 +7,11 @@ import errno
 import io
 import os
 import pickle
+import signal
 import struct
+import subprocess
+import sys
+import time
 import zlib
 from datetime import date
 from pathlib import Path
@@ -171,3 +175,49 @@ def test_a_build_reports_progress_and_can_be_cancelled(
     reopened = SearchIndex(library)
     assert reopened.searcher().doc_count() == 400  # the old index is in place
     reopened.close()
+
+
+KILLED_BUILD = """
+import multiprocessing, os, signal, sys
+from pathlib import Path
+from triage_app.core.search import index_build
+from triage_app.core.search.index import SearchIndex
+from triage_app.core.store import open_library
+
+index_build.CHUNK = 50
+
+
+def progress(done, total):
+    if done >= 100:  # the children are busy: the build's process is killed, as a cancel does
+        print(" ".join(str(c.pid) for c in multiprocessing.active_children()), flush=True)
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+SearchIndex(open_library(Path(sys.argv[1]))).rebuild(procs=2, progress=progress)
+"""
+
+
+def _running(pid: int) -> bool:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+    return "\nState:\tZ" not in status  # an orphan's zombie has ended
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc")
+def test_the_children_of_a_killed_build_end(library: Library) -> None:
+    run = subprocess.run(
+        [sys.executable, "-c", KILLED_BUILD, str(library.folder)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
+    )
+    assert run.returncode == -signal.SIGKILL, run.stderr
+    pids = [int(pid) for pid in run.stdout.split()]
+    assert len(pids) == 2
+    deadline = time.monotonic() + 30
+    while any(_running(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_running(pid) for pid in pids)

@@ -8,7 +8,8 @@ written its last. The children are forked, never spawned: a forked child runs th
 already loaded, which a PyInstaller bundle needs too (a spawned child would start the
 bundle's executable again); where fork is missing the build runs in one process. A child's
 failure (a full disk) comes back as its exception and is raised in the parent; a failure or
-a cancel in the parent ends the children. `tick(done)` is called after every chunk handed
+a cancel in the parent ends the children, and a child whose parent was killed ends
+by itself. `tick(done)` is called after every chunk handed
 out, for progress and cancel checks.
 """
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import os
 import pickle
 import queue
 from collections.abc import Callable, Iterable, Iterator
@@ -87,12 +89,25 @@ def _chunks(rows: Iterable[Row], size: int) -> Iterator[list[Row]]:
         yield chunk
 
 
-def _child(jobs: Any, results: Any, me: int, ix: Any, schema: Any, codec: Any) -> None:
+def _child(
+    jobs: Any, every: list[Any], results: Any, me: int, ix: Any, schema: Any, codec: Any
+) -> None:
     """A child's life: build segments from the chunks of `jobs` until None comes."""
     gc.disable()  # its objects live until it ends: collections would only walk them again
+    parent = os.getppid()
+    for queue_ in every:  # only the parent writes chunks: when it dies mid-chunk, the read
+        queue_._writer.close()  # ends (EOFError) instead of waiting for the chunk's rest
     try:
         builder = SegmentBuilder(ix.storage, ix.indexname, schema, codec)
-        while (chunk := jobs.get()) is not None:
+        while True:
+            try:
+                chunk = jobs.get(timeout=POLL_S)
+            except queue.Empty:
+                if os.getppid() != parent:  # killed (a cancel by SIGTERM): nobody waits
+                    return
+                continue
+            if chunk is None:
+                break
             builder.add_rows(chunk)
         results.put((me, True, builder.finish()))
     except BaseException as exc:  # the parent raises it
@@ -115,7 +130,7 @@ def _in_children(
     results = context.Queue()
     jobs = [context.Queue(QUEUED_CHUNKS) for _ in range(procs)]
     children = [
-        context.Process(target=_child, args=(jobs[me], results, me, ix, schema, codec))
+        context.Process(target=_child, args=(jobs[me], jobs, results, me, ix, schema, codec))
         for me in range(procs)
     ]
     for child in children:
