@@ -58,23 +58,36 @@ class TermCutter:
         self._words = _words_of(tokenizer.expression)
         self._cache: dict[str, str] = {}  # word -> term, or STOPPED
 
-    def _word(self, word: str) -> str:
-        """The analyzer's term for one word alone (its tokenizer finds that word again), or
-        STOPPED."""
-        terms = [token.text for token in self._analyzer(word)]
-        if len(terms) > 1:
-            raise ValueError(f"the analyzer cut {word!r} into {len(terms)} terms")
-        if len(self._cache) >= CACHE_WORDS:
-            self._cache.clear()
-        term = self._cache[word] = terms[0] if terms else STOPPED
-        return term
+    def _learn(self, words: list[str]) -> None:
+        """Cache the terms of the `words` not cached yet, analysed in one run of the
+        analyzer over them joined by spaces (each word is one token of its tokenizer, and
+        every step after the tokenizer looks at one token alone); a word that yields no
+        token is stopped."""
+        cache = self._cache
+        missing = list(dict.fromkeys(word for word in words if word not in cache))
+        if len(cache) + len(missing) > CACHE_WORDS:
+            cache.clear()
+            missing = list(dict.fromkeys(words))
+        starts: dict[int, str] = {}
+        at = 0
+        for word in missing:
+            starts[at] = word
+            at += len(word) + 1
+        learnt: dict[str, str] = {}
+        for token in self._analyzer(" ".join(missing), chars=True):
+            found = starts.get(token.startchar)
+            if found is None or found in learnt:
+                raise ValueError(f"the analyzer cut a word into terms at {token.startchar}")
+            learnt[found] = token.text
+        for word in missing:
+            cache[word] = learnt.get(word, STOPPED)
 
     def __call__(self, text: str) -> tuple[int, list[str]]:
         words = self._words(text)
         terms: list[str | None] = list(map(self._cache.get, words))
         if None in terms:  # words met for the first time
-            word = self._word
-            terms = [word(w) if t is None else t for w, t in zip(words, terms, strict=True)]
+            self._learn(words)
+            terms = list(map(self._cache.__getitem__, words))
         if STOPPED not in terms:
             return 0, terms  # type: ignore[return-value]
         first = 0
