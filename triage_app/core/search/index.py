@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from whoosh import index as whoosh_index
 from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemmingAnalyzer
+from whoosh.codec import default_codec
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec
 from whoosh.fields import NUMERIC, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
@@ -33,6 +34,7 @@ from whoosh.support.charset import accent_map
 from triage_app.core.search.array_writer import write_arrays
 from triage_app.core.search.build_lock import build_lock
 from triage_app.core.search.fields import TEXT_FIELDS
+from triage_app.core.search.index_build import build_index
 from triage_app.core.search.safe_pickle import harden_whoosh
 from triage_app.core.search.stamp import (
     CODEC,
@@ -41,7 +43,7 @@ from triage_app.core.search.stamp import (
     stamp_problem,
     write_stamp,
 )
-from triage_app.core.search.terms import FastMpWriter, fast_fields
+from triage_app.core.search.terms import fast_fields
 
 if TYPE_CHECKING:  # the command line passes a LiteLibrary: no SQLAlchemy to load
     from triage_app.core.store import Library
@@ -384,33 +386,33 @@ class SearchIndex:
                 total = int(conn.exec_driver_sql("SELECT count(*) FROM paper").scalar() or 0)
             if procs is None:
                 procs = 2 if total >= MP_MIN_PAPERS and (os.cpu_count() or 1) > 1 else 1
-            if procs > 1:
-                writer = FastMpWriter(ix, procs=procs, multisegment=True, limitmb=256)
-            else:
-                writer = ix.writer(limitmb=256)
-            codec = codec_stamp(writer.codec)
+            codec = codec_stamp(default_codec())
             stamps: dict[int, str] = {}
+
+            def rows() -> Iterator[tuple[int, str, dict[str, str]]]:
+                for row in self._iter_all_rows():
+                    stamps[row.pid] = row.stamp
+                    yield row.pid, row.sig, row.fields
+
+            def tick(done: int) -> None:
+                if cancel and cancel():
+                    raise IndexCancelled
+                if progress:
+                    progress(done, total)
+
             try:
                 if codec != (CODEC, CODEC_VERSION):  # its stamp would never be current
                     raise IndexFormatError(
                         f"this Whoosh writes the codec {' '.join(codec)}; "
                         f"the search reads {CODEC} {CODEC_VERSION} only"
                     )
-                with fast_fields(writer.schema, TEXT_FIELDS):
-                    for row in self._iter_all_rows():
-                        writer.add_document(pid=row.pid, sig=row.sig, **row.fields)
-                        stamps[row.pid] = row.stamp
-                        if len(stamps) % 1000 == 0:
-                            if cancel and cancel():
-                                raise IndexCancelled
-                            if progress:
-                                progress(len(stamps), total)
+                build_index(
+                    ix, make_schema(), default_codec(), rows(), total=total, procs=procs, tick=tick
+                )
             except BaseException:
-                writer.cancel()
                 ix.close()
                 shutil.rmtree(fresh, ignore_errors=True)
                 raise
-            writer.commit()
             write_arrays(ix, fresh, start=True)
             ix.close()
             write_stamp(fresh, *codec)

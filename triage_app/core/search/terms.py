@@ -9,25 +9,38 @@ follow the analyzer's rule: the tokenizer numbers words 0, 1, 2...; the stop fil
 stop words and renumbers, keeping the first kept word's number and counting on from it.
 
 `fast_fields(schema)` lends a writer's text fields this path while documents are added and
-takes it back before the commit pickles the schema, so the index's schema is Whoosh's own;
-`FastMpWriter` does the same in the children of Whoosh's multi-process writer.
+takes it back before the commit pickles the schema, so the index's schema is Whoosh's own
+(the incremental sync uses it; a rebuild writes its segments with `segment_writer.py`).
 The postings are the ones Whoosh's `Positions.word_values` makes from the analyzer's tokens
 (tests/core/test_search_terms.py compares them, and whole indexes built both ways).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from whoosh.analysis import CompositeAnalyzer, RegexTokenizer, StopFilter
 from whoosh.formats import Positions
-from whoosh.multiproc import MpWriter, SubWriterTask
 
 from triage_app.core.search.fields import TEXT_FIELDS
 
+STOPPED = "\x00"  # a stop word's term in the cache: no word of the tokenizer makes it
 CACHE_WORDS = 100_000  # distinct words remembered per analyzer (a few MB)
+
+
+def _words_of(expression: re.Pattern) -> Callable[[str], list[str]]:
+    """`text -> the words expression finds`: `findall` of the same pattern with its groups
+    made non-capturing (findall returns groups), else one `group()` per match."""
+    if not expression.groups:
+        return expression.findall
+    plain = re.compile(re.sub(r"(?<!\\)\((?!\?)", "(?:", expression.pattern), expression.flags)
+    if plain.groups:
+        finditer = expression.finditer
+        return lambda text: [match.group() for match in finditer(text)]
+    return plain.findall
 
 
 class TermCutter:
@@ -42,35 +55,47 @@ class TermCutter:
             if isinstance(item, StopFilter) and not item.renumber:
                 raise ValueError(f"no fast path for the analyzer {analyzer!r}")
         self._analyzer = analyzer
-        self._finditer = tokenizer.expression.finditer
-        self._cache: dict[str, str | None] = {}
+        self._words = _words_of(tokenizer.expression)
+        self._cache: dict[str, str] = {}  # word -> term, or STOPPED
 
-    def _word(self, word: str) -> str | None:
-        """The analyzer's term for one word alone (its tokenizer finds that word again), or
-        None when the word is stopped."""
-        terms = [token.text for token in self._analyzer(word)]
-        if len(terms) > 1:
-            raise ValueError(f"the analyzer cut {word!r} into {len(terms)} terms")
-        if len(self._cache) >= CACHE_WORDS:
-            self._cache.clear()
-        term = self._cache[word] = terms[0] if terms else None
-        return term
+    def _learn(self, words: list[str]) -> None:
+        """Cache the terms of the `words` not cached yet, analysed in one run of the
+        analyzer over them joined by spaces (each word is one token of its tokenizer, and
+        every step after the tokenizer looks at one token alone); a word that yields no
+        token is stopped."""
+        cache = self._cache
+        missing = list(dict.fromkeys(word for word in words if word not in cache))
+        if len(cache) + len(missing) > CACHE_WORDS:
+            cache.clear()
+            missing = list(dict.fromkeys(words))
+        starts: dict[int, str] = {}
+        at = 0
+        for word in missing:
+            starts[at] = word
+            at += len(word) + 1
+        learnt: dict[str, str] = {}
+        for token in self._analyzer(" ".join(missing), chars=True):
+            found = starts.get(token.startchar)
+            if found is None or found in learnt:
+                raise ValueError(f"the analyzer cut a word into terms at {token.startchar}")
+            learnt[found] = token.text
+        for word in missing:
+            cache[word] = learnt.get(word, STOPPED)
 
     def __call__(self, text: str) -> tuple[int, list[str]]:
-        cache = self._cache
-        out: list[str] = []
+        words = self._words(text)
+        terms: list[str | None] = list(map(self._cache.get, words))
+        if None in terms:  # words met for the first time
+            self._learn(words)
+            terms = list(map(self._cache.__getitem__, words))
+        if STOPPED not in terms:
+            return 0, terms  # type: ignore[return-value]
         first = 0
-        for match in self._finditer(text):
-            word = match.group()
-            term = cache.get(word, False)
-            if term is False:
-                term = self._word(word)
-            if term is None:
-                if not out:
-                    first += 1
-            else:
-                out.append(term)  # type: ignore[arg-type]
-        return first, out
+        for term in terms:
+            if term != STOPPED:
+                break
+            first += 1
+        return first, [term for term in terms if term != STOPPED]  # type: ignore[misc]
 
 
 class FastIndex:
@@ -113,29 +138,3 @@ def fast_fields(schema: Any, fieldnames: tuple[str, ...] = TEXT_FIELDS) -> Itera
     finally:
         for field in lent:
             del field.index
-
-
-class _FastSubWriterTask(SubWriterTask):
-    """A child of `FastMpWriter`: adds its share of the documents by the fast path."""
-
-    def _process_file(self, filename: str, doc_count: int) -> None:
-        with fast_fields(self.writer.schema):
-            super()._process_file(filename, doc_count)
-
-
-class FastMpWriter(MpWriter):
-    """Whoosh's multi-process writer whose children index by the fast path (the parent
-    only hands them the documents). Each child's segment is finished by Whoosh as usual."""
-
-    def _new_task(self) -> SubWriterTask:
-        task = _FastSubWriterTask(
-            self.storage,
-            self.indexname,
-            self.jobqueue,
-            self.resultqueue,
-            self.subargs,
-            self.multisegment,
-        )
-        self.tasks.append(task)
-        task.start()
-        return task
