@@ -68,6 +68,8 @@ def paper_row(paper: PaperRecord) -> list[str | int | float]:
         INCLUDED.get(paper.status, ""),
         paper.published.year if paper.published else "",
         arxiv_search_url(paper.title, paper.abstract),
+        guarded(paper.arxiv_id),
+        guarded(paper.doi),
     ]
 
 

@@ -30,6 +30,8 @@ TEXT_COLUMNS = (
     "created_at",
     "updated_at",
     "decided_at",
+    "arxiv_id",
+    "doi",
 )
 MAX_CELL = 16 << 20
 _TRUE = {"true", "1", "yes", "y", "t"}

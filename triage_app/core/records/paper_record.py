@@ -24,6 +24,9 @@ JSON_KEYS = (
     "tags",
     "note",
     "sources",
+    # Identity across sources (versionless arXiv id, lower-cased DOI): a restore keeps it.
+    "arxiv_id",
+    "doi",
 )
 
 # What a paper can be: not yet decided, kept or dismissed.
@@ -69,6 +72,8 @@ class PaperRecord:
     updated_at: str = ""
     decided_at: str | None = None
     decisions_at: str | None = None
+    arxiv_id: str | None = None
+    doi: str | None = None
 
     @property
     def first_author(self) -> str:
@@ -98,6 +103,8 @@ class PaperRecord:
             "tags": list(self.tags),
             "note": self.note,
             "sources": [s.to_json() for s in self.sources],
+            "arxiv_id": self.arxiv_id,
+            "doi": self.doi,
             "year_inferred": self.year_inferred,
             "created_at": self.created_at,
             "updated_at": self.updated_at,
