@@ -89,9 +89,9 @@ def test_the_exports_carry_the_identifiers(library: Library, tmp_path: Path) -> 
     ]
     export_papers(library, "csv", tmp_path / "b.csv")
     rows = (tmp_path / "b.csv").read_text(encoding="utf-8-sig").splitlines()
-    assert rows[0].endswith(",url,arxiv_id,doi")
-    assert rows[1].endswith(",,10.1038/s41586-021-03819-2")
-    assert rows[2].endswith(",2409.01234,")
+    assert rows[0].endswith(",url,arxiv_id,doi,arxiv_version,journal_ref")
+    assert rows[1].endswith(",,10.1038/s41586-021-03819-2,,")
+    assert rows[2].endswith(",2409.01234,,1,")
 
 
 BAD_IDS = [

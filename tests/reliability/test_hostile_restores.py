@@ -115,6 +115,8 @@ KEYS = [
     "sources",
     "arxiv_id",
     "doi",
+    "arxiv_version",
+    "journal_ref",
     "decisions_at",
     "updated_at",
     "created_at",
@@ -211,7 +213,13 @@ def researcher(tmp_path_factory: pytest.TempPathFactory):
     folder = tmp_path_factory.mktemp("hostile-restores")
     library = open_library(folder / "lib")
     objects = [
-        paper_object(n, arxiv_id=f"2501.{n:05d}", doi=f"10.1000/p{n}" if n % 2 else None)
+        paper_object(
+            n,
+            arxiv_id=f"2501.{n:05d}",
+            doi=f"10.1000/p{n}" if n % 2 else None,
+            arxiv_version=n % 4 or None,
+            journal_ref=f"J. {n} (2025)" if n % 3 else None,
+        )
         for n in range(1, 21)
     ]
     report = import_source(library, open_bytes("seed.json", json.dumps(objects).encode()))
@@ -262,7 +270,10 @@ def _final_checks(library: Library, folder: Path, ids: list[int]) -> None:
 
 
 def _identities(library: Library, ids: list[int]) -> dict[int, tuple]:
-    return {p.id: (p.arxiv_id, p.doi) for p in library.get_papers(ids, with_sources=False)}
+    return {
+        p.id: (p.arxiv_id, p.doi, p.arxiv_version, p.journal_ref)
+        for p in library.get_papers(ids, with_sources=False)
+    }
 
 
 def _refuse_constant(name: str) -> None:

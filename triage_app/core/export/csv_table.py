@@ -70,6 +70,8 @@ def paper_row(paper: PaperRecord) -> list[str | int | float]:
         arxiv_search_url(paper.title, paper.abstract),
         guarded(paper.arxiv_id),
         guarded(paper.doi),
+        guarded(paper.arxiv_version),
+        neutralise(paper.journal_ref or ""),
     ]
 
 

@@ -70,9 +70,14 @@ def _fill_in(current: dict[str, Any], incoming: dict[str, Any]) -> dict[str, Any
         # A listing shows three authors and "et al."; a feed or BibTeX file has them all.
         updates["authors"] = incoming["authors"]
         updates["et_al"] = False
-    for col in ("arxiv_id", "doi"):
+    for col in ("arxiv_id", "doi", "journal_ref"):
         if not current.get(col) and incoming.get(col):
             updates[col] = incoming[col]
+    # The latest version seen: a v3 after a v1 is news, not an overwrite (the same id, or
+    # the id this merge fills in: two different ids never merge).
+    version = incoming.get("arxiv_version")
+    if version and version > (current.get("arxiv_version") or 0):
+        updates["arxiv_version"] = version
     if current["affiliations"] == "[]" and incoming["affiliations"] != "[]":
         updates["affiliations"] = incoming["affiliations"]
     if not current["abstract"] and incoming["abstract"]:

@@ -53,6 +53,8 @@ CSV_COLUMNS = (
     # a reader that takes columns by position still finds them where they were).
     "arxiv_id",
     "doi",
+    "arxiv_version",
+    "journal_ref",
 )
 LIST_SEPARATOR = "; "
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
