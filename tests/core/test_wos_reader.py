@@ -218,3 +218,24 @@ def test_any_body_after_the_header_reads_or_reports_never_raises(body: list[str]
         return  # refused whole (control characters read as a binary file): one line too
     assert kind == "wos"
     assert all(isinstance(i, ForeignRecord | ParseProblem) for i in items)
+
+
+def test_the_tab_delimited_export_of_the_same_records_reads_the_same() -> None:
+    # WoS's "Tab-delimited file" is a table: the tool-table reader maps its tags as columns
+    # (`TI`, `AF` before `AU`, `AB`, `PY` + `PD`, `DI`, `DE`).
+    kind, _ = read("wos_tab_delimited.txt")
+    assert kind == "toolcsv"
+    got = records("wos_tab_delimited.txt")
+    assert [
+        (
+            r.row["title"],
+            json.loads(r.row["authors"]),
+            int(r.row["published"][:4]),
+            r.row["doi"],
+            r.tags,
+        )
+        for r in got
+    ] == WOS
+    assert [r.row["published"] for r in got] == [
+        r.row["published"] for r in records("wos_plaintext.txt")
+    ]
