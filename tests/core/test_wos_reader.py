@@ -190,6 +190,11 @@ def test_broken_files_are_one_line_each() -> None:
     ]
     _, items = read("notitle.txt", (HEAD + "PT J\nPY 2020\nER\nEF\n").encode())
     assert items == [ParseProblem(3, "a record needs a title or an abstract")]
+    endless = HEAD + GOOD + "PT J\nTI never ends\n" + "   more\n" * 20_000
+    _, items = read("endless.txt", endless.encode())
+    assert items[1:] == [
+        ParseProblem(10, "a record longer than 20,000 lines (no ER): the rest was skipped")
+    ]
 
 
 def test_another_version_is_refused() -> None:

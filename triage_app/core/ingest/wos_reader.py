@@ -78,6 +78,7 @@ def read_wos(lines: Iterable[str], name: str) -> Iterator[ForeignRecord | ParseP
         try:
             with warnings.catch_warnings():
                 # wosfile warns of each tag it does not know; unknown tags are fine here.
+                # The filter is process-wide: the window imports in a child process.
                 warnings.simplefilter("ignore")
                 fields = next(reader)
         except StopIteration:
