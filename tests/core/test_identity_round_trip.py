@@ -135,3 +135,32 @@ def test_a_restore_normalises_what_a_hand_edited_file_gives(
     path.write_text(json.dumps(papers))
     assert import_path(library, path).new == 2
     assert _papers(library) == [("2409.01234", "10.1000/abc", 0), ("hep-th/9901001", None, 0)]
+
+
+def test_two_papers_never_come_to_share_an_identifier(library: Library, tmp_path: Path) -> None:
+    """A feed says the preprint 2409.01234 is the article 10.1038/...; the library holds the
+    preprint and, apart, the article (from a RIS file). The feed's entry merges into the
+    preprint (its arXiv id) without taking the article's DOI, and the export restores as two
+    papers; an entry whose DOI names a paper with another arXiv id is a paper of its own."""
+    assert _imp(library, "refs.ris", RIS).new == 1
+    assert _imp(library, "query.xml", FEED_V1).new == 1
+    both = FEED_V2.replace(
+        "</entry>", "<arxiv:doi>10.1038/s41586-021-03819-2</arxiv:doi></entry>"
+    ).replace("<feed ", '<feed xmlns:arxiv="http://arxiv.org/schemas/atom" ')
+    assert _imp(library, "later.xml", both).merged == 1
+    assert _papers(library) == [(None, "10.1038/s41586-021-03819-2", 1), ("2409.01234", None, 2)]
+    # The same DOI with a new arXiv id: the article (no arXiv id) is that paper...
+    other = both.replace("2409.01234v3", "2409.05555v1").replace("Revisited", "Again")
+    assert _imp(library, "other.xml", other).merged == 1
+    # ...and with a third arXiv id, the DOI's paper is contradicted: a paper of its own.
+    third = both.replace("2409.01234v3", "2409.07777v1").replace("Revisited", "Thrice")
+    assert _imp(library, "third.xml", third).new == 1
+    assert _papers(library) == [
+        ("2409.05555", "10.1038/s41586-021-03819-2", 2),
+        ("2409.01234", None, 2),
+        ("2409.07777", "10.1038/s41586-021-03819-2", 1),
+    ]
+    export_papers(library, "json", tmp_path / "b.json")
+    with open_library(tmp_path / "back") as back:
+        restored = import_path(back, tmp_path / "b.json")
+        assert (restored.new, restored.merged) == (3, 0)
