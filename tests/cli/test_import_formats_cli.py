@@ -45,3 +45,24 @@ def test_a_file_of_no_known_format_is_refused_and_nothing_written(tmp_path: Path
     ) in done.stderr
     listed = triage("list", library=tmp_path / "lib")
     assert listed.stdout.strip().endswith("0 papers")
+
+
+def test_web_of_science_and_the_genuine_samples_through_the_command(tmp_path: Path) -> None:
+    lib = tmp_path / "lib"
+    names = ("wos_plaintext.txt", "rayyan_pilot_export.csv", "jabref_authors.bib")
+    files = [str(FOREIGN / n) for n in names]
+    done = triage("import", *files, library=lib)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[:3] == [
+        f"{files[0]}: 6 new, 0 merged, 0 already known, 0 skipped; decisions taken: 2 tagged",
+        f"{files[1]}: 13 new, 0 merged, 0 already known, 0 skipped; "
+        "decisions taken: 8 kept, 2 dismissed",
+        f"{files[2]}: 13 new, 0 merged, 0 already known, 0 skipped; "
+        "decisions taken: 7 kept, 7 rated, 4 tagged",
+    ]
+    cut = tmp_path / "savedrecs.txt"
+    cut.write_bytes((FOREIGN / "wos_plaintext.txt").read_bytes().replace(b"\nEF\n", b"\n"))
+    again = triage("import", str(cut), library=lib)
+    assert again.returncode == 1
+    assert f"{cut}:1030: Encountered EOF before 'EF' marker" in again.stderr
+    assert "Traceback" not in again.stderr

@@ -51,6 +51,10 @@ PAPERS = (
         rating=5,
         tags=("survey", "to read; later", "C:\\data"),
         note="Übersicht: see {SAE} probes\n- first point\n- second point",
+        arxiv_id="2502.01234",
+        doi="10.1000/gpt_4o-2025(7)",
+        arxiv_version=2,
+        journal_ref="Phys. Rev. D 76, 013009 & 50% more (2025)",
     ),
     _paper(
         2,

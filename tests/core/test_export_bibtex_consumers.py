@@ -111,6 +111,18 @@ def test_bibtexparser_reads_every_title_name_date_link_and_decision() -> None:
         )
         for p in PAPERS
     ]
+    # The paper's identity and arXiv details (JabRef and this app read them back).
+    assert [
+        (e.get("doi"), e.get("eprint"), e.get("archivePrefix"), e.get("version")) for e in found
+    ] == [
+        (
+            p.doi,
+            p.arxiv_id,
+            "arXiv" if p.arxiv_id else None,
+            p.arxiv_version and str(p.arxiv_version),
+        )
+        for p in PAPERS
+    ]
     library = bibtexparser.parse_string(
         bib_text(), append_middleware=[SeparateCoAuthors(), SplitNameParts()]
     )
@@ -307,6 +319,8 @@ def test_pdflatex_and_bibtex_compile_the_library_without_errors_or_warnings(
     bbl = (tmp_path / "doc.bbl").read_text(encoding="utf-8")
     assert bbl.count("\\bibitem") == len(PAPERS)
     assert "Vinícius García" in bbl and "{GPT-4o} and {BERT}" in bbl and "{(ST)}" in bbl
+    # The journal reference, as `note`, is printed by plain's @misc.
+    assert "\\newblock Phys. Rev. D 76, 013009 \\& 50\\% more (2025).\n" in bbl
 
 
 NO_BIBER = not (shutil.which("pdflatex") and shutil.which("biber"))
@@ -333,6 +347,16 @@ def test_biber_and_biblatex_compile_the_library_without_errors_or_warnings(
     assert bbl.count("\\entry{") == len(PAPERS)
     assert "given={Vinícius}" in bbl and "family={Yılmaz}" in bbl
     assert not re.search(r"\\i(?![A-Za-z])", bbl)  # no dotless-i macro to print "Vinıcius"
+    # arXiv id, version, DOI and journal reference, as biblatex prints them.
+    for line in (
+        "\\field{eprinttype}{arXiv}",
+        "\\field{eprintclass}{cs.CL}",
+        "\\field{version}{2}",
+        "\\field{note}{Phys. Rev. D 76, 013009 \\& 50\\% more (2025)}",
+        "\\verb 10.1000/gpt_4o-2025(7)\n",
+        "\\verb 2502.01234\n",
+    ):
+        assert line in bbl, line
 
 
 # ------------------------------------------------------------------ Citation.js

@@ -22,7 +22,7 @@ from triage_app.core.triage.decisions import clean_tag
 
 HEADER = (
     "id,title,authors,et_al,affiliations,category,published,score,has_code,status,"
-    "starred,rating,tags,note,abstract,sources,included,year,url"
+    "starred,rating,tags,note,abstract,sources,included,year,url,arxiv_id,doi,arxiv_version,journal_ref"
 )
 TRUST_URL = (
     "https://arxiv.org/search/?query=Trust%20Me%2C%20I%20Am%20Wrong%3A%20LLMs%20Hallucinate"
@@ -43,7 +43,14 @@ def read_back(text: str):
 
 
 def test_header_and_row_cells_are_exact() -> None:
-    text = csv_text(paper())
+    text = csv_text(
+        paper(
+            arxiv_id="2502.12345",
+            doi="10.1000/trust.2025",
+            arxiv_version=2,
+            journal_ref="Trust Journal 3, 14 (2025)",
+        )
+    )
     assert text.split("\r\n")[0] == HEADER
     rows = list(csv.reader(io.StringIO(text, newline="")))
     assert rows[1] == [
@@ -66,6 +73,10 @@ def test_header_and_row_cells_are_exact() -> None:
         "1",
         "2025",
         TRUST_URL,
+        "2502.12345",
+        "10.1000/trust.2025",
+        "2",
+        "Trust Journal 3, 14 (2025)",
     ]
     assert rows[0] == list(CSV_COLUMNS)
 
@@ -115,6 +126,10 @@ def test_empty_values_are_empty_cells() -> None:
         "",
         "",
         "https://arxiv.org/search/?query=We%20study%20hallucinations.&searchtype=abstract",
+        "",
+        "",
+        "",
+        "",
     ]
 
 
@@ -172,7 +187,7 @@ def test_bad_rows_are_reported_with_their_line_and_the_rest_imports() -> None:
     text = "\r\n".join([lines[0], lines[1], "1,only,three", bad_rating, ""])
     items = read_back(text)
     assert [type(i).__name__ for i in items] == ["BackupRecord", "ParseProblem", "ParseProblem"]
-    assert items[1] == ParseProblem(3, "expected 19 cells, found 3")
+    assert items[1] == ParseProblem(3, "expected 23 cells, found 3")
     assert items[2] == ParseProblem(4, "rating must be 1-5 or null, not 9")
 
 

@@ -85,6 +85,7 @@ def test_asreview_reads_every_decision_year_title_author_and_link() -> None:
     # ASReview splits on ";" alone: each name arrives, after the separator's space.
     assert [[a.strip() for a in r["authors"]] for r in records] == [list(p.authors) for p in PAPERS]
     assert all(same_link(r["url"], arxiv_url(p)) for r, p in zip(records, PAPERS, strict=True))
+    assert [r["doi"] for r in records] == [p.doi for p in PAPERS]
 
 
 def test_the_file_says_utf8_to_spreadsheets_and_ordinary_text_shows_as_typed() -> None:

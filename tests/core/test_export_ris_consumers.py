@@ -114,6 +114,7 @@ def test_rispy_reads_titles_names_dates_tags_notes_and_links_as_the_app_shows_th
     ]
     assert [r.get("keywords", []) for r in records] == [list(p.tags) for p in PAPERS]
     assert all(same_link(r["urls"][0], arxiv_url(p)) for r, p in zip(records, PAPERS, strict=True))
+    assert [r.get("doi") for r in records] == [p.doi for p in PAPERS]  # `DO`, ASReview's too
     first = records[0]
     assert first["author_address"] == "Universidade de São Paulo; Google DeepMind; London"
     assert first["notes"] == [

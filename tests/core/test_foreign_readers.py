@@ -265,6 +265,8 @@ def test_jabref_special_fields_are_decisions_not_tags() -> None:
     )
     assert decisions(got[1]) == (None, False, 2, "", ("transformers", "attention"))
     assert fields(got[1])["arxiv_id"] == "1706.03762"
+    assert got[1].row["arxiv_version"] == 7  # eprint = {1706.03762v7}
+    assert got[2].row["arxiv_version"] is None  # an id in `journal` names no version
     assert fields(got[1])["et_al"] is True  # `and others`
     assert fields(got[2])["authors"] == ["OpenAI"]  # {Corporate Author}
     assert fields(got[2])["title"] == "GPT-4 Technical Report"
@@ -373,6 +375,11 @@ def test_arxiv_api_response() -> None:
         "NMRC, University College, Cork, Ireland",
     ]
     assert [r.line for r in got] == [10, 34, 63]
+    assert [(r.row["arxiv_version"], r.row["journal_ref"]) for r in got] == [
+        (2, "JETP Lett.86:559-561,2008"),
+        (1, "J. Chem. Phys. 115, 1626 (2001)"),
+        (1, None),
+    ]
 
 
 def test_arxiv_rss_category_feed() -> None:
@@ -402,6 +409,11 @@ def test_arxiv_rss_category_feed() -> None:
         "We show that small models can reason about $k$-step problems when they are "
         "trained on short chains of thought."
     )
+    # arXiv's RSS names the journal reference `arxiv:journal_reference`, its API `journal_ref`.
+    assert [(r.row["arxiv_version"], r.row["journal_ref"]) for r in got] == [
+        (1, None),
+        (2, "J. Graph Learn. 1, 2 (2026)"),
+    ]
 
 
 def test_xml_with_entities_is_refused_not_expanded() -> None:

@@ -12,6 +12,7 @@ from tests.core.test_schema_upgrade import build_v1
 from triage_app.core.ingest.importer import import_source, open_bytes
 from triage_app.core.store import open_library
 from triage_app.core.store.migrations import UPGRADES
+from triage_app.core.store.version import SCHEMA_VERSION
 
 
 def build_v3(folder: Path) -> Path:
@@ -33,7 +34,7 @@ def test_a_v3_library_gains_identity_columns_and_keeps_everything(tmp_path: Path
     before.close()
     with open_library(tmp_path / "lib") as library:
         with library.read() as conn:
-            assert conn.exec_driver_sql("PRAGMA user_version").scalar() == 4
+            assert conn.exec_driver_sql("PRAGMA user_version").scalar() == SCHEMA_VERSION
             columns = {r[1] for r in conn.exec_driver_sql("PRAGMA table_info(paper)")}
             indexes = {r[1] for r in conn.exec_driver_sql("PRAGMA index_list(paper)")}
             after = conn.exec_driver_sql(query).fetchall()

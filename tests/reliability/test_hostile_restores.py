@@ -77,6 +77,23 @@ CLOCKS = [
     "",
 ]
 DATES = ["2025-W01-1", "2025-13-01", "2025-02-30", "0000-01-01", "1999-12-31", "+002025-01-01"]
+# Identifiers: well formed (some naming a decided paper: a forged copy joins it by id), with
+# a version, prefixed, of the wrong shape, huge, or holding NUL and control characters.
+IDENTIFIERS = [
+    "2501.00001",
+    "arXiv:2501.00002v7",
+    "2501.00002 ",
+    "hep-th/9901001",
+    "10.1000/p3",
+    "https://doi.org/10.1000/P5",
+    "10.1000/p" + "9" * 5000,
+    "2501.00001\x00",
+    "10.1000/a\x00b",
+    "10.1000/a\tb",
+    "2501.1",
+    "doi:",
+    "10.48550/arXiv.2501.00001",
+]
 CLASHING_TAGS = ["STRASSE", "strasse", "Straße", "ß", "É", "é", "ǅ", "K", "\u212a", "ς", "Σ"]
 KEYS = [
     "id",
@@ -96,6 +113,10 @@ KEYS = [
     "et_al",
     "year_inferred",
     "sources",
+    "arxiv_id",
+    "doi",
+    "arxiv_version",
+    "journal_ref",
     "decisions_at",
     "updated_at",
     "created_at",
@@ -111,7 +132,7 @@ scalar = st.one_of(
     st.floats(),
     st.text(max_size=30),
     st.text(st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF), min_size=1, max_size=3),
-    st.sampled_from(CLOCKS + DATES + CLASHING_TAGS),
+    st.sampled_from(CLOCKS + DATES + CLASHING_TAGS + IDENTIFIERS),
     st.sampled_from(RAW_VALUES).map(Raw),
 )
 value = st.one_of(
@@ -191,7 +212,16 @@ def _decisions(library: Library, ids: list[int]) -> dict[int, tuple]:
 def researcher(tmp_path_factory: pytest.TempPathFactory):
     folder = tmp_path_factory.mktemp("hostile-restores")
     library = open_library(folder / "lib")
-    objects = [paper_object(n) for n in range(1, 21)]
+    objects = [
+        paper_object(
+            n,
+            arxiv_id=f"2501.{n:05d}",
+            doi=f"10.1000/p{n}" if n % 2 else None,
+            arxiv_version=n % 4 or None,
+            journal_ref=f"J. {n} (2025)" if n % 3 else None,
+        )
+        for n in range(1, 21)
+    ]
     report = import_source(library, open_bytes("seed.json", json.dumps(objects).encode()))
     assert report.new == 20, report.summary()
     ids = library.all_ids()
@@ -236,6 +266,14 @@ def _final_checks(library: Library, folder: Path, ids: list[int]) -> None:
             assert (report.refused, report.skipped) == (None, 0), report.summary()
             assert back.count() == len(everything)
             assert _decisions(back, everything) == _decisions(library, everything)
+            assert _identities(back, everything) == _identities(library, everything)
+
+
+def _identities(library: Library, ids: list[int]) -> dict[int, tuple]:
+    return {
+        p.id: (p.arxiv_id, p.doi, p.arxiv_version, p.journal_ref)
+        for p in library.get_papers(ids, with_sources=False)
+    }
 
 
 def _refuse_constant(name: str) -> None:

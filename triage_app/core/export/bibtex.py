@@ -2,8 +2,8 @@
 
 The file starts with `% Encoding: UTF-8` (JabRef's header; biber and BibTeX skip it) and
 keeps letters as UTF-8. Fields, in order (each only when it has a value): author (else
-key), title, year, month, url, primaryClass, abstract, keywords, comment, ranking,
-relevance, triage. Conventions:
+key), title, year, month, url, doi, eprint, archivePrefix, version, primaryClass, note,
+abstract, keywords, comment, ranking, relevance, triage. Conventions:
 - `author`: `Family, Given` joined with ` and `, `and others` when the listing said et al.;
   a family name of several words is braced (`{van der Berg}, Jan`), an organisation is
   braced whole (`{OpenAI Team}`).
@@ -24,6 +24,11 @@ relevance, triage. Conventions:
 - `key`: for an entry without authors, its title (else the abstract's first words), which
   BibTeX sorts and labels by.
 - `primaryClass`: the full arXiv category (`CL` is written `cs.CL`).
+- `eprint` (the versionless arXiv id), `archivePrefix = {arXiv}` and `version` (the latest
+  version seen): what biblatex prints as "arXiv: 2409.01234 [cs.CL]. Version 3", and what
+  JabRef, Zotero and this app's import read as the paper's identity; `doi` likewise.
+- `note`: arXiv's journal reference (where the paper was published), which plain BibTeX
+  and biblatex print for a @misc.
 - Typeset fields go through latex_escape (specials escaped, math symbols as
   `\\ensuremath`); `comment` and `keywords` carry text as typed, only an unbalanced brace
   escaped (and in `keywords` `%` and `#`, which biblatex's .bbl would read as TeX).
@@ -54,6 +59,9 @@ MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", 
 STATUS_FIELD = "triage"
 HEADER = "% Encoding: UTF-8\n\n"
 WRITE_BATCH = 256
+# An identifier is written verbatim (biblatex reads `doi` and `eprint` so): one holding a
+# brace or backslash, which would end or escape the field, is left out.
+_UNSAFE_ID = re.compile(r"[{}\\\s]")
 # Bare category codes as listings show them, and their arXiv archive. Codes not listed
 # (and categories that already name their archive) are written as they are.
 _CS_CODES = (
@@ -180,8 +188,17 @@ def entry_fields(paper: PaperRecord) -> list[tuple[str, str]]:
         fields.append(("year", str(paper.published.year)))
         fields.append(("month", MONTHS[paper.published.month - 1]))
     fields.append(("url", arxiv_search_url(paper.title, paper.abstract)))
+    if paper.doi and not _UNSAFE_ID.search(paper.doi):
+        fields.append(("doi", paper.doi))
+    if paper.arxiv_id and not _UNSAFE_ID.search(paper.arxiv_id):
+        fields.append(("eprint", paper.arxiv_id))
+        fields.append(("archivePrefix", "arXiv"))
+        if paper.arxiv_version:
+            fields.append(("version", str(paper.arxiv_version)))
     if paper.category:
         fields.append(("primaryClass", escape_latex(arxiv_category(paper.category))))
+    if paper.journal_ref:
+        fields.append(("note", escape_tex_text(paper.journal_ref)))
     if paper.abstract:
         fields.append(("abstract", escape_tex_text(paper.abstract)))
     if paper.tags or paper.rating or paper.starred:

@@ -68,6 +68,10 @@ def paper_row(paper: PaperRecord) -> list[str | int | float]:
         INCLUDED.get(paper.status, ""),
         paper.published.year if paper.published else "",
         arxiv_search_url(paper.title, paper.abstract),
+        guarded(paper.arxiv_id),
+        guarded(paper.doi),
+        guarded(paper.arxiv_version),
+        neutralise(paper.journal_ref or ""),
     ]
 
 

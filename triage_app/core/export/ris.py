@@ -12,6 +12,7 @@ note):
     DA  - 2025/11/03/
     M3  - Preprint                  (Zotero: manuscript type; EndNote: type of work)
     UR  - https://arxiv.org/search/?query=...   (the link the window opens)
+    DO  - 10.1000/xyz               (the DOI, where known: rispy, ASReview and Zotero read it)
     KW  - tag                       (one line a tag, a `;` inside it kept)
     AD  - affiliation; affiliation  (RIS's author address, where Scopus and EndNote put
                                      affiliations; one line, as rispy keeps only one)
@@ -107,6 +108,8 @@ def record_lines(paper: PaperRecord) -> list[tuple[str, str]]:
         lines.append(("DA", f"{day.year:04d}/{day.month:02d}/{day.day:02d}/"))
     lines.append(("M3", "Preprint"))
     lines.append(("UR", arxiv_search_url(paper.title, paper.abstract)))
+    if paper.doi:
+        lines.append(("DO", one_line(paper.doi)))
     lines += [("KW", one_line(t)) for t in paper.tags if t.strip()]
     affiliations = [one_line(a) for a in paper.affiliations if a.strip()]
     if affiliations:

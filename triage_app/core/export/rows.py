@@ -56,20 +56,23 @@ JSON_TAIL_SQL = (
     f"json_object('has_code', {_BOOL.format('p.has_code')}, 'abstract', p.abstract, "
     f"'status', p.status, "
     f"'starred', {_BOOL.format('p.starred')}, 'rating', p.rating, 'tags', {_TAGS}, "
-    f"'note', p.note, 'sources', {_SOURCES_JSON}, "
+    f"'note', p.note, 'sources', {_SOURCES_JSON}, 'arxiv_id', p.arxiv_id, 'doi', p.doi, "
+    "'arxiv_version', p.arxiv_version, 'journal_ref', p.journal_ref, "
     f"'year_inferred', {_BOOL.format('p.year_inferred')}, 'created_at', p.created_at, "
     "'updated_at', p.updated_at, 'decided_at', p.decided_at, 'decisions_at', p.decisions_at)"
 )
 JSON_SQL_COLUMNS = f"{JSON_HEAD_SQL}, p.score, {JSON_TAIL_SQL}"
 CSV_SQL_COLUMNS = (
     f"p.title, p.authors, p.et_al, p.affiliations, p.category, {_PUBLISHED}, p.score, "
-    f"p.has_code, p.status, p.starred, p.rating, {_TAGS}, p.note, p.abstract, {_SOURCES_CELLS}"
+    f"p.has_code, p.status, p.starred, p.rating, {_TAGS}, p.note, p.abstract, {_SOURCES_CELLS}, "
+    "p.arxiv_id, p.doi, p.arxiv_version, p.journal_ref"
 )
 _YEAR = re.compile(r"\d{4}-\d\d-\d\d")
 # What the citation formats (BibTeX, RIS) use of a paper; sources and timestamps are not.
 CITED_SQL_COLUMNS = (
     "p.title, p.authors, p.et_al, p.affiliations, p.category, p.published, p.abstract, "
-    f"p.status, p.starred, p.rating, p.note, {_TAGS}"
+    f"p.status, p.starred, p.rating, p.note, {_TAGS}, "
+    "p.arxiv_id, p.doi, p.arxiv_version, p.journal_ref"
 )
 
 
@@ -184,6 +187,10 @@ def stream_csv(
         note,
         abstract,
         sources,
+        arxiv_id,
+        doi,
+        arxiv_version,
+        journal_ref,
     ) in _ticking(_rows(library, CSV_SQL_COLUMNS, ids), tick):
         batch.append(
             csv_line(
@@ -208,6 +215,10 @@ def stream_csv(
                     # A year only from a date (a corrupt store's text stays in `published`).
                     int(published[:4]) if published and is_date(published) else "",
                     arxiv_search_url(title, abstract),
+                    guarded(arxiv_id),
+                    guarded(doi),
+                    guarded(arxiv_version),
+                    neutralise(journal_ref or ""),
                 )
             )
         )
@@ -243,6 +254,10 @@ def cited_records(
         rating,
         note,
         tags,
+        arxiv_id,
+        doi,
+        arxiv_version,
+        journal_ref,
     ) in _ticking(_rows(library, CITED_SQL_COLUMNS, ids), tick):
         yield PaperRecord(
             id=pid,
@@ -263,6 +278,10 @@ def cited_records(
             rating=rating,
             note=note or "",
             tags=tuple(loads(tags)) if tags and tags != "[]" else (),
+            arxiv_id=arxiv_id,
+            doi=doi,
+            arxiv_version=arxiv_version,
+            journal_ref=journal_ref,
         )
 
 

@@ -10,7 +10,7 @@ it starts on and only one entry is held in memory.
 
 Per entry: the arXiv id and version (from `id`, `link` or `guid`), title and abstract
 with whitespace folded and TeX as typed, every author, the primary category, the
-published date (the first version's), the DOI; RSS descriptions of the form
+published date (the first version's), the DOI and journal reference; RSS descriptions of the form
 `arXiv:ID Announce Type: new Abstract: ...` give the abstract after `Abstract:`.
 """
 
@@ -151,6 +151,8 @@ def _entry(elem: Any, line: int) -> ForeignRecord | ParseProblem:
             category=arxiv_category(category),
             arxiv_id=found[0] if found else None,
             doi=doi,
+            arxiv_version=found[1] if found else None,
+            journal_ref=_text(elem, f"{ARXIV}journal_ref", f"{ARXIV}journal_reference"),
             affiliations=list(dict.fromkeys(affiliations)),
             names_done=True,
         )

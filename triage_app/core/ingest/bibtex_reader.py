@@ -28,7 +28,7 @@ from triage_app.core.ingest.foreign_text import (
     split_tags,
     tex_to_text,
 )
-from triage_app.core.ingest.identity import ids_from, plain_arxiv_id
+from triage_app.core.ingest.identity import arxiv_id, ids_from
 
 CHUNK_ENTRIES = 500
 CHUNK_CHARS = 2 << 20
@@ -58,6 +58,7 @@ _READ = {
     "month",
     "doi",
     "eprint",
+    "version",
     "archiveprefix",
     "eprinttype",
     "arxivid",
@@ -248,7 +249,13 @@ def _record(fields: dict[str, str], line: int) -> ForeignRecord | ParseProblem:
         authors = [_shown_name(n) for n in (names[:-1] if et_al else names)]
         eprint = fields.get("eprint", "")
         prefix = (fields.get("archiveprefix") or fields.get("eprinttype") or "").lower()
-        arxiv = plain_arxiv_id(eprint) if prefix == "arxiv" or not prefix else None
+        found_eprint = arxiv_id(eprint) if prefix == "arxiv" or not prefix else None
+        arxiv = found_eprint[0] if found_eprint else None
+        # biblatex's `version` (this app's export) or the eprint's own `v2`.
+        version = fields.get("version", "").strip()
+        arxiv_version = (int(version) if version.isdigit() and len(version) < 6 else None) or (
+            found_eprint[1] if found_eprint else None
+        )
         found_arxiv, doi = ids_from(
             fields.get("doi"),
             fields.get("arxivid"),
@@ -277,6 +284,7 @@ def _record(fields: dict[str, str], line: int) -> ForeignRecord | ParseProblem:
             category=arxiv_category(fields.get("primaryclass")),
             arxiv_id=arxiv or found_arxiv,
             doi=doi,
+            arxiv_version=arxiv_version if arxiv else None,
             status=triage if triage in ("kept", "dismissed") else None,
             starred=fields.get("relevance", "").strip().lower() == "relevant",
             rating=rating,

@@ -30,6 +30,9 @@ TEXT_COLUMNS = (
     "created_at",
     "updated_at",
     "decided_at",
+    "arxiv_id",
+    "doi",
+    "journal_ref",
 )
 MAX_CELL = 16 << 20
 _TRUE = {"true", "1", "yes", "y", "t"}
@@ -68,7 +71,7 @@ def row_to_object(cells: dict[str, str], *, legacy: bool = False) -> dict[str, A
             obj[column] = unneutralise(value, legacy=legacy) or None
         elif column == "score":
             obj[column] = _number(value, column, float, legacy)
-        elif column in ("id", "rating"):
+        elif column in ("id", "rating", "arxiv_version"):
             obj[column] = _number(value, column, int, legacy)
     obj["note"] = obj.get("note") or ""
     obj["abstract"] = obj.get("abstract") or ""

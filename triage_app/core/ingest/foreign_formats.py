@@ -12,16 +12,23 @@ from typing import Literal
 from triage_app.core.ingest.entries import ParseProblem
 from triage_app.core.ingest.foreign_record import ForeignRecord
 
-ForeignKind = Literal["ris", "bibtex", "feed", "toolcsv"]
-FOREIGN_KINDS = ("ris", "bibtex", "feed", "toolcsv")
-FOREIGN_NAMES = {"ris": "RIS file", "bibtex": "BibTeX file", "feed": "feed", "toolcsv": "table"}
+ForeignKind = Literal["ris", "bibtex", "feed", "toolcsv", "wos"]
+FOREIGN_KINDS = ("ris", "bibtex", "feed", "toolcsv", "wos")
+FOREIGN_NAMES = {
+    "ris": "RIS file",
+    "bibtex": "BibTeX file",
+    "feed": "feed",
+    "toolcsv": "table",
+    "wos": "Web of Science file",
+}
 
 
 def foreign_kind(text: str) -> ForeignKind | None:
-    """RIS, BibTeX or an XML feed, told from the head of a file (decoded text)."""
+    """RIS, BibTeX, Web of Science or an XML feed, told from the head of a file."""
     from triage_app.core.ingest.atom_reader import looks_like_feed
     from triage_app.core.ingest.bibtex_reader import looks_like_bibtex
     from triage_app.core.ingest.ris_reader import looks_like_ris
+    from triage_app.core.ingest.wos_reader import looks_like_wos
 
     if looks_like_feed(text):
         return "feed"
@@ -30,6 +37,8 @@ def foreign_kind(text: str) -> ForeignKind | None:
         return "bibtex"
     if looks_like_ris(lines):
         return "ris"
+    if looks_like_wos(lines):
+        return "wos"
     return None
 
 
@@ -55,6 +64,10 @@ def read_foreign(
         from triage_app.core.ingest.atom_reader import read_feed
 
         return read_feed(lines, name)
+    if kind == "wos":
+        from triage_app.core.ingest.wos_reader import read_wos
+
+        return read_wos(lines, name)
     from triage_app.core.ingest.tool_csv_reader import read_tool_csv
 
     return read_tool_csv(lines, name)

@@ -18,6 +18,8 @@ from triage_app.core.ingest.rows import paper_row
 from triage_app.core.triage import tag_key
 
 MAX_TEXT = 1 << 20  # one field; a longer one is cut (a hostile or broken file)
+MAX_VERSION = 10_000
+MAX_JOURNAL_REF = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +47,8 @@ def make_record(
     category: str | None = None,
     arxiv_id: str | None = None,
     doi: str | None = None,
+    arxiv_version: int | None = None,
+    journal_ref: str | None = None,
     affiliations: Iterable[str] = (),
     status: str | None = None,
     starred: bool = False,
@@ -77,6 +81,9 @@ def make_record(
         abstract=abstract,
         arxiv_id=arxiv_id,
         doi=doi,
+        # A version past any arXiv has given out is a broken file's, not a version.
+        arxiv_version=arxiv_version if arxiv_version and arxiv_version <= MAX_VERSION else None,
+        journal_ref=one_line(journal_ref)[:MAX_JOURNAL_REF] or None,
     )
     seen: dict[str, str] = {}  # in file order, one a key by the tag table's rule
     for tag in tags:

@@ -81,3 +81,35 @@ def ids_from(*texts: str | None) -> tuple[str | None, str | None]:
 
 def _looks_bare(text: str) -> bool:
     return bool(re.fullmatch(rf"\s*(?:{_NEW_ID}|{_OLD_ID})(?:v\d+)?\s*", text))
+
+
+# What a restore file may hold in its `arxiv_id` and `doi` (our exports write the stored,
+# normalised forms; a hand-edited file may add a version, a prefix or a resolver).
+MAX_DOI_CHARS = 1000
+_WHOLE_ARXIV = re.compile(rf"\s*(?:arxiv:\s*)?(?:{_NEW_ID}|{_OLD_ID})(?:v\d+)?\s*", re.IGNORECASE)
+_WHOLE_DOI = re.compile(r"10\.\d{4,9}/[^\s\x00-\x1f\x7f]+")
+
+
+def checked_arxiv_id(value: object) -> str | None:
+    """The versionless arXiv id a restore file's `arxiv_id` names (None when empty);
+    raises ValueError with the reason when it is not one."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"arxiv_id must be text, not {value!r:.60}")
+    if len(value) > 100 or not _WHOLE_ARXIV.fullmatch(value):
+        raise ValueError(f"arxiv_id is not an arXiv id (like 2309.08600): {value!r:.60}")
+    return plain_arxiv_id(value)
+
+
+def checked_doi(value: object) -> str | None:
+    """The lower-cased DOI a restore file's `doi` holds (None when empty); raises ValueError
+    with the reason when it is not one."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"doi must be text, not {value!r:.60}")
+    bare = _DOI_PREFIX.sub("", value.strip())
+    if len(value) > MAX_DOI_CHARS or not _WHOLE_DOI.fullmatch(bare):
+        raise ValueError(f"doi is not a DOI (like 10.1000/xyz): {value!r:.60}")
+    return bare.lower()

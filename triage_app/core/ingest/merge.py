@@ -70,9 +70,14 @@ def _fill_in(current: dict[str, Any], incoming: dict[str, Any]) -> dict[str, Any
         # A listing shows three authors and "et al."; a feed or BibTeX file has them all.
         updates["authors"] = incoming["authors"]
         updates["et_al"] = False
-    for col in ("arxiv_id", "doi"):
+    for col in ("arxiv_id", "doi", "journal_ref"):
         if not current.get(col) and incoming.get(col):
             updates[col] = incoming[col]
+    # The latest version seen: a v3 after a v1 is news, not an overwrite (the same id, or
+    # the id this merge fills in: two different ids never merge).
+    version = incoming.get("arxiv_version")
+    if version and version > (current.get("arxiv_version") or 0):
+        updates["arxiv_version"] = version
     if current["affiliations"] == "[]" and incoming["affiliations"] != "[]":
         updates["affiliations"] = incoming["affiliations"]
     if not current["abstract"] and incoming["abstract"]:
@@ -135,24 +140,35 @@ def _remember(keys: Keys, row: dict[str, Any], pid: int) -> None:
             keys[column].setdefault(value, pid)
 
 
+_ID_COLUMNS = ("arxiv_id", "doi")
+
+
+def _conflicts(row: dict[str, Any], other: dict[str, Any]) -> bool:
+    """Both with an arXiv id, or both with a DOI, and different ones: two papers."""
+    return any(row.get(c) and other.get(c) and row[c] != other[c] for c in _ID_COLUMNS)
+
+
 def _match(keys: Keys, row: dict[str, Any], current: dict[int, dict[str, Any]]) -> int | None:
-    """An identifier names the paper; a title or abstract match must not contradict one."""
-    for column in ("arxiv_id", "doi"):
-        if row.get(column) and row[column] in keys[column]:
-            return keys[column][row[column]]
-    for column in ("title_key", "abstract_key"):
-        pid = keys[column].get(row[column] or "")
-        if pid is None:
-            continue
-        other = current[pid]
-        # Both with an arXiv id, or both with a DOI: different ones (the same would have
-        # matched above), so two papers that share a title.
-        if row.get("arxiv_id") and other.get("arxiv_id"):
-            continue
-        if row.get("doi") and other.get("doi"):
-            continue
-        return pid
+    """An identifier names the paper; no match (by the other identifier, a title or an
+    abstract) may contradict one."""
+    for column in (*_ID_COLUMNS, "title_key", "abstract_key"):
+        pid = keys[column].get(row[column]) if row.get(column) else None
+        if pid is not None and not _conflicts(row, current[pid]):
+            return pid
     return None
+
+
+def _own_ids(changes: dict[str, Any], keys: Keys, pid: int) -> dict[str, Any]:
+    """`changes` without an identifier another paper holds: a paper matched by its arXiv
+    id must not take a DOI that names another paper (two papers would share it, and a
+    restore of the export would merge them)."""
+    for column in _ID_COLUMNS:
+        value = changes.get(column)
+        if value and keys[column].get(value, pid) != pid:
+            del changes[column]
+            if column == "arxiv_id":
+                changes.pop("arxiv_version", None)
+    return changes
 
 
 def merge_items(
@@ -192,7 +208,7 @@ def merge_items(
         pid = _match(keys, row, current)
         found = pid is not None
         if pid is not None:
-            changes = _fill_in(current[pid], row)
+            changes = _own_ids(_fill_in(current[pid], row), keys, pid)
             if changes:
                 current[pid].update(changes)
                 updates.setdefault(pid, {}).update(changes)

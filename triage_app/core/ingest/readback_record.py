@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from triage_app.core.ingest.foreign_record import MAX_JOURNAL_REF, MAX_VERSION
+from triage_app.core.ingest.identity import checked_arxiv_id, checked_doi
 from triage_app.core.ingest.rows import backup_row
 from triage_app.core.records import NOTE_MAX_CHARS, STATUSES, TAG_MAX_CHARS, text_problem
 
@@ -51,6 +53,22 @@ def record_from_json(obj: Any, line: int) -> BackupRecord:
     if isinstance(score, int) and not -MAX_ID - 1 <= score <= MAX_ID:
         raise ValueError(f"score {score!s:.40} is too large a whole number to store")
     _check_text(obj)
+    # Identity across sources (identity.py): a restore keeps it, so a later feed or BibTeX
+    # import of the same paper merges into it; stored in the normalised form.
+    obj["arxiv_id"] = checked_arxiv_id(obj.get("arxiv_id"))
+    obj["doi"] = checked_doi(obj.get("doi"))
+    version = obj.get("arxiv_version")
+    if version in ("", None):
+        obj["arxiv_version"] = None
+    elif isinstance(version, bool) or not isinstance(version, int):
+        raise ValueError(f"arxiv_version must be a whole number or null, not {version!r:.60}")
+    elif not 1 <= version <= MAX_VERSION:
+        raise ValueError(f"arxiv_version must be 1 to {MAX_VERSION:,}, not {version!s:.40}")
+    elif not obj["arxiv_id"]:
+        raise ValueError("arxiv_version without an arxiv_id")
+    journal_ref = obj.get("journal_ref")
+    if journal_ref and (problem := text_problem(journal_ref, "journal_ref", MAX_JOURNAL_REF)):
+        raise ValueError(problem)
     status = obj.get("status") or "new"
     if status not in STATUSES:
         raise ValueError(f"unknown status {status!r}")
@@ -113,7 +131,7 @@ def record_from_json(obj: Any, line: int) -> BackupRecord:
 
 
 _STAMPS = ("created_at", "updated_at", "decided_at", "decisions_at")
-_TEXT_KEYS = ("title", "abstract", "category", "note")
+_TEXT_KEYS = ("title", "abstract", "category", "note", "arxiv_id", "doi", "journal_ref")
 _LIST_KEYS = ("authors", "affiliations", "tags")
 
 

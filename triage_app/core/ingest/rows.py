@@ -25,6 +25,8 @@ META_COLUMNS = (
     "abstract",
     "arxiv_id",
     "doi",
+    "arxiv_version",
+    "journal_ref",
 )
 
 
@@ -42,6 +44,8 @@ def paper_row(
     abstract: str,
     arxiv_id: str | None = None,
     doi: str | None = None,
+    arxiv_version: int | None = None,
+    journal_ref: str | None = None,
 ) -> dict[str, Any]:
     """The META_COLUMNS of one paper; the keys that de-duplication matches on are derived here."""
     return {
@@ -60,6 +64,9 @@ def paper_row(
         # Identity across files and versions (see identity.py): versionless, lower-case DOI.
         "arxiv_id": arxiv_id or None,
         "doi": doi or None,
+        # Only with an arXiv id: the version of that id.
+        "arxiv_version": arxiv_version if arxiv_id and arxiv_version else None,
+        "journal_ref": journal_ref or None,
     }
 
 
@@ -103,6 +110,8 @@ def backup_row(record: dict[str, Any]) -> dict[str, Any]:
         abstract=record.get("abstract") or "",
         arxiv_id=_text(record.get("arxiv_id")),
         doi=_text(record.get("doi")),
+        arxiv_version=record.get("arxiv_version"),
+        journal_ref=_text(record.get("journal_ref")),
     )
 
 

@@ -16,7 +16,7 @@ from typing import IO, Literal
 
 from triage_app.core.ingest.entries import ListingError
 
-Kind = Literal["json", "csv", "scored", "abstracts", "ris", "bibtex", "feed", "toolcsv"]
+Kind = Literal["json", "csv", "scored", "abstracts", "ris", "bibtex", "feed", "toolcsv", "wos"]
 
 MAX_LINE_BYTES = 1 << 20
 SNIFF_BYTES = 64 * 1024

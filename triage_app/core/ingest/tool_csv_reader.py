@@ -28,13 +28,16 @@ from triage_app.core.ingest.identity import ids_from
 COLUMNS: dict[str, tuple[str, ...]] = {
     "title": ("title", "primary title", "ti", "article title", "document title", "t1"),
     "abstract": ("abstract", "ab", "abstract note", "notes abstract", "n2", "summary"),
-    "authors": ("authors", "author", "au", "first authors", "author full names", "a1"),
+    "authors": ("authors", "author", "au", "first authors", "a1"),
+    # Web of Science writes both `AU` (`Owen-Smith, J`) and `AF` (`Owen-Smith, Jason`).
+    "full_authors": ("af", "author full names"),
     "year": ("year", "publication year", "py", "pub year", "date", "published", "y1", "da"),
-    "doi": ("doi", "do"),
+    "month": ("month", "pd", "publication date"),
+    "doi": ("doi", "do", "di"),
     "url": ("url", "urls", "link", "ur"),
     "arxiv": ("arxiv id", "arxiv", "eprint"),
     "category": ("primary category", "category"),
-    "keywords": ("keywords", "kw", "manual tags", "author keywords", "tags"),
+    "keywords": ("keywords", "kw", "manual tags", "author keywords", "tags", "de"),
     "label": ("included", "label included", "final included", "asreview label", "label"),
     # Not `note`: ASReview writes RIS's M1 (a number) there.
     "notes": ("notes", "n1", "user notes"),
@@ -152,9 +155,9 @@ def _record(cells: dict[str, str], line: int) -> ForeignRecord:
     return make_record(
         line,
         title=cells.get("title"),
-        authors=_authors(cells.get("authors", "")),
+        authors=_authors(cells.get("full_authors") or cells.get("authors", "")),
         abstract=cells.get("abstract"),
-        published=iso_day(cells.get("year")),
+        published=iso_day(cells.get("year"), month=cells.get("month")),
         category=arxiv_category(cells.get("category")),
         arxiv_id=arxiv_id,
         doi=doi,

@@ -49,6 +49,12 @@ CSV_COLUMNS = (
     "included",
     "year",
     "url",
+    # Identity across sources, read back by a restore (added after the columns above, so
+    # a reader that takes columns by position still finds them where they were).
+    "arxiv_id",
+    "doi",
+    "arxiv_version",
+    "journal_ref",
 )
 LIST_SEPARATOR = "; "
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")

@@ -24,6 +24,12 @@ JSON_KEYS = (
     "tags",
     "note",
     "sources",
+    # Identity across sources (versionless arXiv id, lower-cased DOI): a restore keeps it.
+    "arxiv_id",
+    "doi",
+    # What arXiv says besides: the latest version seen, where the paper was published.
+    "arxiv_version",
+    "journal_ref",
 )
 
 # What a paper can be: not yet decided, kept or dismissed.
@@ -69,6 +75,10 @@ class PaperRecord:
     updated_at: str = ""
     decided_at: str | None = None
     decisions_at: str | None = None
+    arxiv_id: str | None = None
+    doi: str | None = None
+    arxiv_version: int | None = None
+    journal_ref: str | None = None
 
     @property
     def first_author(self) -> str:
@@ -98,6 +108,10 @@ class PaperRecord:
             "tags": list(self.tags),
             "note": self.note,
             "sources": [s.to_json() for s in self.sources],
+            "arxiv_id": self.arxiv_id,
+            "doi": self.doi,
+            "arxiv_version": self.arxiv_version,
+            "journal_ref": self.journal_ref,
             "year_inferred": self.year_inferred,
             "created_at": self.created_at,
             "updated_at": self.updated_at,

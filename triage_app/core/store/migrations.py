@@ -3,7 +3,8 @@
 The version lives in SQLite's `PRAGMA user_version`. Version 1 was the first release's
 schema (papers, tags, sources); version 2 added import batches, the index outbox, library
 settings and the time a paper was decided; version 3 an index on `updated_at`; version 4
-the arXiv id and DOI that identify a paper across files (indexed).
+the arXiv id and DOI that identify a paper across files (indexed); version 5 the arXiv
+version and journal reference.
 """
 
 from __future__ import annotations
@@ -69,10 +70,16 @@ def _v3_to_v4(conn: Connection) -> None:
     conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS ix_paper_doi ON paper (doi)")
 
 
+def _v4_to_v5(conn: Connection) -> None:
+    conn.exec_driver_sql("ALTER TABLE paper ADD COLUMN arxiv_version INTEGER")
+    conn.exec_driver_sql("ALTER TABLE paper ADD COLUMN journal_ref VARCHAR")
+
+
 UPGRADES: dict[int, Callable[[Connection], None]] = {
     1: _v1_to_v2,
     2: _v2_to_v3,
     3: _v3_to_v4,
+    4: _v4_to_v5,
 }
 
 

@@ -114,7 +114,8 @@ def load_records(conn: Connection, ids: list[int], *, with_sources: bool) -> dic
     for row in conn.exec_driver_sql(
         f"SELECT id, title, authors, et_al, affiliations, category, published, year_inferred, "
         f"score, has_code, abstract, status, starred, rating, note, created_at, updated_at, "
-        f"decided_at, decisions_at FROM paper WHERE id IN ({marks})",
+        f"decided_at, decisions_at, arxiv_id, doi, arxiv_version, journal_ref "
+        f"FROM paper WHERE id IN ({marks})",
         tuple(ids),
     ).fetchall():
         pid = row[0]
@@ -140,6 +141,10 @@ def load_records(conn: Connection, ids: list[int], *, with_sources: bool) -> dic
             updated_at=row[16] or "",
             decided_at=row[17],
             decisions_at=row[18],
+            arxiv_id=row[19],
+            doi=row[20],
+            arxiv_version=row[21],
+            journal_ref=row[22],
         )
     return out
 

@@ -38,6 +38,10 @@ class Paper(SQLModel, table=True):
     # Identity across sources: the versionless arXiv id and the lower-cased DOI.
     arxiv_id: str | None = Field(default=None, index=True)
     doi: str | None = Field(default=None, index=True)
+    # What arXiv says of the paper besides: its latest version seen, and where it was
+    # published (`arxiv:journal_ref`, as typed).
+    arxiv_version: int | None = None
+    journal_ref: str | None = None
     status: str = "new"
     starred: bool = False
     rating: int | None = None
