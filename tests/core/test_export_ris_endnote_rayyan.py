@@ -41,6 +41,7 @@ ENDNOTE_MANSCPT = {
     "DA": "Date",
     "M3": "Type of Work",
     "UR": "URL",
+    "DO": "DOI",  # the table's DO row is DOI for every type
     "KW": "Keywords",
     "AD": "Author Address",
     "N1": "Notes",
