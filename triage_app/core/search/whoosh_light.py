@@ -1,0 +1,120 @@
+"""Importing Whoosh without two libraries its import pulls in that no search uses.
+
+`whoosh.compat` binds `urllib.request.urlretrieve` (nothing in Whoosh or here calls it), and
+importing `urllib.request` loads `http.client`, `email`, `ssl` and `hashlib`; `whoosh.reading`
+takes its `cached_property` decorator from the PyPI package, which imports `asyncio`. Together
+a third of Whoosh's import time, paid by every `triage-app search`.
+
+`install()` (the package's face calls it; it imports nothing) puts a finder on
+`sys.meta_path` that runs those two modules' code with a stand-in in `sys.modules` for just
+that moment: `urlretrieve` that imports the real one when first called, and `cached_property`
+that is the package's class (the same `__get__`), telling a coroutine function from a plain
+one without importing `asyncio`. Afterwards the names are the real ones again for everyone.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import sys
+import types
+from collections.abc import Sequence
+from importlib.machinery import ModuleSpec, PathFinder
+from typing import Any
+
+
+class cached_property:  # the name of the class it stands in for
+    """The `cached_property` package's (2.0.1) decorator: computed once per instance, then an
+    ordinary attribute (deleting it resets the property). For a coroutine function the value
+    is the package's future, made by the package itself."""
+
+    def __init__(self, func: Any) -> None:
+        self.__doc__ = getattr(func, "__doc__")  # noqa: B009  (as the package does)
+        self.func = func
+
+    def __get__(self, obj: Any, cls: Any) -> Any:
+        if obj is None:
+            return self
+        if _is_coroutine_function(self.func):
+            real = importlib.import_module("cached_property").cached_property
+            return real(self.func).__get__(obj, cls)
+        value = obj.__dict__[self.func.__name__] = self.func(obj)
+        return value
+
+
+def _is_coroutine_function(func: Any) -> bool:
+    """`asyncio.iscoroutinefunction`: `inspect`'s test, or asyncio's marker on the function
+    (which exists only once asyncio is loaded)."""
+    asyncio = sys.modules.get("asyncio")
+    if asyncio is not None:
+        return bool(asyncio.iscoroutinefunction(func))
+    return inspect.iscoroutinefunction(func)
+
+
+def urlretrieve(*args: Any, **kwargs: Any) -> Any:
+    """`urllib.request.urlretrieve`, imported when first called."""
+    return importlib.import_module("urllib.request").urlretrieve(*args, **kwargs)
+
+
+def _stand_in(name: str, **names: Any) -> types.ModuleType:
+    module = types.ModuleType(name, f"triage-app's stand-in for {name} (see whoosh_light)")
+    module.__dict__.update(names)
+    return module
+
+
+# The Whoosh module, and the module it imports a name from, with the stand-in for that.
+_STAND_INS = {
+    "whoosh.compat": ("urllib.request", {"urlretrieve": urlretrieve}),
+    "whoosh.reading": ("cached_property", {"cached_property": cached_property}),
+}
+
+
+class _Loader:
+    """The real loader of a Whoosh module; its code runs with the stand-in importable."""
+
+    def __init__(self, real: Any, name: str, names: dict[str, Any]) -> None:
+        self._real, self._name, self._names = real, name, names
+
+    def create_module(self, spec: ModuleSpec) -> types.ModuleType | None:
+        return self._real.create_module(spec)
+
+    def exec_module(self, module: types.ModuleType) -> None:
+        if self._name in sys.modules:  # already loaded (by then): nothing to spare
+            self._real.exec_module(module)
+            return
+        stand_in = sys.modules[self._name] = _stand_in(self._name, **self._names)
+        try:
+            self._real.exec_module(module)
+        finally:
+            if sys.modules.get(self._name) is stand_in:
+                del sys.modules[self._name]
+
+    def __getattr__(self, name: str) -> Any:  # get_source, get_code, is_package, ...
+        return getattr(self._real, name)
+
+
+class _Finder:
+    """Finds `whoosh.compat` and `whoosh.reading` where the path finder does, with `_Loader`."""
+
+    @staticmethod
+    def find_spec(
+        name: str, path: Sequence[str] | None, target: types.ModuleType | None = None
+    ) -> ModuleSpec | None:
+        if name not in _STAND_INS:
+            return None
+        spec = PathFinder.find_spec(name, path, target)
+        if spec is None or spec.loader is None:
+            return None
+        module_name, names = _STAND_INS[name]
+        spec.loader = _Loader(spec.loader, module_name, names)  # type: ignore[assignment,arg-type]
+        return spec
+
+    @staticmethod
+    def invalidate_caches() -> None:
+        pass
+
+
+def install() -> None:
+    """Put the finder first on `sys.meta_path` (once; before Whoosh is imported it counts)."""
+    if not any(f is _Finder for f in sys.meta_path):
+        sys.meta_path.insert(0, _Finder)
