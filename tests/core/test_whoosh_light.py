@@ -11,7 +11,7 @@ from pathlib import Path
 import cached_property as package
 import pytest
 
-from triage_app.core.search.whoosh_light import cached_property, urlretrieve
+from triage_app.core.search.whoosh_light import cached_property, urlretrieve, variations
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -71,6 +71,13 @@ def test_the_urlretrieve_stand_in_fetches(tmp_path: Path) -> None:
     assert target.read_bytes() == source.read_bytes()
 
 
+def test_the_variations_stand_in_is_whooshs() -> None:
+    from whoosh.lang.morph_en import variations as real
+
+    for word in ("model", "running", "analyses", "über", ""):
+        assert variations(word) == real(word)
+
+
 def _run(code: str) -> str:
     done = subprocess.run(
         [sys.executable, "-c", textwrap.dedent(code)],
@@ -89,15 +96,17 @@ def test_a_search_imports_neither_urllib_nor_asyncio() -> None:
         """
         import sys
         import triage_app.core.search.service
-        import whoosh.compat, whoosh.reading
+        import whoosh.compat, whoosh.reading, whoosh.query.terms
         heavy = ("asyncio", "urllib.request", "http.client", "ssl", "cached_property")
-        print(sorted(m for m in heavy if m in sys.modules))
+        print(sorted(m for m in (*heavy, "whoosh.lang.morph_en") if m in sys.modules))
         print(whoosh.reading.cached_property.__module__, whoosh.compat.urlretrieve.__module__)
+        print(whoosh.query.terms.variations.__module__)
         """
     )
     assert out.splitlines() == [
         "[]",
         "triage_app.core.search.whoosh_light triage_app.core.search.whoosh_light",
+        "triage_app.core.search.whoosh_light",
     ]
 
 
@@ -105,23 +114,27 @@ def test_later_imports_get_the_real_modules() -> None:
     out = _run(
         """
         import triage_app.core.search.service
-        import cached_property, urllib.request
+        import cached_property, urllib.request, whoosh.lang.morph_en
         print(cached_property.__file__.endswith("cached_property.py"), urllib.request.urlopen)
         print(cached_property.threaded_cached_property.__name__)
+        morph = whoosh.lang.morph_en
+        print(morph.__file__.endswith("morph_en.py"), "modelling" in morph.variations("model"))
         """
     )
-    first, second = out.splitlines()
+    first, second, third = out.splitlines()
     assert first.startswith("True <function urlopen")
     assert second == "threaded_cached_property"
+    assert third == "True True"
 
 
 def test_whoosh_imported_first_keeps_its_own_names() -> None:
     """Loaded before the finder (another program's Whoosh): nothing is replaced."""
     out = _run(
         """
-        import whoosh.reading, whoosh.compat
+        import whoosh.reading, whoosh.compat, whoosh.query
         import triage_app.core.search.service
         print(whoosh.reading.cached_property.__module__, whoosh.compat.urlretrieve.__module__)
+        print(whoosh.query.terms.variations.__module__)
         """
     )
-    assert out == "cached_property urllib.request"
+    assert out.splitlines() == ["cached_property urllib.request", "whoosh.lang.morph_en"]

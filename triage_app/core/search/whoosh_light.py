@@ -1,15 +1,18 @@
-"""Importing Whoosh without two libraries its import pulls in that no search uses.
+"""Importing Whoosh without three modules its import pulls in that no search here uses.
 
 `whoosh.compat` binds `urllib.request.urlretrieve` (nothing in Whoosh or here calls it), and
 importing `urllib.request` loads `http.client`, `email`, `ssl` and `hashlib`; `whoosh.reading`
-takes its `cached_property` decorator from the PyPI package, which imports `asyncio`. Together
-a third of Whoosh's import time, paid by every `triage-app search`.
+takes its `cached_property` decorator from the PyPI package, which imports `asyncio`;
+`whoosh.query.terms` binds `whoosh.lang.morph_en.variations` (Whoosh's `Variations` query),
+whose module compiles one large regular expression. Every `triage-app search` paid for all
+three at its start.
 
 `install()` (the package's face calls it; it imports nothing) puts a finder on
-`sys.meta_path` that runs those two modules' code with a stand-in in `sys.modules` for just
-that moment: `urlretrieve` that imports the real one when first called, and `cached_property`
-that is the package's class (the same `__get__`), telling a coroutine function from a plain
-one without importing `asyncio`. Afterwards the names are the real ones again for everyone.
+`sys.meta_path` that runs those three Whoosh modules' code with a stand-in in `sys.modules`
+for just that moment: `urlretrieve` and `variations` import the real ones when first called;
+`cached_property` is the package's class (the same `__get__`), telling a coroutine function
+from a plain one without importing `asyncio`. Afterwards every later import of those names
+gets the real modules.
 """
 
 from __future__ import annotations
@@ -56,6 +59,12 @@ def urlretrieve(*args: Any, **kwargs: Any) -> Any:
     return importlib.import_module("urllib.request").urlretrieve(*args, **kwargs)
 
 
+def variations(word: str) -> Any:
+    """`whoosh.lang.morph_en.variations` (Whoosh's `Variations` query), imported when first
+    called: that module compiles one regular expression of some 4,000 word endings."""
+    return importlib.import_module("whoosh.lang.morph_en").variations(word)
+
+
 def _stand_in(name: str, **names: Any) -> types.ModuleType:
     module = types.ModuleType(name, f"triage-app's stand-in for {name} (see whoosh_light)")
     module.__dict__.update(names)
@@ -66,6 +75,7 @@ def _stand_in(name: str, **names: Any) -> types.ModuleType:
 _STAND_INS = {
     "whoosh.compat": ("urllib.request", {"urlretrieve": urlretrieve}),
     "whoosh.reading": ("cached_property", {"cached_property": cached_property}),
+    "whoosh.query.terms": ("whoosh.lang.morph_en", {"variations": variations}),
 }
 
 
@@ -94,7 +104,7 @@ class _Loader:
 
 
 class _Finder:
-    """Finds `whoosh.compat` and `whoosh.reading` where the path finder does, with `_Loader`."""
+    """Finds the modules of `_STAND_INS` where the path finder does, with `_Loader`."""
 
     @staticmethod
     def find_spec(
