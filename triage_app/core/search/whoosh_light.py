@@ -4,7 +4,7 @@
 importing `urllib.request` loads `http.client`, `email`, `ssl` and `hashlib`; `whoosh.reading`
 takes its `cached_property` decorator from the PyPI package, which imports `asyncio`;
 `whoosh.query.terms` binds `whoosh.lang.morph_en.variations` (Whoosh's `Variations` query),
-whose module compiles one large regular expression. Every `triage-app search` paid for all
+whose module compiles 6 large regular expressions at import. Every `triage-app search` paid for all
 three at its start.
 
 `install()` (the package's face calls it; it imports nothing) puts a finder on
@@ -61,7 +61,7 @@ def urlretrieve(*args: Any, **kwargs: Any) -> Any:
 
 def variations(word: str) -> Any:
     """`whoosh.lang.morph_en.variations` (Whoosh's `Variations` query), imported when first
-    called: that module compiles one regular expression of some 4,000 word endings."""
+    called: at import, that module compiles its 115 suffix rules into 6 regular expressions."""
     return importlib.import_module("whoosh.lang.morph_en").variations(word)
 
 
