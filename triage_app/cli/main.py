@@ -27,6 +27,12 @@ COMMAND_MODULES = (
 )
 
 
+# Commands whose numpy does no matrix work worth a thread pool (their arrays go through
+# sorting, indexing and sums, not BLAS). OpenBLAS starts one thread per core when numpy is
+# imported, which costs a short command 70-80 ms of CPU here; a user's own setting stands.
+ONE_BLAS_THREAD = frozenset({"search", "similar", "list", "mark"})
+
+
 class _VersionAction(argparse.Action):
     """`--version`: the package metadata is read only when asked for."""
 
@@ -76,6 +82,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from triage_app.cli.gui_cmd import run_gui
 
         return run_gui(args)
+    if args.command in ONE_BLAS_THREAD and getattr(args, "sort", None) != "for-you":
+        import os
+
+        os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     try:
         code = int(args.func(args) or 0)
         sys.stdout.flush()  # a full device shows here, not as a traceback at exit
