@@ -11,7 +11,7 @@ from pathlib import Path
 import cached_property as package
 import pytest
 
-from triage_app.core.search.whoosh_light import cached_property, urlretrieve, variations
+from triage_app.core.search.whoosh_light import cached_property, escape, urlretrieve, variations
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -78,6 +78,14 @@ def test_the_variations_stand_in_is_whooshs() -> None:
         assert variations(word) == real(word)
 
 
+def test_the_escape_stand_in_is_htmls() -> None:
+    import html
+
+    for text in ("a < b & c", "\"quoted\" 'single'", "plain", ""):
+        assert escape(text) == html.escape(text)
+        assert escape(text, quote=False) == html.escape(text, quote=False)
+
+
 def _run(code: str) -> str:
     done = subprocess.run(
         [sys.executable, "-c", textwrap.dedent(code)],
@@ -97,16 +105,16 @@ def test_a_search_imports_neither_urllib_nor_asyncio() -> None:
         import sys
         import triage_app.core.search.service
         import whoosh.compat, whoosh.reading, whoosh.query.terms
-        heavy = ("asyncio", "urllib.request", "http.client", "ssl", "cached_property")
+        heavy = ("asyncio", "urllib.request", "http.client", "ssl", "cached_property", "html")
         print(sorted(m for m in (*heavy, "whoosh.lang.morph_en") if m in sys.modules))
         print(whoosh.reading.cached_property.__module__, whoosh.compat.urlretrieve.__module__)
-        print(whoosh.query.terms.variations.__module__)
+        print(whoosh.query.terms.variations.__module__, whoosh.compat.htmlescape.__module__)
         """
     )
     assert out.splitlines() == [
         "[]",
         "triage_app.core.search.whoosh_light triage_app.core.search.whoosh_light",
-        "triage_app.core.search.whoosh_light",
+        "triage_app.core.search.whoosh_light triage_app.core.search.whoosh_light",
     ]
 
 
@@ -114,16 +122,16 @@ def test_later_imports_get_the_real_modules() -> None:
     out = _run(
         """
         import triage_app.core.search.service
-        import cached_property, urllib.request, whoosh.lang.morph_en
+        import cached_property, html, urllib.request, whoosh.lang.morph_en
         print(cached_property.__file__.endswith("cached_property.py"), urllib.request.urlopen)
-        print(cached_property.threaded_cached_property.__name__)
+        print(cached_property.threaded_cached_property.__name__, html.unescape("&amp;"))
         morph = whoosh.lang.morph_en
         print(morph.__file__.endswith("morph_en.py"), "modelling" in morph.variations("model"))
         """
     )
     first, second, third = out.splitlines()
     assert first.startswith("True <function urlopen")
-    assert second == "threaded_cached_property"
+    assert second == "threaded_cached_property &"
     assert third == "True True"
 
 
@@ -134,7 +142,7 @@ def test_whoosh_imported_first_keeps_its_own_names() -> None:
         import whoosh.reading, whoosh.compat, whoosh.query
         import triage_app.core.search.service
         print(whoosh.reading.cached_property.__module__, whoosh.compat.urlretrieve.__module__)
-        print(whoosh.query.terms.variations.__module__)
+        print(whoosh.query.terms.variations.__module__, whoosh.compat.htmlescape.__module__)
         """
     )
-    assert out.splitlines() == ["cached_property urllib.request", "whoosh.lang.morph_en"]
+    assert out.splitlines() == ["cached_property urllib.request", "whoosh.lang.morph_en html"]

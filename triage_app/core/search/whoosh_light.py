@@ -1,18 +1,19 @@
-"""Importing Whoosh without three modules its import pulls in that no search here uses.
+"""Importing Whoosh without modules its import pulls in that no search here uses.
 
 `whoosh.compat` binds `urllib.request.urlretrieve` (nothing in Whoosh or here calls it), and
-importing `urllib.request` loads `http.client`, `email`, `ssl` and `hashlib`; `whoosh.reading`
-takes its `cached_property` decorator from the PyPI package, which imports `asyncio`;
-`whoosh.query.terms` binds `whoosh.lang.morph_en.variations` (Whoosh's `Variations` query),
-whose module compiles 6 large regular expressions at import. Every `triage-app search` paid for all
-three at its start.
+importing `urllib.request` loads `http.client`, `email`, `ssl` and `hashlib`; it also binds
+`html.escape` (Whoosh's own highlighter; ours is `highlight.py`), and `html` loads the table
+of HTML5's character references. `whoosh.reading` takes its `cached_property` decorator from
+the PyPI package, which imports `asyncio`; `whoosh.query.terms` binds
+`whoosh.lang.morph_en.variations` (Whoosh's `Variations` query), whose module compiles 6
+large regular expressions at import. Every `triage-app search` paid for all of them.
 
 `install()` (the package's face calls it; it imports nothing) puts a finder on
-`sys.meta_path` that runs those three Whoosh modules' code with a stand-in in `sys.modules`
-for just that moment: `urlretrieve` and `variations` import the real ones when first called;
-`cached_property` is the package's class (the same `__get__`), telling a coroutine function
-from a plain one without importing `asyncio`. Afterwards every later import of those names
-gets the real modules.
+`sys.meta_path` that runs those three Whoosh modules' code with stand-ins in `sys.modules`
+for just that moment: `urlretrieve`, `escape` and `variations` import the real ones when
+first called; `cached_property` is the package's class (the same `__get__`), telling a
+coroutine function from a plain one without importing `asyncio`. Afterwards every later
+import of those modules gets the real ones.
 """
 
 from __future__ import annotations
@@ -65,39 +66,48 @@ def variations(word: str) -> Any:
     return importlib.import_module("whoosh.lang.morph_en").variations(word)
 
 
+def escape(*args: Any, **kwargs: Any) -> Any:
+    """`html.escape` (Whoosh's highlighting), imported when first called: `html` loads the
+    table of HTML5's named character references."""
+    return importlib.import_module("html").escape(*args, **kwargs)
+
+
 def _stand_in(name: str, **names: Any) -> types.ModuleType:
     module = types.ModuleType(name, f"triage-app's stand-in for {name} (see whoosh_light)")
     module.__dict__.update(names)
     return module
 
 
-# The Whoosh module, and the module it imports a name from, with the stand-in for that.
-_STAND_INS = {
-    "whoosh.compat": ("urllib.request", {"urlretrieve": urlretrieve}),
-    "whoosh.reading": ("cached_property", {"cached_property": cached_property}),
-    "whoosh.query.terms": ("whoosh.lang.morph_en", {"variations": variations}),
+# Each Whoosh module, and the modules it imports names from, with the stand-ins for those.
+_STAND_INS: dict[str, dict[str, dict[str, Any]]] = {
+    "whoosh.compat": {"urllib.request": {"urlretrieve": urlretrieve}, "html": {"escape": escape}},
+    "whoosh.reading": {"cached_property": {"cached_property": cached_property}},
+    "whoosh.query.terms": {"whoosh.lang.morph_en": {"variations": variations}},
 }
 
 
 class _Loader:
-    """The real loader of a Whoosh module; its code runs with the stand-in importable."""
+    """The real loader of a Whoosh module; its code runs with the stand-ins importable."""
 
-    def __init__(self, real: Any, name: str, names: dict[str, Any]) -> None:
-        self._real, self._name, self._names = real, name, names
+    def __init__(self, real: Any, stand_ins: dict[str, dict[str, Any]]) -> None:
+        self._real, self._stand_ins = real, stand_ins
 
     def create_module(self, spec: ModuleSpec) -> types.ModuleType | None:
         return self._real.create_module(spec)
 
     def exec_module(self, module: types.ModuleType) -> None:
-        if self._name in sys.modules:  # already loaded (by then): nothing to spare
-            self._real.exec_module(module)
-            return
-        stand_in = sys.modules[self._name] = _stand_in(self._name, **self._names)
+        # A module loaded already (by then) is used as it is: nothing to spare.
+        placed = {
+            name: sys.modules.setdefault(name, _stand_in(name, **names))
+            for name, names in self._stand_ins.items()
+            if name not in sys.modules
+        }
         try:
             self._real.exec_module(module)
         finally:
-            if sys.modules.get(self._name) is stand_in:
-                del sys.modules[self._name]
+            for name, stand_in in placed.items():
+                if sys.modules.get(name) is stand_in:
+                    del sys.modules[name]
 
     def __getattr__(self, name: str) -> Any:  # get_source, get_code, is_package, ...
         return getattr(self._real, name)
@@ -115,8 +125,7 @@ class _Finder:
         spec = PathFinder.find_spec(name, path, target)
         if spec is None or spec.loader is None:
             return None
-        module_name, names = _STAND_INS[name]
-        spec.loader = _Loader(spec.loader, module_name, names)  # type: ignore[assignment,arg-type]
+        spec.loader = _Loader(spec.loader, _STAND_INS[name])  # type: ignore[assignment]
         return spec
 
     @staticmethod
