@@ -1,13 +1,24 @@
-"""The short commands run numpy with one OpenBLAS thread unless the user says otherwise."""
+"""The short commands run numpy with one OpenBLAS thread unless the user says otherwise,
+and the cyclic collector less often."""
 
 from __future__ import annotations
 
+import gc
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from triage_app.cli.main import main
+from triage_app.cli.main import SHORT_GC_THRESHOLD, main
+
+
+@pytest.fixture(autouse=True)
+def _threshold() -> Iterator[None]:
+    before = gc.get_threshold()
+    gc.set_threshold(700, 10, 10)
+    yield
+    gc.set_threshold(*before)
 
 
 @pytest.mark.parametrize(
@@ -25,6 +36,7 @@ def test_one_blas_thread_for_the_short_commands(
     monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
     main(["--library", str(tmp_path / "lib"), *words])
     assert os.environ.get("OPENBLAS_NUM_THREADS") == expected
+    assert gc.get_threshold() == (SHORT_GC_THRESHOLD if expected else (700, 10, 10))
 
 
 def test_the_users_setting_stands(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
