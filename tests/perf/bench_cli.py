@@ -88,6 +88,11 @@ def main() -> int:
     source = args.library or build(args.cache, args.papers)
 
     env = {**os.environ, "PYTHONPATH": str(REPO), "QT_QPA_PLATFORM": "offscreen"}
+    # A user's install has its .pyc files: the children write them (each case's warm-up
+    # run) and read them, whatever this environment says. With PYTHONDONTWRITEBYTECODE
+    # set, every start would compile the tree's modules from source.
+    for name in ("PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX", "PYTHONPROFILEIMPORTTIME"):
+        env.pop(name, None)
     app = entry_point()
     with tempfile.TemporaryDirectory() as tmp:
         lib = Path(tmp) / "lib"

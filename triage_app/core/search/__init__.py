@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from triage_app.core.lazy import lazy_face
+from triage_app.core.search.whoosh_light import install
+
+install()  # before any module here imports Whoosh: its import without urllib and asyncio
 
 if TYPE_CHECKING:
     from triage_app.core.search.index import (

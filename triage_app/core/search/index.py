@@ -31,10 +31,8 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.searching import Searcher
 from whoosh.support.charset import accent_map
 
-from triage_app.core.search.array_writer import write_arrays
 from triage_app.core.search.build_lock import build_lock
 from triage_app.core.search.fields import TEXT_FIELDS
-from triage_app.core.search.index_build import build_index
 from triage_app.core.search.safe_pickle import harden_whoosh
 from triage_app.core.search.stamp import (
     CODEC,
@@ -308,6 +306,8 @@ class SearchIndex:
                 writer.cancel()
                 raise
             writer.commit()
+            from triage_app.core.search.array_writer import write_arrays  # a write's only
+
             write_arrays(self._ix, self.dir)
             report.indexed += len(to_write)
             report.deleted += len(gone)
@@ -406,6 +406,9 @@ class SearchIndex:
                         f"this Whoosh writes the codec {' '.join(codec)}; "
                         f"the search reads {CODEC} {CODEC_VERSION} only"
                     )
+                from triage_app.core.search.array_writer import write_arrays
+                from triage_app.core.search.index_build import build_index  # a rebuild's only
+
                 build_index(
                     ix, make_schema(), default_codec(), rows(), total=total, procs=procs, tick=tick
                 )
