@@ -5,6 +5,7 @@ rebuilt from the store before Whoosh reads it; a current one is opened as it is.
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from importlib import metadata
@@ -136,3 +137,28 @@ def test_the_stamp_is_checked_without_importing_whoosh(lib: Library) -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
     )
     assert done.stdout.split() == ["True", "False"]
+
+
+def test_an_index_from_before_the_posting_arrays_is_rebuilt_once_with_them(
+    lib: Library, opened: list[bool], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Schema 1 had no posting arrays, and only a rebuild starts them: such an index is
+    rebuilt at its next opening, with its arrays, and opened as it is after that."""
+    from triage_app.core.search import array_writer
+    from triage_app.core.search.array_files import arrays_dir
+
+    monkeypatch.setattr(array_writer, "MIN_DOCS", 0)  # the test library is small
+    expected = search_ids(lib, "sparse autoencoders")
+    shutil.rmtree(arrays_dir(lib.index_dir), ignore_errors=True)
+    before = {**stamp(lib), "schema": 1}
+    (lib.index_dir / VERSION_FILE).write_text(json.dumps(before), encoding="utf-8")
+    assert INDEX_SCHEMA_VERSION > 1 and not is_current(lib.index_dir)
+    opened.clear()
+    for rebuilt in (True, False):
+        index = SearchIndex(lib)
+        report = index.open()
+        index.close()
+        assert report.rebuilt is rebuilt
+        assert any(arrays_dir(lib.index_dir).glob("*.json"))
+    assert opened == [True, True]
+    assert search_ids(lib, "sparse autoencoders") == expected

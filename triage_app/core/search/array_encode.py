@@ -7,11 +7,7 @@ last, so a reader never sees half of them.
 
 from __future__ import annotations
 
-import contextlib
 import io
-import json
-import os
-import secrets
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from triage_app.core.search.array_files import FORMAT, part_path
+from triage_app.core.search.array_spool import ArraySpool
 from triage_app.core.search.postings import decode_positions
 from triage_app.core.search.safe_pickle import load as safe_load
 from triage_app.core.search.safe_pickle import loads as safe_loads
@@ -28,117 +24,23 @@ CHUNK_POSTINGS = 200_000  # postings held as Python lists before they become arr
 
 
 def write_segment(reader: Any, folder: Path, segid: str, size: int) -> None:
-    """Write one segment's arrays. The postings go to spool files a chunk at a time and
-    become `.npy` files at the end, so the memory used is a chunk's, not the segment's
-    (held whole, the two segments of 100,000 papers took 500 MB)."""
-    terms: list[bytes] = []
-    fields: dict[str, list[int]] = {}
-    post_sizes: list[int] = []
-    pos_sizes: list[np.ndarray] = []
+    """Write one segment's arrays, a chunk of decoded blocks at a time (`ArraySpool`)."""
     by_field: dict[str, list[tuple[bytes, Any]]] = {}
     for (field, btext), info in reader._terms.items():
         by_field.setdefault(field, []).append((btext, info))
-    token = f".tmp-{os.getpid()}-{secrets.token_hex(4)}"
-    temps: list[tuple[Path, Path]] = []
-    spools = {name: folder / f"{token}.{segid}.{name}.raw" for name in _SPOOLED}
-    top = dict.fromkeys(_SPOOLED, 0)
+    spool = ArraySpool(folder, segid)
     try:
-        with contextlib.ExitStack() as stack:
-            files = {name: stack.enter_context(open(path, "wb")) for name, path in spools.items()}
-            for field in sorted(by_field):
-                fmt = reader.schema[field].format if field in reader.schema else None
-                if fmt is None or not hasattr(fmt, "decode_positions"):
-                    continue  # no positions in this field: its terms are read from Whoosh
-                items = sorted(by_field.pop(field), key=lambda item: item[0])
-                fields[field] = [len(terms), len(terms) + len(items)]
-                terms.extend(b for b, _ in items)
-                for chunk, sizes in _decode_field(reader, items, fmt):
-                    _spool(files, top, chunk)
-                    ends = np.cumsum(np.asarray(sizes, np.int64))
-                    running = np.concatenate([[0], np.cumsum(chunk[2], dtype=np.int64)])
-                    pos_sizes.append(running[ends] - running[ends - np.asarray(sizes)])
-                    post_sizes.extend(sizes)
-        positions_per_term = (
-            np.concatenate(pos_sizes).astype(np.int64) if pos_sizes else np.zeros(0, np.int64)
-        )
-        small = {
-            "ids": np.dtype("<i4"),
-            "weights": np.dtype("<f4"),
-            "counts": _small(top["counts"]),
-            "positions": _small(top["positions"]),
-        }
-        header = {
-            "terms": np.frombuffer(b"".join(terms), dtype=np.uint8),
-            "term_off": np.concatenate([[0], np.cumsum([len(t) for t in terms])]).astype("<i8"),
-            "post_off": np.concatenate([[0], np.cumsum(post_sizes, dtype=np.int64)]).astype("<i8"),
-            "pos_off": np.concatenate([[0], np.cumsum(positions_per_term)]).astype("<i8"),
-        }
-        sizes_of = {name: len(a) for name, a in header.items()}
-        for name, array in header.items():
-            tmp = folder / f"{token}.{segid}.{name}.npy"
-            temps.append((tmp, part_path(folder, segid, name)))
-            with open(tmp, "wb") as fh:
-                np.save(fh, array, allow_pickle=False)
-        for name, dtype in small.items():
-            tmp = folder / f"{token}.{segid}.{name}.npy"
-            temps.append((tmp, part_path(folder, segid, name)))
-            sizes_of[name] = _npy_from_spool(spools[name], _SPOOLED[name], dtype, tmp)
-        meta = {
-            "format": FORMAT,
-            "segment": segid,
-            "doc_count": int(reader.doc_count_all()),
-            "seg_size": size,
-            "fields": fields,
-            "sizes": sizes_of,
-        }
-        tmp = folder / f"{token}.{segid}.json"
-        temps.append((tmp, folder / f"{segid}.json"))
-        tmp.write_text(json.dumps(meta), encoding="utf-8")
-        for src, dst in temps:  # the meta last: arrays without it are never read
-            os.replace(src, dst)
+        for field in sorted(by_field):
+            fmt = reader.schema[field].format if field in reader.schema else None
+            if fmt is None or not hasattr(fmt, "decode_positions"):
+                continue  # no positions in this field: its terms are read from Whoosh
+            items = sorted(by_field.pop(field), key=lambda item: item[0])
+            spool.start_field(field, [b for b, _ in items])
+            for chunk, sizes in _decode_field(reader, items, fmt):
+                spool.add(chunk, sizes)
+        spool.finish(int(reader.doc_count_all()), size)
     finally:
-        for src in [*spools.values(), *(src for src, _ in temps)]:
-            with contextlib.suppress(OSError):
-                src.unlink()
-
-
-# What is spooled, and as what, before it becomes a .npy file.
-_SPOOLED = {
-    "ids": np.dtype("<i4"),
-    "weights": np.dtype("<f4"),
-    "counts": np.dtype("<i4"),
-    "positions": np.dtype("<i4"),
-}
-SPOOL_READ = 1 << 20  # values converted at a time from a spool file
-
-
-def _spool(files: dict[str, Any], top: dict[str, int], chunk: tuple[np.ndarray, ...]) -> None:
-    for (name, dtype), values in zip(_SPOOLED.items(), chunk, strict=True):
-        values = values.astype(dtype, copy=False)
-        if name in ("counts", "positions") and len(values):
-            low, high = int(values.min()), int(values.max())
-            top[name] = max(top[name], high if low >= 0 else 1 << 31)
-        files[name].write(values.tobytes())
-
-
-def _npy_from_spool(spool: Path, stored: np.dtype, dtype: np.dtype, out: Path) -> int:
-    """Write the spooled values as a .npy file of `dtype`; returns how many there were."""
-    n = spool.stat().st_size // stored.itemsize
-    with open(spool, "rb") as src, open(out, "wb") as dst:
-        np.lib.format.write_array_header_1_0(
-            dst, {"descr": dtype.str, "fortran_order": False, "shape": (n,)}
-        )
-        while True:
-            values = np.fromfile(src, dtype=stored, count=SPOOL_READ)
-            if not len(values):
-                break
-            dst.write(values.astype(dtype, copy=False).tobytes())
-    return n
-
-
-def _small(top: int) -> np.dtype:
-    """uint16 when every value fits (positions and counts nearly always do), else int32."""
-    return np.dtype("<u2") if top < 1 << 16 else np.dtype("<i4")
+        spool.close()
 
 
 def _decode_field(

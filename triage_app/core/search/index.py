@@ -410,13 +410,20 @@ class SearchIndex:
                 from triage_app.core.search.index_build import build_index  # a rebuild's only
 
                 build_index(
-                    ix, make_schema(), default_codec(), rows(), total=total, procs=procs, tick=tick
+                    ix,
+                    make_schema(),
+                    default_codec(),
+                    rows(),
+                    total=total,
+                    procs=procs,
+                    tick=tick,
+                    arrays_in=fresh,
                 )
             except BaseException:
                 ix.close()
                 shutil.rmtree(fresh, ignore_errors=True)
                 raise
-            write_arrays(ix, fresh, start=True)
+            write_arrays(ix, fresh, start=True)  # finds the build's arrays: writes none
             ix.close()
             write_stamp(fresh, *codec)
             old = self.dir.with_name(self.dir.name + ".old")

@@ -21,6 +21,8 @@ import os
 import pickle
 import queue
 from collections.abc import Callable, Iterable, Iterator
+from functools import partial
+from pathlib import Path
 from typing import Any
 
 from triage_app.core.search.segment_writer import Row, SegmentBuilder, write_toc
@@ -43,15 +45,19 @@ def build_index(
     total: int,
     procs: int,
     tick: Callable[[int], None],
+    arrays_in: Path | None = None,
 ) -> int:
-    """Write `rows` as the whole contents of the new, empty index `ix`; returns how many."""
+    """Write `rows` as the whole contents of the new, empty index `ix`; returns how many.
+    With `arrays_in` (the index's folder), each segment big enough gets its posting arrays
+    as it is written (`SegmentBuilder`)."""
     temp = ix.storage.temp_storage(f"{ix.indexname}.tmp")  # shared by the codec's writers
+    make = partial(SegmentBuilder, ix.storage, ix.indexname, schema, codec, arrays_in=arrays_in)
     try:
         if procs > 1 and can_fork():
             size = max(1, min(CHUNK, -(-total // procs)))
-            segments, done = _in_children(ix, schema, codec, _chunks(rows, size), procs, tick)
+            segments, done = _in_children(make, _chunks(rows, size), procs, tick)
         else:
-            segments, done = _here(ix, schema, codec, rows, tick)
+            segments, done = _here(make, rows, tick)
         write_toc(ix, schema, segments)
     finally:
         temp.destroy()
@@ -59,11 +65,11 @@ def build_index(
 
 
 def _here(
-    ix: Any, schema: Any, codec: Any, rows: Iterable[Row], tick: Callable[[int], None]
+    make: Callable[[], SegmentBuilder], rows: Iterable[Row], tick: Callable[[int], None]
 ) -> tuple[list[Any], int]:
     """The build in this process, the garbage collector paused (the postings gathered are
     hundreds of thousands of lists, walked again at every full collection)."""
-    builder = SegmentBuilder(ix.storage, ix.indexname, schema, codec)
+    builder = make()
     done = 0
     collecting = gc.isenabled()
     gc.disable()
@@ -90,7 +96,7 @@ def _chunks(rows: Iterable[Row], size: int) -> Iterator[list[Row]]:
 
 
 def _child(
-    jobs: Any, every: list[Any], results: Any, me: int, ix: Any, schema: Any, codec: Any
+    jobs: Any, every: list[Any], results: Any, me: int, make: Callable[[], SegmentBuilder]
 ) -> None:
     """A child's life: build segments from the chunks of `jobs` until None comes."""
     gc.disable()  # its objects live until it ends: collections would only walk them again
@@ -98,7 +104,7 @@ def _child(
     for queue_ in every:  # only the parent writes chunks: when it dies mid-chunk, the read
         queue_._writer.close()  # ends (EOFError) instead of waiting for the chunk's rest
     try:
-        builder = SegmentBuilder(ix.storage, ix.indexname, schema, codec)
+        builder = make()
         while True:
             try:
                 chunk = jobs.get(timeout=POLL_S)
@@ -119,9 +125,7 @@ def _child(
 
 
 def _in_children(
-    ix: Any,
-    schema: Any,
-    codec: Any,
+    make: Callable[[], SegmentBuilder],
     chunks: Iterator[list[Row]],
     procs: int,
     tick: Callable[[int], None],
@@ -130,7 +134,7 @@ def _in_children(
     results = context.Queue()
     jobs = [context.Queue(QUEUED_CHUNKS) for _ in range(procs)]
     children = [
-        context.Process(target=_child, args=(jobs[me], jobs, results, me, ix, schema, codec))
+        context.Process(target=_child, args=(jobs[me], jobs, results, me, make))
         for me in range(procs)
     ]
     for child in children:

@@ -23,10 +23,12 @@ Whoosh's own, file by file and block by block; tests/core/test_search_terms.py w
 
 from __future__ import annotations
 
+import contextlib
 import zlib
 from array import array
 from collections.abc import Iterable, Iterator
 from operator import sub
+from pathlib import Path
 from pickle import dumps
 from typing import Any
 
@@ -37,12 +39,19 @@ from whoosh.index import TOC, clean_files
 from whoosh.system import pack_int, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
+from triage_app.core.search import array_writer
+from triage_app.core.search.array_files import arrays_dir, seg_size
+from triage_app.core.search.array_spool import ArraySpool
 from triage_app.core.search.fields import TEXT_FIELDS
 from triage_app.core.search.terms import TermCutter
 
-BUDGET_POSTINGS = 2_500_000  # postings gathered before a segment is written (~40 B each)
+# Postings gathered before a segment is written (~40 B each): 100,000 papers make 4 segments
+# (2 per child), whose cold searches meet their targets (8 at 2.5M did not: 3 words p95 29 ms);
+# a 100,000-entry import peaks at 368 MB (target 400).
+BUDGET_POSTINGS = 5_000_000
 _SMALL = 64  # frequencies whose weights are kept ready
 _SINGLE = 2048  # positions whose one-position encodings are kept ready
+ARRAY_CHUNK = 50_000  # postings to the arrays at a time (decoding takes ~200 B each a moment)
 
 Row = tuple[int, str, dict[str, str]]  # paper id, signature, text of each text field
 
@@ -105,10 +114,17 @@ class SegmentBuilder:
     `BUDGET_POSTINGS` is reached and one at `finish()`, which returns them all."""
 
     def __init__(
-        self, storage: Any, indexname: str, schema: Any, codec: Any, budget: int = BUDGET_POSTINGS
+        self,
+        storage: Any,
+        indexname: str,
+        schema: Any,
+        codec: Any,
+        budget: int | None = None,
+        arrays_in: Path | None = None,
     ) -> None:
         self.storage, self.indexname, self.schema, self.codec = storage, indexname, schema, codec
-        self.budget = budget
+        self.budget = budget or BUDGET_POSTINGS
+        self.arrays_in = arrays_in  # the index folder, when the segments get posting arrays
         self.names = sorted(schema.names())  # the order SegmentWriter.add_document uses
         self.text: dict[str, _TextField] = {}
         cutters: dict[int, TermCutter] = {}  # fields sharing an analyzer share its cache
@@ -185,19 +201,36 @@ class SegmentBuilder:
         if not self.docs:
             return
         segment = self.codec.new_segment(self.storage, self.indexname)
-        qlens = self._write_per_doc(segment)
-        fieldwriter = self.codec.field_writer(self.storage, segment)
-        for name in self.names:
-            acc = self.postings[name]
-            if acc:
-                self._write_field(fieldwriter, name, acc, qlens.get(name))
-            acc.clear()  # its memory goes back before the next field is written
-        fieldwriter.close()
-        segment.set_doc_count(len(self.docs))
-        if segment.should_assemble():
-            segment.create_compound_file(self.storage)
+        spool = self._spool(segment.segment_id())
+        try:
+            qlens = self._write_per_doc(segment)
+            fieldwriter = self.codec.field_writer(self.storage, segment)
+            for name in self.names:
+                acc = self.postings[name]
+                if acc:
+                    self._write_field(fieldwriter, name, acc, qlens.get(name), spool)
+                acc.clear()  # its memory goes back before the next field is written
+            fieldwriter.close()
+            segment.set_doc_count(len(self.docs))
+            if segment.should_assemble():
+                segment.create_compound_file(self.storage)
+            if spool is not None and self.arrays_in is not None:
+                segid = segment.segment_id()
+                spool.finish(len(self.docs), seg_size(self.arrays_in, segid))
+        finally:
+            if spool is not None:
+                spool.close()
         self.segments.append(segment)
         self._reset()
+
+    def _spool(self, segid: str) -> _Arrays | None:
+        """Where this segment's posting arrays go as its fields are written, when it gets
+        them (a rebuild's segment of `array_writer.MIN_DOCS` documents or more)."""
+        if self.arrays_in is None or len(self.docs) < array_writer.MIN_DOCS:
+            return None
+        folder = arrays_dir(self.arrays_in)
+        folder.mkdir(exist_ok=True)
+        return _Arrays(folder, segid)
 
     def finish(self) -> list[Any]:
         self.flush()
@@ -226,8 +259,11 @@ class SegmentBuilder:
         writer.close()
         return qlens
 
-    def _write_field(self, fieldwriter: Any, name: str, acc: dict, qlen: array | None) -> None:
-        """Every term of one field, in byte order, through the codec's field writer."""
+    def _write_field(
+        self, fieldwriter: Any, name: str, acc: dict, qlen: array | None, spool: _Arrays | None
+    ) -> None:
+        """Every term of one field, in byte order, through the codec's field writer (and
+        to the arrays' spool when the field has positions)."""
         field = self.schema[name]
         fieldwriter.start_field(name, field)
         blocks = _BlockWriter(fieldwriter, field.format, qlen)
@@ -235,10 +271,73 @@ class SegmentBuilder:
             keyed = sorted((term.encode("utf-8"), term) for term in acc)
         else:
             keyed = sorted((term, term) for term in acc)
+        if spool is not None and not hasattr(field.format, "decode_positions"):
+            spool = None  # no positions: the field's terms are read from Whoosh's blocks
+        if spool is not None:
+            spool.start_field(name, [tbytes for tbytes, _ in keyed], field.format)
         for tbytes, term in keyed:
             flat = acc[term]
-            blocks.term(tbytes, flat[0::3], flat[1::3], flat[2::3])
+            ids, weights, values = flat[0::3], flat[1::3], flat[2::3]
+            blocks.term(tbytes, ids, weights, values)
+            if spool is not None:
+                spool.term(ids, weights, values)
+        if spool is not None:
+            spool.end_field()
         fieldwriter.finish_field()
+
+
+class _Arrays:
+    """A segment's posting arrays gathered term by term from the lists written to its
+    blocks, handed to an `ArraySpool` a chunk of `ARRAY_CHUNK` postings at a time. A failure
+    to write them (a full disk) leaves the segment without arrays: `write_arrays` tries
+    again after the commit, and searches read Whoosh's blocks if it fails too."""
+
+    def __init__(self, folder: Path, segid: str) -> None:
+        self.spool: ArraySpool | None = None
+        with contextlib.suppress(OSError):
+            self.spool = ArraySpool(folder, segid)
+        self._clear()
+
+    def _clear(self) -> None:
+        self.ids: list[int] = []
+        self.weights: list[float] = []
+        self.values: list[bytes] = []
+        self.sizes: list[int] = []
+
+    def start_field(self, name: str, terms: list[bytes], fmt: Any) -> None:
+        self.fmt = fmt
+        if self.spool is not None:
+            self.spool.start_field(name, terms)
+
+    def term(self, ids: list, weights: list, values: list) -> None:
+        self.ids += ids
+        self.weights += weights
+        self.values += values
+        self.sizes.append(len(ids))
+        if len(self.ids) >= ARRAY_CHUNK:
+            self._hand_over()
+
+    def end_field(self) -> None:
+        if self.sizes:
+            self._hand_over()
+
+    def _hand_over(self) -> None:
+        if self.spool is not None:
+            try:
+                self.spool.add_postings(self.ids, self.weights, self.values, self.sizes, self.fmt)
+            except OSError:
+                self.close()
+        self._clear()
+
+    def finish(self, doc_count: int, size: int) -> None:
+        if self.spool is not None:
+            with contextlib.suppress(OSError):
+                self.spool.finish(doc_count, size)
+
+    def close(self) -> None:
+        if self.spool is not None:
+            self.spool.close()
+            self.spool = None
 
 
 class _BlockWriter:

@@ -16,7 +16,9 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-INDEX_SCHEMA_VERSION = 1
+# 2: posting arrays beside each segment, which only a rebuild starts (`array_writer`): an
+# index stamped 1 was written before them and is rebuilt once, with them.
+INDEX_SCHEMA_VERSION = 2
 VERSION_FILE = "triage-index-version"
 WHOOSH_DIST = "whoosh-reloaded"
 # The codec the index is written with and `postings` reads: whoosh3's, whose format version
