@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from tests.data import FOREIGN
 from triage_app.core.ingest import bibtex_reader
 from triage_app.core.ingest.bibtex_fast import split_regular
-from triage_app.core.ingest.bibtex_reader import read_bibtex
+from triage_app.core.ingest.bibtex_reader import read_bibtex, split_authors
 from triage_app.core.ingest.foreign_record import ForeignRecord
 from triage_app.core.ingest.sources import decode_lines
 
@@ -220,3 +220,17 @@ def test_what_bibtexparser_reads_its_own_way_reads_the_same(data: bytes) -> None
     text = "\n".join(t for _, t, _ in decode_lines(io.BytesIO(data)))
     assert split_regular(text) is None
     assert _read(data, fast=True) == _read(data, fast=False)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(
+    raw=st.lists(
+        st.sampled_from(["and", "AND", "aNd", "an", "nd", " ", "\t", "\r\n", "\xa0", "~"])
+        | st.sampled_from(["Smith, J.", "van der Berg", "others", "{A and B}", "\\&", "a", "d"]),
+        max_size=12,
+    ).map("".join)
+)
+def test_author_lists_split_as_bibtexparser_splits_them(raw: str) -> None:
+    from bibtexparser.middlewares.names import split_multiple_persons_names
+
+    assert split_authors(raw) == split_multiple_persons_names(raw)

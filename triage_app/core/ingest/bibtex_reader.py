@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -129,11 +129,6 @@ class _Reader:
         self.pending: list[tuple[int, dict[str, str]]] = []  # children waiting for a parent
 
     def parse(self, lines: list[str], first_line: int) -> Iterator[ForeignRecord | ParseProblem]:
-        global _split_names
-        if _split_names is _no_split:
-            from bibtexparser.middlewares.names import split_multiple_persons_names
-
-            _split_names = split_multiple_persons_names
         text = "\n".join(lines)
         blocks = split_regular(text) if self.fast else None
         if blocks is None:
@@ -225,11 +220,20 @@ class _Reader:
         return "".join(out)
 
 
-def _no_split(text: str) -> list[str]:
-    raise AssertionError("bibtexparser is loaded by the first chunk")
+_AND = re.compile(r"[ \t\r\n]+and[ \t\r\n]+", re.IGNORECASE)
 
 
-_split_names: Callable[[str], list[str]] = _no_split  # bibtexparser's, once it is loaded
+def split_authors(raw: str) -> list[str]:
+    """The people of an `author` value as bibtexparser splits them; without braces or
+    backslashes (nearly every value) by one regular expression, which gives the same."""
+    if "{" in raw or "}" in raw or "\\" in raw:
+        from bibtexparser.middlewares.names import split_multiple_persons_names
+
+        return split_multiple_persons_names(raw)
+    raw = raw.strip(" \r\n\t")
+    return _AND.split(raw) if raw else []
+
+
 _RANK = re.compile(r"rank[1-5]")
 _TEX_SIGN = re.compile(r"[\\{}$~]|--")
 
@@ -265,7 +269,7 @@ def _split_concat(raw: str) -> list[str]:
 def _record(fields: dict[str, str], line: int) -> ForeignRecord | ParseProblem:
     try:
         authors_raw = fields.get("author") or ""
-        names = _split_names(authors_raw) if authors_raw.strip() else []
+        names = split_authors(authors_raw) if authors_raw.strip() else []
         et_al = bool(names) and names[-1].strip().strip("{}").lower() == "others"
         authors = [_shown_name(n) for n in (names[:-1] if et_al else names)]
         eprint = fields.get("eprint", "")
