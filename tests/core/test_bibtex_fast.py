@@ -160,6 +160,36 @@ def test_the_fast_path_reads_any_file_as_bibtexparser_does(data: bytes, chunk: i
         assert _read(data, fast=True) == _read(data, fast=False)
 
 
+SAFE_PIECES = [p for p in PIECES if p not in ("{", "}", "\\{", "\\}", "\n@misc{", "\n  @")]
+
+
+@st.composite
+def near_regular_files(draw: st.DrawFn) -> bytes:
+    """Regular in shape, hostile in values: most are the fast path's to read, some not."""
+    out = []
+    for i in range(draw(st.integers(1, 4))):
+        names = draw(st.lists(st.sampled_from(FIELDS), min_size=1, max_size=6))
+        pieces = st.sampled_from(SAFE_PIECES if draw(st.integers(0, 4)) else PIECES)
+        fields = []
+        for n in names:
+            text = "".join(draw(st.lists(pieces, max_size=5)))
+            form = draw(st.sampled_from(["{%s}", "{%s}", '"%s"', "2020", "neurips"]))
+            value = form % text if "%s" in form else form
+            fields.append(f"{draw(SPACE)}{n}{draw(SPACE)}={draw(SPACE)}{value}{draw(SPACE)}")
+        closing = draw(st.sampled_from(["}", ",\n}", ",}", "\n}"]))
+        out.append(f"\n@{draw(st.sampled_from(TYPES))}{{k{i},{','.join(fields)}{closing}\n")
+    text = "".join(out)
+    if draw(st.booleans()):
+        text = text.replace("\n", "\r\n")
+    return text.encode("utf-8")
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=near_regular_files())
+def test_regular_entries_with_hostile_values_read_as_bibtexparser_reads_them(data: bytes) -> None:
+    assert _read(data, fast=True) == _read(data, fast=False)
+
+
 @st.composite
 def regular_files(draw: st.DrawFn) -> tuple[bytes, int]:
     """What nearly every tool writes: the shape the fast path must take on itself."""
