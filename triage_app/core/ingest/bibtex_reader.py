@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import Any
 
+from triage_app.core.ingest.bibtex_fast import split_regular
 from triage_app.core.ingest.entries import ParseProblem
 from triage_app.core.ingest.foreign_record import ForeignRecord, make_record
 from triage_app.core.ingest.foreign_text import (
@@ -97,8 +98,10 @@ def looks_like_bibtex(lines: list[str]) -> bool:
     return False
 
 
-def read_bibtex(lines: Iterable[str], name: str) -> Iterator[ForeignRecord | ParseProblem]:
-    reader = _Reader()
+def read_bibtex(
+    lines: Iterable[str], name: str, *, fast: bool = True
+) -> Iterator[ForeignRecord | ParseProblem]:
+    reader = _Reader(fast)
     chunk: list[str] = []
     chunk_start = 1
     entries = 0
@@ -119,49 +122,62 @@ def read_bibtex(lines: Iterable[str], name: str) -> Iterator[ForeignRecord | Par
 
 
 class _Reader:
-    def __init__(self) -> None:
+    def __init__(self, fast: bool = True) -> None:
+        self.fast = fast  # the regular-shape splitter first (bibtex_fast), else bibtexparser only
         self.strings: dict[str, str] = dict(_MONTHS)
         self.parents: dict[str, dict[str, str]] = {}  # crossref targets: key -> year/month
         self.pending: list[tuple[int, dict[str, str]]] = []  # children waiting for a parent
 
     def parse(self, lines: list[str], first_line: int) -> Iterator[ForeignRecord | ParseProblem]:
+        text = "\n".join(lines)
+        blocks = split_regular(text) if self.fast else None
+        if blocks is None:
+            yield from self.parse_slow(text, first_line)
+            return
+        for kind, key, raw, fields, line in blocks:
+            if kind == "string":
+                self.strings[key.lower()] = self.value(raw)
+            else:
+                yield from self.entry(kind, key, fields, first_line + line)
+
+    def parse_slow(self, text: str, first_line: int) -> Iterator[ForeignRecord | ParseProblem]:
+        """The chunk read by bibtexparser, the parser of record."""
         import bibtexparser
         from bibtexparser import model
-        from bibtexparser.middlewares.names import split_multiple_persons_names
-
-        global _split_names
-        _split_names = split_multiple_persons_names
 
         # bibtexparser logs each block it gives up on; the import reports them itself.
         logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
         try:
-            library = bibtexparser.parse_string("\n".join(lines), parse_stack=[])
+            library = bibtexparser.parse_string(text, parse_stack=[])
         except Exception as exc:  # never a traceback: the chunk is reported and skipped
             yield ParseProblem(first_line, f"BibTeX could not be read ({type(exc).__name__})")
             return
-        for block in library.blocks:
-            line = first_line + (block.start_line or 0)
+        for found in library.blocks:
+            line = first_line + (found.start_line or 0)
+            block: Any = found
+            if isinstance(found, model.DuplicateBlockKeyBlock):
+                block = found.ignore_error_block  # a repeated key: read all the same
+                if not isinstance(block, model.Entry):
+                    continue
             if isinstance(block, model.String):
                 self.strings[block.key.lower()] = self.value(str(block.value))
             elif isinstance(block, model.Entry):
-                yield from self.entry(block, line)
-            elif isinstance(block, model.DuplicateBlockKeyBlock):
-                entry = block.ignore_error_block
-                if isinstance(entry, model.Entry):
-                    yield from self.entry(entry, line)
+                fields = [(f.key, f.value) for f in block.fields]
+                yield from self.entry(str(block.entry_type).lower(), str(block.key), fields, line)
             elif isinstance(block, model.ParsingFailedBlock):
                 reason = str(block.error).split("\n")[0][:200] or "unbalanced braces or quotes"
                 yield ParseProblem(line, f"BibTeX block could not be read: {reason}")
 
-    def entry(self, entry: Any, line: int) -> Iterator[ForeignRecord | ParseProblem]:
+    def entry(
+        self, kind: str, key: str, raw_fields: list[tuple[str, Any]], line: int
+    ) -> Iterator[ForeignRecord | ParseProblem]:
         fields: dict[str, str] = {}
-        for field in entry.fields:
-            key = field.key.strip().lower()
-            if key not in fields and (key in _READ or key.startswith("comment")):
-                fields[key] = self.value(field.value)
-        kind = str(entry.entry_type).lower()
+        for name, raw in raw_fields:
+            name = name.strip().lower()
+            if name not in fields and (name in _READ or name.startswith("comment")):
+                fields[name] = self.value(raw)
         if kind in _CROSSREF_TARGETS:
-            self.parents[str(entry.key).lower()] = {
+            self.parents[key.lower()] = {
                 k: fields[k] for k in ("year", "date", "month") if k in fields
             }
             if not fields.get("abstract") and kind.startswith("mv"):
@@ -204,11 +220,20 @@ class _Reader:
         return "".join(out)
 
 
-def _no_split(text: str) -> list[str]:
-    raise AssertionError("bibtexparser is loaded by the first chunk")
+_AND = re.compile(r"[ \t\r\n]+and[ \t\r\n]+", re.IGNORECASE)
 
 
-_split_names: Callable[[str], list[str]] = _no_split  # bibtexparser's, once it is loaded
+def split_authors(raw: str) -> list[str]:
+    """The people of an `author` value as bibtexparser splits them; without braces or
+    backslashes (nearly every value) by one regular expression, which gives the same."""
+    if "{" in raw or "}" in raw or "\\" in raw:
+        from bibtexparser.middlewares.names import split_multiple_persons_names
+
+        return split_multiple_persons_names(raw)
+    raw = raw.strip(" \r\n\t")
+    return _AND.split(raw) if raw else []
+
+
 _RANK = re.compile(r"rank[1-5]")
 _TEX_SIGN = re.compile(r"[\\{}$~]|--")
 
@@ -244,7 +269,7 @@ def _split_concat(raw: str) -> list[str]:
 def _record(fields: dict[str, str], line: int) -> ForeignRecord | ParseProblem:
     try:
         authors_raw = fields.get("author") or ""
-        names = _split_names(authors_raw) if authors_raw.strip() else []
+        names = split_authors(authors_raw) if authors_raw.strip() else []
         et_al = bool(names) and names[-1].strip().strip("{}").lower() == "others"
         authors = [_shown_name(n) for n in (names[:-1] if et_al else names)]
         eprint = fields.get("eprint", "")
