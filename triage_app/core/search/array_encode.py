@@ -7,8 +7,6 @@ last, so a reader never sees half of them.
 
 from __future__ import annotations
 
-import io
-import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,9 +14,7 @@ from typing import Any
 import numpy as np
 
 from triage_app.core.search.array_spool import ArraySpool
-from triage_app.core.search.postings import decode_positions
-from triage_app.core.search.safe_pickle import load as safe_load
-from triage_app.core.search.safe_pickle import loads as safe_loads
+from triage_app.core.search.postings import decode_positions, raw_blocks
 
 CHUNK_POSTINGS = 200_000  # postings held as Python lists before they become arrays
 
@@ -61,7 +57,7 @@ def _decode_field(
             offset, length = info.extent()
             if isinstance(length, tuple):  # whoosh3 keeps the byte length as a 1-tuple
                 length = length[0]
-            for block_ids, ws, vs in _raw_blocks(postfile.get(offset, length)):
+            for block_ids, ws, vs in raw_blocks(postfile.get(offset, length)):
                 chunk.add(block_ids, ws, vs)
                 n += len(block_ids)
         sizes.append(n)
@@ -107,23 +103,3 @@ def _extend_weights(out: list[float], weights: Any, n: int) -> None:
         out.extend([weights] * n)
     else:
         out.extend(weights)
-
-
-def _raw_blocks(raw: bytes) -> Iterator[tuple[list[int], Any, list[bytes]]]:
-    """(delta-coded docnums, weights, values) of each block of a whoosh3 posting list (the
-    layout `postings._blocks` reads)."""
-    stream = io.BytesIO(raw)
-    pos = 4
-    while pos < len(raw):
-        size = int.from_bytes(raw[pos : pos + 4], "big", signed=True)
-        pos += 4
-        stream.seek(pos)
-        block_info = safe_load(stream)
-        data = raw[stream.tell() : pos + abs(size)]
-        if block_info[3]:
-            data = zlib.decompress(data)
-        delta_ids, weights, values = safe_loads(data)
-        yield delta_ids, weights, values
-        pos += abs(size)
-        if size < 0:
-            break

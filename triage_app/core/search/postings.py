@@ -277,15 +277,14 @@ def _read_postings(
     return _Entry(ids, weights, counts, flat)
 
 
-def _blocks(raw: bytes, check: Callable[[], None]) -> Iterator[tuple[np.ndarray, Any, Any]]:
-    """(ids, weights, values) of each block of a whoosh3 posting list.
+def raw_blocks(raw: bytes) -> Iterator[tuple[list[int], Any, list[bytes]]]:
+    """(delta-coded docnums, weights, values) of each block of a whoosh3 posting list.
 
     Layout: a 4-byte magic, then per block a signed big-endian length (negative for the
     last block), a pickled info tuple whose fourth item is the zlib level, and the pickled
     (delta-encoded ids, weights, values), compressed when that level is non-zero."""
     stream = io.BytesIO(raw)
     pos = 4
-    n = 0
     while pos < len(raw):
         size = int.from_bytes(raw[pos : pos + 4], "big", signed=True)
         pos += 4
@@ -295,13 +294,18 @@ def _blocks(raw: bytes, check: Callable[[], None]) -> Iterator[tuple[np.ndarray,
         if block_info[3]:
             data = zlib.decompress(data)
         delta_ids, weights, values = safe_loads(data)
-        yield np.cumsum(np.array(delta_ids, dtype=np.int64)), weights, values
+        yield delta_ids, weights, values
         pos += abs(size)
-        n += 1
-        if n % CHECK_EVERY_BLOCKS == 0:
-            check()
         if size < 0:
             break
+
+
+def _blocks(raw: bytes, check: Callable[[], None]) -> Iterator[tuple[np.ndarray, Any, Any]]:
+    """`raw_blocks` with the docnums summed up, calling `check` every few blocks."""
+    for n, (delta_ids, weights, values) in enumerate(raw_blocks(raw), 1):
+        yield np.cumsum(np.array(delta_ids, dtype=np.int64)), weights, values
+        if n % CHECK_EVERY_BLOCKS == 0:
+            check()
 
 
 def _weights(weights: Any, n: int) -> np.ndarray:
