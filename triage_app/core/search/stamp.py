@@ -7,7 +7,8 @@ different stamp means the index is not current.
 
 Whoosh-free because the window asks "is the index current?" before every sync, and importing
 Whoosh there stalled its UI thread (the import's Python competes for the GIL). The installed
-Whoosh's version comes from its package metadata, at writing as at checking.
+Whoosh's version comes from its top-level package (a version and a function, none of its
+modules), at writing as at checking.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from pathlib import Path
 # index stamped 1 was written before them and is rebuilt once, with them.
 INDEX_SCHEMA_VERSION = 2
 VERSION_FILE = "triage-index-version"
-WHOOSH_DIST = "whoosh-reloaded"
 # The codec the index is written with and `postings` reads: whoosh3's, whose format version
 # is the magic heading each posting list (`index.codec_stamp` reads both from Whoosh).
 CODEC = "W3Codec"
@@ -34,15 +34,12 @@ class IndexWriteError(Exception):
 
 @lru_cache(maxsize=1)
 def whoosh_version() -> str:
-    """The installed Whoosh's version, from its package metadata (Whoosh is not imported)."""
-    # importlib.metadata is imported here: every command imports this module for its
-    # IndexWriteError (cli.common.run_command), and that import is most of its cost.
-    from importlib import metadata
+    """The installed Whoosh's version, from its top-level package, which holds only that
+    (none of Whoosh's modules is loaded; importlib.metadata, which the package metadata
+    needs, cost a search 10-30 ms)."""
+    import whoosh
 
-    try:
-        return metadata.version(WHOOSH_DIST)
-    except metadata.PackageNotFoundError:
-        return "unknown"
+    return str(whoosh.versionstring())
 
 
 def expected_stamp() -> dict[str, object]:
