@@ -33,15 +33,12 @@ from triage_app.core.ingest import Subscription, feed_url
 
 @dataclass
 class FeedSettings:
-    """What the dialog shows and hands back: subscriptions by name, as `feeds list` shows them."""
+    """What the dialog shows and hands back: the library's feed and watch settings."""
 
     subscriptions: list[Subscription] = field(default_factory=list)
     daily: bool = False
     folder: Path | None = None
     fetch_now: bool = False  # the dialog was closed with "Save and fetch"
-
-    def names(self) -> list[str]:
-        return [s.name for s in self.subscriptions]
 
 
 def describe(sub: Subscription) -> str:
@@ -164,9 +161,7 @@ class FeedsDialog(QDialog):
     def _fill(self) -> None:
         self.list.clear()
         for sub in self._subs:
-            item = QListWidgetItem(describe(sub))
-            item.setData(Qt.ItemDataRole.UserRole, sub.name)
-            self.list.addItem(item)
+            self.list.addItem(QListWidgetItem(describe(sub)))  # row i is self._subs[i]
         self.remove_button.setEnabled(bool(self._subs))
 
     def add_entry(self) -> None:
