@@ -29,9 +29,9 @@ COMMAND_MODULES = (
 
 # The short commands (`list --sort for-you`, a ranking of the whole Inbox, is not one).
 # Their numpy does no matrix work worth a thread pool (sorting, indexing and sums, not BLAS),
-# and OpenBLAS starts one thread per core when numpy is imported: 70-80 ms of CPU here. The
-# objects they make (modules, rows) mostly live until they exit, so the cyclic collector's
-# many young-generation passes over them find little: a search spent 20-38 ms in 64 of them.
+# and OpenBLAS starts one thread per core when numpy is imported. The objects they make
+# (modules, rows) mostly live until they exit, so the cyclic collector's many
+# young-generation passes over them find little.
 SHORT_COMMANDS = frozenset({"search", "similar", "list", "mark"})
 SHORT_GC_THRESHOLD = (10_000, 10, 10)  # Python's default first threshold is 700
 

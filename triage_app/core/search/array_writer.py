@@ -33,7 +33,7 @@ def write_arrays(ix: Any, index_dir: Path, *, start: bool = False) -> int:
 
     Only a rebuild `start`s the arrays of an index: an index written before them has no
     arrays folder, and a sync's commit leaves it so (writing all of its segments' arrays
-    would add half a minute at 100,000 papers to one `mark`); its next rebuild adds them."""
+    would make one `mark` pay for a whole index); its next rebuild adds them."""
     folder = arrays_dir(index_dir)
     written = 0
     if not start and not folder.is_dir():

@@ -45,9 +45,8 @@ from triage_app.core.search.array_spool import ArraySpool
 from triage_app.core.search.fields import TEXT_FIELDS
 from triage_app.core.search.terms import TermCutter
 
-# Postings gathered before a segment is written (~40 B each): 100,000 papers make 4 segments
-# (2 per child), whose cold searches meet their targets (8 at 2.5M did not: 3 words p95 29 ms);
-# a 100,000-entry import peaks at 368 MB (target 400).
+# Postings gathered before a segment is written: few segments keep cold searches fast, and
+# the budget keeps a large import's memory under its bound (figures in the commit message).
 BUDGET_POSTINGS = 5_000_000
 _SMALL = 64  # frequencies whose weights are kept ready
 _SINGLE = 2048  # positions whose one-position encodings are kept ready
