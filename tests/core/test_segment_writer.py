@@ -60,7 +60,7 @@ def segment_files(folder: Path) -> dict[str, bytes]:
     return files
 
 
-def blocks(postings: bytes, offset: int, length: int) -> list[tuple]:
+def blocks(postings: bytes, offset: int, length: int, levels: list[int]) -> list[tuple]:
     """A posting list's blocks as whoosh3 lays them out: (last?, block info, block data)."""
     raw = postings[offset : offset + length]
     assert raw[:4] == WHOOSH3_HEADER_MAGIC
@@ -69,13 +69,18 @@ def blocks(postings: bytes, offset: int, length: int) -> list[tuple]:
         (size,) = struct.unpack("!i", raw[at : at + 4])
         stream = io.BytesIO(raw[at + 4 : at + 4 + abs(size)])
         info = pickle.load(stream)
-        out.append((size < 0, info, pickle.loads(zlib.decompress(stream.read()))))
+        data = stream.read()
+        levels.append(info[3])
+        data = zlib.decompress(data) if info[3] else data
+        # The zlib level aside (ours stores short blocks as they are), the info is Whoosh's.
+        out.append((size < 0, info[:3] + info[4:], pickle.loads(data)))
         at += 4 + abs(size)
     return out
 
 
-def postings_of(folder: Path) -> list[tuple]:
-    """Every term with its term info (but where its postings lie) and its blocks."""
+def postings_of(folder: Path, levels: list[int] | None = None) -> list[tuple]:
+    """Every term with its term info (but where its postings lie) and its blocks; each
+    block's zlib level appended to `levels`."""
     pst = segment_files(folder)["pst"]
     reader = open_whoosh(folder).reader()
     out = []
@@ -84,7 +89,9 @@ def postings_of(folder: Path) -> list[tuple]:
         stats = (info._weight, info._df, info._minlength, info._maxlength, info._maxweight)
         ids = (info._minid, info._maxid)
         offset, (length,) = info._offset, info._length
-        out.append((field, term, stats, ids, blocks(pst, offset, length)))
+        out.append(
+            (field, term, stats, ids, blocks(pst, offset, length, [] if levels is None else levels))
+        )
     reader.close()
     return out
 
@@ -92,8 +99,8 @@ def postings_of(folder: Path) -> list[tuple]:
 def test_a_segment_has_what_whoosh_writes(library: Library, tmp_path: Path) -> None:
     """Stored fields, lengths and columns byte for byte what Whoosh's SegmentWriter writes
     for the same papers (its own analysis, one segment); every term's info and postings
-    blocks the same values (a block's pickle may be shorter: this writer hands the same
-    encoded positions over as one object, which pickle writes once)."""
+    blocks the same values (the pickles differ: this writer hands the same encoded positions
+    over as one object, uses protocol 4 and leaves short blocks uncompressed)."""
     rows = list(SearchIndex(library)._iter_all_rows())
     whoosh_dir, ours_dir = tmp_path / "whoosh", tmp_path / "ours"
     for folder in (whoosh_dir, ours_dir):
@@ -113,7 +120,9 @@ def test_a_segment_has_what_whoosh_writes(library: Library, tmp_path: Path) -> N
     assert {"trm", "pst", "_stored.col", "pid.col", "_abstract_len.col"} <= set(ours)
     del ours["trm"], ours["pst"], whoosh_files["trm"], whoosh_files["pst"]
     assert ours == whoosh_files
-    theirs, mine = postings_of(whoosh_dir), postings_of(ours_dir)
+    levels: list[int] = []
+    theirs, mine = postings_of(whoosh_dir), postings_of(ours_dir, levels)
+    assert 0 in levels and any(levels)  # short blocks stored as they are, long ones zlib
     assert len(mine) > 5000 and any(len(term[-1]) > 2 for term in mine)
     assert mine == theirs
     with open_whoosh(ours_dir).reader() as reader, open_whoosh(whoosh_dir).reader() as other:
