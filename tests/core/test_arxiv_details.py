@@ -83,15 +83,15 @@ def test_every_export_carries_them_and_the_restores_and_bibtex_bring_them_back(
     with open_library(tmp_path / "back-bib") as back:
         (tmp_path / "out.bib").write_text(bib)
         assert import_path(back, tmp_path / "out.bib").new == 1
-        # BibTeX's `note` is free text in other tools' files: not read as a reference.
-        assert details(back) == [("2409.01234", 3, None)]
+        # The `note` of an entry carrying an arXiv eprint is read back as the reference.
+        assert details(back) == details(library)
     with open_library(tmp_path / "back-ris") as back:
         (tmp_path / "out.ris").rename(tmp_path / "refs.ris")
         assert import_path(back, tmp_path / "refs.ris").new == 1
         with back.read() as conn:
             found = conn.exec_driver_sql("SELECT doi, arxiv_id FROM paper").fetchall()
-        # RIS has no field for an arXiv id; the DOI (`DO`) comes back.
-        assert [tuple(r) for r in found] == [("10.5555/reason.2025", None)]
+        # The DOI (`DO`) comes back, and the arXiv id from the abstract page in `UR`.
+        assert [tuple(r) for r in found] == [("10.5555/reason.2025", "2409.01234")]
 
 
 BAD = [

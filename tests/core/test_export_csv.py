@@ -24,10 +24,6 @@ HEADER = (
     "id,title,authors,et_al,affiliations,category,published,score,has_code,status,"
     "starred,rating,tags,note,abstract,sources,included,year,url,arxiv_id,doi,arxiv_version,journal_ref"
 )
-TRUST_URL = (
-    "https://arxiv.org/search/?query=Trust%20Me%2C%20I%20Am%20Wrong%3A%20LLMs%20Hallucinate"
-    "&searchtype=title"
-)
 
 
 def csv_text(*papers, excel: bool = False) -> str:
@@ -72,7 +68,7 @@ def test_header_and_row_cells_are_exact() -> None:
         "004_b.txt:7@abc123 2026-11-24T08:00:00.000000+00:00",
         "1",
         "2025",
-        TRUST_URL,
+        "https://arxiv.org/abs/2502.12345",  # its arXiv id known: the abstract page
         "2502.12345",
         "10.1000/trust.2025",
         "2",

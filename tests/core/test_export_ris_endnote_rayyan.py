@@ -29,7 +29,7 @@ from typing import Any
 from tests.core.consumer_library import PAPERS
 from tests.core.test_export_ris_consumers import exported
 from triage_app.core.export.cited_title import cited_title
-from triage_app.core.export.paper_links import arxiv_search_url
+from triage_app.core.export.paper_links import paper_url
 from triage_app.core.export.ris import RECORD_TYPE, decisions_note, ris_author
 
 # EndNote's field for each tag the export writes, in a MANSCPT (Manuscript) record.
@@ -145,7 +145,7 @@ def test_rayyan_reads_titles_authors_years_abstracts_links_and_notes() -> None:
         assert article["abstracts"] == (
             [" ".join(paper.abstract.split())] if paper.abstract else []
         )
-        assert article["url"] == arxiv_search_url(paper.title, paper.abstract)
+        assert article["url"] == paper_url(paper.arxiv_id, paper.title, paper.abstract)
         assert article["publication_type"] == "MANSCPT"  # not filed as a journal article
         assert article["notes"][0] == decisions_note(paper)  # decisions arrive as notes
         assert article["affiliation"] is None  # AD is not read without a publisher

@@ -160,6 +160,22 @@ def test_open_in_browser(qtbot, window, windows) -> None:
     assert windows.urls == [arxiv_url(paper), scholar_url(paper)]
 
 
+def test_open_a_paper_with_an_arxiv_id_opens_its_page(qtbot, library_dir, windows) -> None:
+    from triage_app.core.store import open_library
+
+    with open_library(library_dir) as library:
+        first = library.list_ids(status="new")[0]
+        with library.write() as txn:
+            txn.conn.exec_driver_sql(
+                "UPDATE paper SET arxiv_id = 'hep-th/9901001', arxiv_version = 2 WHERE id = ?",
+                (first,),
+            )
+    window = windows.open()
+    assert current_id(window) == first
+    press(qtbot, "o")
+    assert windows.urls == ["https://arxiv.org/abs/hep-th/9901001"]  # the latest version
+
+
 def test_help_overlay_lists_every_action(qtbot, window) -> None:
     press(qtbot, "?")
     overlay = window.help_overlay

@@ -10,7 +10,8 @@ abstract, keywords, comment, ranking, relevance, triage. Conventions:
 - `title`: braces only around words whose case a style must keep (`{GPT-4o}`, `{LLMs}`,
   `{(ST)}`), never a group that starts with a control sequence; TeX math and text-style
   commands from arXiv titles stay TeX. An abstract-only paper gets `[its first words…]`.
-- `url`: the arXiv search the window opens with `o`.
+- `url`: the link the window opens with `o`: the arXiv abstract page (versionless) when
+  the arXiv id is known, else the arXiv search for the title.
 - `keywords`: the tags as typed, `, `-separated (JabRef, Zotero, biblatex; a tag holding a
   comma is braced), then JabRef's special-field keywords `rank1`..`rank5` and `relevant`.
 - `ranking = {rank1}`..`{rank5}` (the rating) and `relevance = {relevant}` (the star):
@@ -51,7 +52,7 @@ from triage_app.core.export.latex_escape import (
     protect_title,
     raw_value,
 )
-from triage_app.core.export.paper_links import arxiv_search_url
+from triage_app.core.export.paper_links import paper_url
 from triage_app.core.records import PaperRecord
 from triage_app.core.store import Library
 
@@ -187,7 +188,7 @@ def entry_fields(paper: PaperRecord) -> list[tuple[str, str]]:
     if paper.published:
         fields.append(("year", str(paper.published.year)))
         fields.append(("month", MONTHS[paper.published.month - 1]))
-    fields.append(("url", arxiv_search_url(paper.title, paper.abstract)))
+    fields.append(("url", paper_url(paper.arxiv_id, paper.title, paper.abstract)))
     if paper.doi and not _UNSAFE_ID.search(paper.doi):
         fields.append(("doi", paper.doi))
     if paper.arxiv_id and not _UNSAFE_ID.search(paper.arxiv_id):

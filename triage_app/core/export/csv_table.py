@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import IO
 
-from triage_app.core.export.paper_links import arxiv_search_url
+from triage_app.core.export.paper_links import paper_url
 from triage_app.core.records import (
     BOM,
     CSV_COLUMNS,
@@ -67,7 +67,7 @@ def paper_row(paper: PaperRecord) -> list[str | int | float]:
         neutralise(join_items([source_cell(s) for s in paper.sources])),
         INCLUDED.get(paper.status, ""),
         paper.published.year if paper.published else "",
-        arxiv_search_url(paper.title, paper.abstract),
+        paper_url(paper.arxiv_id, paper.title, paper.abstract),
         guarded(paper.arxiv_id),
         guarded(paper.doi),
         guarded(paper.arxiv_version),

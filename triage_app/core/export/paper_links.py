@@ -1,8 +1,10 @@
-"""The link every export gives a paper: the arXiv search the window opens with `o`.
+"""The link every export gives a paper: the page the window opens with `o`.
 
-Built from the title (else the abstract's first words) as `triage.links.arxiv_url` builds
-it (triage's face does not offer its parts), but from plain strings, so the SQLite row
-streams need no PaperRecord; a test holds the two to the same query.
+A paper with an arXiv id links to its abstract page, versionless so that it opens the latest
+version; one without links to the arXiv search for its title (else the abstract's first
+words). Built as `triage.links.arxiv_url` builds it (triage's face does not offer its
+parts), but from plain strings, so the SQLite row streams need no PaperRecord; a test holds
+the two to the same link.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import string
 from urllib.parse import quote
 
 ABSTRACT_WORDS = 14  # as triage.links: enough words to find a paper without a title
+ABS_PAGE = "https://arxiv.org/abs/"
 
 
 _UNRESERVED = string.ascii_letters + string.digits + "_.-~"
@@ -22,11 +25,21 @@ def _quote(text: str) -> str:
     return text.translate(_ESCAPES) if text.isascii() else quote(text, safe="")
 
 
+def arxiv_abs_url(arxiv_id: str) -> str:
+    """The paper's abstract page; an id's slash (`hep-th/9901001`) is part of the path."""
+    return ABS_PAGE + quote(arxiv_id, safe="/")
+
+
 def arxiv_search_url(title: str | None, abstract: str | None) -> str:
-    """The window's link with spaces as `%20` rather than `+` (the same query): Citation.js
+    """The window's search with spaces as `%20` rather than `+` (the same query): Citation.js
     re-encodes a URL whose only escapes are of reserved characters, so `LLMs%3A+Why` would
     arrive as `LLMs%253A+Why`."""
     if title:
         return f"https://arxiv.org/search/?query={_quote(title)}&searchtype=title"
     words = " ".join((abstract or "").split()[:ABSTRACT_WORDS])
     return f"https://arxiv.org/search/?query={_quote(words)}&searchtype=abstract"
+
+
+def paper_url(arxiv_id: str | None, title: str | None, abstract: str | None) -> str:
+    """The abstract page when the arXiv id is known, else the search."""
+    return arxiv_abs_url(arxiv_id) if arxiv_id else arxiv_search_url(title, abstract)

@@ -11,7 +11,8 @@ note):
     PY  - 2025
     DA  - 2025/11/03/
     M3  - Preprint                  (Zotero: manuscript type; EndNote: type of work)
-    UR  - https://arxiv.org/search/?query=...   (the link the window opens)
+    UR  - https://arxiv.org/abs/ID  (the link the window opens: the abstract page when the
+                                     arXiv id is known, else the arXiv search)
     DO  - 10.1000/xyz               (the DOI, where known: rispy, ASReview and Zotero read it)
     KW  - tag                       (one line a tag, a `;` inside it kept)
     AD  - affiliation; affiliation  (RIS's author address, where Scopus and EndNote put
@@ -37,7 +38,7 @@ from typing import IO
 
 from triage_app.core.export.author_names import split_name
 from triage_app.core.export.cited_title import cited_title
-from triage_app.core.export.paper_links import arxiv_search_url
+from triage_app.core.export.paper_links import paper_url
 from triage_app.core.records import PaperRecord
 
 RECORD_TYPE = "MANSCPT"
@@ -107,7 +108,7 @@ def record_lines(paper: PaperRecord) -> list[tuple[str, str]]:
         lines.append(("PY", str(day.year)))
         lines.append(("DA", f"{day.year:04d}/{day.month:02d}/{day.day:02d}/"))
     lines.append(("M3", "Preprint"))
-    lines.append(("UR", arxiv_search_url(paper.title, paper.abstract)))
+    lines.append(("UR", paper_url(paper.arxiv_id, paper.title, paper.abstract)))
     if paper.doi:
         lines.append(("DO", one_line(paper.doi)))
     lines += [("KW", one_line(t)) for t in paper.tags if t.strip()]

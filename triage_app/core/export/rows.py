@@ -146,7 +146,7 @@ def stream_csv(
 ) -> int:
     """The CSV export (see records.csv_cells for the cell encoding; `excel`: the BOM)."""
     from triage_app.core.export.csv_table import INCLUDED, csv_line
-    from triage_app.core.export.paper_links import arxiv_search_url
+    from triage_app.core.export.paper_links import paper_url
     from triage_app.core.records import (
         BOM,
         CSV_COLUMNS,
@@ -214,7 +214,7 @@ def stream_csv(
                     INCLUDED.get(status, ""),
                     # A year only from a date (a corrupt store's text stays in `published`).
                     int(published[:4]) if published and is_date(published) else "",
-                    arxiv_search_url(title, abstract),
+                    paper_url(arxiv_id, title, abstract),
                     guarded(arxiv_id),
                     guarded(doi),
                     guarded(arxiv_version),

@@ -9,6 +9,14 @@ names), TeX becomes Unicode with math kept (foreign_text.tex_to_text), and `cros
 fills the year from the referenced entry. JabRef's own fields carry decisions:
 `ranking = {rankN}` a rating, `relevance = {relevant}` a star, `keywords` tags (without
 JabRef's special-field words), `comment` the note; this app's export adds `triage`.
+
+The journal reference (where an arXiv paper was published) comes from a `journal_ref` or
+`journal-ref` field, else from `note`, where this app's export writes it, but only from an
+entry that is this app's (it has `triage`) or that carries an arXiv eprint (`eprint` with
+`archivePrefix` or `eprinttype` arXiv) and whose note reads as no arXiv comment: one that
+mentions arXiv (`arXiv: 2409.01234 [cs.CL]`, Zotero's) or starts `Comment:` or counts pages,
+figures or tables (`12 pages, 3 figures`, what arXiv search tools copy there) is left out.
+Any other tool's note (`Accepted at ICML` on an ordinary entry) is no journal reference.
 """
 
 from __future__ import annotations
@@ -66,6 +74,8 @@ _READ = {
     "url",
     "journal",
     "note",
+    "journal_ref",
+    "journal-ref",
     "primaryclass",
     "keywords",
     "ranking",
@@ -235,6 +245,11 @@ def split_authors(raw: str) -> list[str]:
 
 
 _RANK = re.compile(r"rank[1-5]")
+# What arXiv's comments line says (and a journal reference does not): its page, figure
+# and table counts, or the `Comment:` some tools write before it.
+_ARXIV_COMMENT = re.compile(
+    r"^\s*comments?\s*:|\b\d+\s*(?:pages?|figures?|figs?\b|tables?)\b", re.IGNORECASE
+)
 _TEX_SIGN = re.compile(r"[\\{}$~]|--")
 
 
@@ -288,6 +303,7 @@ def _record(fields: dict[str, str], line: int) -> ForeignRecord | ParseProblem:
             fields.get("journal"),
             fields.get("note") if "arxiv" in fields.get("note", "").lower() else None,
         )
+        journal_ref = _journal_ref(fields, own=bool(arxiv and prefix == "arxiv"))
         rating = None
         ranking = fields.get("ranking", "").strip().lower()
         if _RANK.fullmatch(ranking):
@@ -310,6 +326,7 @@ def _record(fields: dict[str, str], line: int) -> ForeignRecord | ParseProblem:
             arxiv_id=arxiv or found_arxiv,
             doi=doi,
             arxiv_version=arxiv_version if arxiv else None,
+            journal_ref=journal_ref,
             status=triage if triage in ("kept", "dismissed") else None,
             starred=fields.get("relevance", "").strip().lower() == "relevant",
             rating=rating,
@@ -320,3 +337,19 @@ def _record(fields: dict[str, str], line: int) -> ForeignRecord | ParseProblem:
         )
     except ValueError as exc:
         return ParseProblem(line, str(exc))
+
+
+def _journal_ref(fields: dict[str, str], *, own: bool) -> str | None:
+    """The journal reference by the rule in the module's docstring; `own`: the entry
+    carries an arXiv eprint."""
+    named = fields.get("journal_ref") or fields.get("journal-ref")
+    if named and named.strip():
+        return tex_to_text(named) or None
+    note = tex_to_text(fields.get("note"))
+    if not note:
+        return None
+    if "triage" in fields:
+        return note
+    if own and "arxiv" not in note.lower() and not _ARXIV_COMMENT.search(note):
+        return note
+    return None

@@ -79,6 +79,19 @@ def ids_from(*texts: str | None) -> tuple[str | None, str | None]:
     return aid, found_doi
 
 
+def arxiv_version_of(aid: str | None, *texts: str | None) -> int | None:
+    """The version one of `texts` gives with the arXiv id `aid` (`.../abs/2309.08600v2`),
+    else None: a link that names another paper or no version says nothing."""
+    if not aid:
+        return None
+    for text in texts:
+        if text and ("arxiv" in text.lower() or _looks_bare(text)):
+            found = arxiv_id(text)
+            if found and found[0] == aid and found[1]:
+                return found[1]
+    return None
+
+
 def _looks_bare(text: str) -> bool:
     return bool(re.fullmatch(rf"\s*(?:{_NEW_ID}|{_OLD_ID})(?:v\d+)?\s*", text))
 

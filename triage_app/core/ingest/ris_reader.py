@@ -21,7 +21,7 @@ from triage_app.core.ingest.foreign_record import (
     make_record,
 )
 from triage_app.core.ingest.foreign_text import iso_day, one_line
-from triage_app.core.ingest.identity import ids_from
+from triage_app.core.ingest.identity import arxiv_version_of, ids_from
 
 _TAG_LINE = re.compile(r"^([A-Z][A-Z0-9])[ \t]{1,4}-(?:[ \t]?(.*))?$")
 MAX_RECORD_LINES = 20_000
@@ -122,9 +122,8 @@ def _to_record(record: dict[str, Any], line: int) -> ForeignRecord:
     decisions = decisions_from_notes(n for n in notes if not _BOOKKEEPING.match(n.strip()))
     urls = _list(record, "urls", "file_attachments2", "file_attachments1")
     unknown = record.get("unknown_tag") or {}
-    arxiv_id, doi = ids_from(
-        _first(record, "doi"), *urls, *(v for vs in unknown.values() for v in vs)
-    )
+    texts = [*urls, *(v for vs in unknown.values() for v in vs)]
+    arxiv_id, doi = ids_from(_first(record, "doi"), *texts)
     # RIS has one author tag a person; A1 is the older spelling of AU.
     authors = _list(record, "authors", "first_authors") or _list(record, "translated_author")
     keywords = [one_line(k) for k in _list(record, "keywords")]
@@ -138,6 +137,8 @@ def _to_record(record: dict[str, Any], line: int) -> ForeignRecord:
         ),
         arxiv_id=arxiv_id,
         doi=doi,
+        # A versioned abs or pdf link (`.../abs/2309.08600v2`) gives the version seen.
+        arxiv_version=arxiv_version_of(arxiv_id, *texts),
         affiliations=_list(record, "author_address")[:20],
         status=decisions.status,
         starred=decisions.starred,

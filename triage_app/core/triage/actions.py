@@ -202,7 +202,7 @@ ACTIONS: tuple[Action, ...] = (
     _a(
         "open_arxiv",
         "Open on arXiv",
-        "Search the paper's title on arXiv in the browser.",
+        "Open the paper's arXiv page (without an arXiv id, search its title) in the browser.",
         ["o"],
         L,
         "open",

@@ -1,8 +1,8 @@
-"""Where to read a paper: arXiv and Google Scholar searches by title."""
+"""Where to read a paper: its arXiv page (else an arXiv search) and a Google Scholar search."""
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from triage_app.core.records import PaperRecord
 
@@ -16,6 +16,10 @@ def search_text(paper: PaperRecord) -> str:
 
 
 def arxiv_url(paper: PaperRecord) -> str:
+    """The abstract page when the arXiv id is known (versionless: it opens the latest
+    version), else the arXiv search by title or, without one, the abstract's first words."""
+    if paper.arxiv_id:
+        return "https://arxiv.org/abs/" + quote(paper.arxiv_id, safe="/")
     field = "title" if paper.title else "abstract"
     return "https://arxiv.org/search/?" + urlencode(
         {"query": search_text(paper), "searchtype": field}
