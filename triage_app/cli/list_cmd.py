@@ -111,12 +111,13 @@ def format_lines(
     width: int | None = None,
     *,
     raw: Callable[[int], tuple[Any, ...]] | None = None,
+    header: bool = True,
 ) -> str:
     """The table from (the row up to the first author, first author, title) triples, as
     `LiteLibrary.table_lines` reads them; `raw(id)` is that paper's `table_rows` row, for a
     head with a character a terminal must not get (SQL does not know which)."""
     width = max(width or shutil.get_terminal_size((120, 20)).columns, 60)
-    out = [_HEADER]
+    out = [_HEADER] if header else []
     append = out.append
     for head, author, title in lines:
         if raw is not None and not head.isprintable():
@@ -150,13 +151,19 @@ def run_list(args: argparse.Namespace) -> int:
     with open_library(args, quick=True) as library:
         quick_lines = getattr(library, "table_lines", None)  # a LiteLibrary reads them in SQL
         if quick_lines is not None and not args.json:
-            lines = quick_lines(**order)
-
             rows_of = library.table_rows_of  # type: ignore[attr-defined]  # a LiteLibrary's
 
             def raw(pid: int) -> tuple[Any, ...]:
                 return rows_of([pid])[0]
 
+            if args.sort == "id" and args.limit is None:  # every paper: two cores may help
+                from triage_app.cli.list_halves import list_in_halves
+
+                written = list_in_halves(library, args.status, format_lines, raw)
+                if written is not None:
+                    print(count_line(written, written))
+                    return 0
+            lines = quick_lines(**order)
             table = format_lines(lines, raw=raw)
             shown = len(lines)
         else:

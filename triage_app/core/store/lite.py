@@ -221,12 +221,22 @@ class LiteLibrary(FolderLayout, RecordReads):
         order: str = "id",
         descending: bool = False,
         limit: int | None = None,
+        ids: tuple[int, int] | None = None,
     ) -> list[tuple[str, str, str]]:
         """`table_rows` as (the line up to the first author, the first author with ` +`
-        when there are more, the title), for `list_cmd.format_lines`."""
+        when there are more, the title), for `list_cmd.format_lines`; `ids` (after, upto):
+        only the papers with ids after the first and up to the second."""
         where, params = id_filters(
-            status=status, starred=None, tag=None, category=None, batch_id=None, after_id=None
+            status=status,
+            starred=None,
+            tag=None,
+            category=None,
+            batch_id=None,
+            after_id=None if ids is None else ids[0],
         )
+        if ids is not None:
+            where += " AND p.id <= :upto" if where else " WHERE p.id <= :upto"
+            params["upto"] = ids[1]
         sql = f"{_TABLE_LINE} FROM paper p{where} ORDER BY {order_clause(order, descending)}"
         if limit is not None:
             sql += " LIMIT :limit"

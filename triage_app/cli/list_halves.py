@@ -1,0 +1,138 @@
+"""`triage-app list` of a large library on two cores: the second half of the ids read and
+formatted by a forked child while this process does the first.
+
+The lines are built in SQL and Python, one core's work whichever does it; two processes
+halve the wait (threads would not: the SQLite module takes the GIL back for every row).
+The child opens its own connection (a connection must not cross a fork), prepares its
+text, tells the parent how many lines it holds, and writes them to standard output only
+when the parent has written its own, so the order is the ids'. When the child fails
+before writing, the parent reads and writes that half itself; where fork is missing, or
+the library is small, the list is read in this process alone.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+SPLIT_MIN = 20_000  # ids spanned before a second process pays for itself
+_FAILED, _BROKEN_PIPE, _WRITE_FAILED = 3, 4, 5  # a child's exit statuses but 0
+
+
+def id_bounds(library: Any, status: str | None) -> tuple[int, int] | None:
+    """(smallest id - 1, largest id) of the papers listed, or None when there are none."""
+    where, params = ("WHERE status = :status", {"status": status}) if status else ("", {})
+    with library.read() as conn:
+        lo, hi = conn.driver.execute(
+            f"SELECT min(id), max(id) FROM paper {where}", params
+        ).fetchone()
+    return None if lo is None else (lo - 1, hi)
+
+
+def list_in_halves(
+    library: Any,
+    status: str | None,
+    format_lines: Callable[..., str],
+    raw: Callable[[int], tuple[Any, ...]],
+) -> int | None:
+    """Write the table of every paper (of `status`) in id order to standard output, in
+    two processes; returns how many lines, or None when it is not worth a second process
+    (then nothing was written)."""
+    bounds = id_bounds(library, status) if hasattr(os, "fork") else None
+    if bounds is None or bounds[1] - bounds[0] < SPLIT_MIN:
+        return None
+    lo, hi = bounds
+    mid = lo + (hi - lo) // 2
+    sys.stdout.flush()
+    counts_r, counts_w = os.pipe()  # child -> parent: its line count, once it has them
+    go_r, go_w = os.pipe()  # parent -> child: write now
+    gc.collect()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns
+        os.close(counts_r)
+        os.close(go_w)
+        _child(library.folder, status, (mid, hi), format_lines, counts_w, go_r)
+    os.close(counts_w)
+    os.close(go_r)
+    waited = False
+    try:
+        first = library.table_lines(status=status, ids=(lo, mid))
+        sys.stdout.write(format_lines(first, raw=raw) + "\n")
+        sys.stdout.flush()
+        reply = _read_all(counts_r)
+        if reply.isdigit():
+            os.write(go_w, b"w")
+            waited, code = True, _wait(pid)
+            if code == _BROKEN_PIPE:
+                raise BrokenPipeError
+            if code:
+                raise OSError(0, "the second half of the list could not be written")
+            return len(first) + int(reply)
+        waited, _ = True, _wait(pid)  # the child failed before writing: its half is read here
+        second = library.table_lines(status=status, ids=(mid, hi))
+        if second:
+            sys.stdout.write(format_lines(second, raw=raw, header=False) + "\n")
+        return len(first) + len(second)
+    finally:
+        os.close(counts_r)
+        os.close(go_w)  # a child still waiting reads the end and leaves, writing nothing
+        if not waited:
+            _wait(pid)
+
+
+def _child(
+    folder: Any,
+    status: str | None,
+    ids: tuple[int, int],
+    format_lines: Callable[..., str],
+    counts_w: int,
+    go_r: int,
+) -> None:
+    """Read and format the ids in `ids`, then write them when the parent says so; leaves
+    by `os._exit` (the parent's objects, its connection among them, stay untouched)."""
+    code = _FAILED
+    try:
+        from triage_app.core.store import open_lite
+
+        lite = open_lite(folder)
+        if lite is None:
+            os._exit(_FAILED)
+        try:
+            lines: Sequence[Any] = lite.table_lines(status=status, ids=ids)
+
+            def raw(pid: int) -> tuple[Any, ...]:
+                return lite.table_rows_of([pid])[0]
+
+            text = format_lines(lines, raw=raw, header=False) + "\n" if lines else ""
+        finally:
+            lite.close()
+        os.write(counts_w, str(len(lines)).encode())
+        os.close(counts_w)
+        if os.read(go_r, 1) != b"w":  # the parent failed or left: write nothing
+            os._exit(_FAILED)
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+            code = 0
+        except BrokenPipeError:
+            code = _BROKEN_PIPE
+        except OSError:
+            code = _WRITE_FAILED
+    except BaseException:  # the parent reports; a child prints no traceback
+        pass
+    os._exit(code)
+
+
+def _read_all(fd: int) -> str:
+    parts = []
+    while chunk := os.read(fd, 64):
+        parts.append(chunk)
+    return b"".join(parts).decode("ascii", "replace")
+
+
+def _wait(pid: int) -> int:
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status)
