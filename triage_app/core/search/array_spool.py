@@ -34,6 +34,7 @@ _SPOOLED = {
     "positions": np.dtype("<i4"),
 }
 SPOOL_READ = 1 << 20  # values converted at a time from a spool file
+ARRAY_CHUNK = 50_000  # postings to the arrays at a time (decoding takes ~200 B each a moment)
 
 
 class ArraySpool:
@@ -162,3 +163,57 @@ def _npy_from_spool(spool: Path, stored: np.dtype, dtype: np.dtype, out: Path) -
 def _small(top: int) -> np.dtype:
     """uint16 when every value fits (positions and counts nearly always do), else int32."""
     return np.dtype("<u2") if top < 1 << 16 else np.dtype("<i4")
+
+
+class SpoolFeed:
+    """A segment's posting arrays gathered term by term from the lists written to its
+    blocks, handed to an `ArraySpool` a chunk of `ARRAY_CHUNK` postings at a time. A failure
+    to write them (a full disk) leaves the segment without arrays: `write_arrays` tries
+    again after the commit, and searches read Whoosh's blocks if it fails too."""
+
+    def __init__(self, folder: Path, segid: str) -> None:
+        self.spool: ArraySpool | None = None
+        with contextlib.suppress(OSError):
+            self.spool = ArraySpool(folder, segid)
+        self._clear()
+
+    def _clear(self) -> None:
+        self.ids: list[int] = []
+        self.weights: list[float] = []
+        self.values: list[bytes] = []
+        self.sizes: list[int] = []
+
+    def start_field(self, name: str, terms: list[bytes], fmt: Any) -> None:
+        self.fmt = fmt
+        if self.spool is not None:
+            self.spool.start_field(name, terms)
+
+    def term(self, ids: list, weights: list, values: list) -> None:
+        self.ids += ids
+        self.weights += weights
+        self.values += values
+        self.sizes.append(len(ids))
+        if len(self.ids) >= ARRAY_CHUNK:
+            self._hand_over()
+
+    def end_field(self) -> None:
+        if self.sizes:
+            self._hand_over()
+
+    def _hand_over(self) -> None:
+        if self.spool is not None:
+            try:
+                self.spool.add_postings(self.ids, self.weights, self.values, self.sizes, self.fmt)
+            except OSError:
+                self.close()
+        self._clear()
+
+    def finish(self, doc_count: int, size: int) -> None:
+        if self.spool is not None:
+            with contextlib.suppress(OSError):
+                self.spool.finish(doc_count, size)
+
+    def close(self) -> None:
+        if self.spool is not None:
+            self.spool.close()
+            self.spool = None

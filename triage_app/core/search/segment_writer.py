@@ -25,7 +25,6 @@ Whoosh's own, file by file and block by block; tests/core/test_search_terms.py w
 
 from __future__ import annotations
 
-import contextlib
 import zlib
 from array import array
 from collections.abc import Iterable, Iterator
@@ -43,7 +42,7 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from triage_app.core.search import array_writer
 from triage_app.core.search.array_files import arrays_dir, seg_size
-from triage_app.core.search.array_spool import ArraySpool
+from triage_app.core.search.array_spool import SpoolFeed
 from triage_app.core.search.fields import TEXT_FIELDS
 from triage_app.core.search.terms import TermCutter
 
@@ -53,7 +52,6 @@ BUDGET_POSTINGS = 5_000_000
 _SMALL = 64  # frequencies whose weights are kept ready
 _SINGLE = 2048  # positions whose one-position encodings are kept ready
 MIN_COMPRESSED = 128  # a block's pickle shorter than this is stored as it is
-ARRAY_CHUNK = 50_000  # postings to the arrays at a time (decoding takes ~200 B each a moment)
 
 Row = tuple[int, str, dict[str, str]]  # paper id, signature, text of each text field
 
@@ -225,14 +223,14 @@ class SegmentBuilder:
         self.segments.append(segment)
         self._reset()
 
-    def _spool(self, segid: str) -> _Arrays | None:
+    def _spool(self, segid: str) -> SpoolFeed | None:
         """Where this segment's posting arrays go as its fields are written, when it gets
         them (a rebuild's segment of `array_writer.MIN_DOCS` documents or more)."""
         if self.arrays_in is None or len(self.docs) < array_writer.MIN_DOCS:
             return None
         folder = arrays_dir(self.arrays_in)
         folder.mkdir(exist_ok=True)
-        return _Arrays(folder, segid)
+        return SpoolFeed(folder, segid)
 
     def finish(self) -> list[Any]:
         self.flush()
@@ -262,7 +260,7 @@ class SegmentBuilder:
         return qlens
 
     def _write_field(
-        self, fieldwriter: Any, name: str, acc: dict, qlen: array | None, spool: _Arrays | None
+        self, fieldwriter: Any, name: str, acc: dict, qlen: array | None, spool: SpoolFeed | None
     ) -> None:
         """Every term of one field, in byte order, through the codec's field writer (and
         to the arrays' spool when the field has positions)."""
@@ -286,60 +284,6 @@ class SegmentBuilder:
         if spool is not None:
             spool.end_field()
         fieldwriter.finish_field()
-
-
-class _Arrays:
-    """A segment's posting arrays gathered term by term from the lists written to its
-    blocks, handed to an `ArraySpool` a chunk of `ARRAY_CHUNK` postings at a time. A failure
-    to write them (a full disk) leaves the segment without arrays: `write_arrays` tries
-    again after the commit, and searches read Whoosh's blocks if it fails too."""
-
-    def __init__(self, folder: Path, segid: str) -> None:
-        self.spool: ArraySpool | None = None
-        with contextlib.suppress(OSError):
-            self.spool = ArraySpool(folder, segid)
-        self._clear()
-
-    def _clear(self) -> None:
-        self.ids: list[int] = []
-        self.weights: list[float] = []
-        self.values: list[bytes] = []
-        self.sizes: list[int] = []
-
-    def start_field(self, name: str, terms: list[bytes], fmt: Any) -> None:
-        self.fmt = fmt
-        if self.spool is not None:
-            self.spool.start_field(name, terms)
-
-    def term(self, ids: list, weights: list, values: list) -> None:
-        self.ids += ids
-        self.weights += weights
-        self.values += values
-        self.sizes.append(len(ids))
-        if len(self.ids) >= ARRAY_CHUNK:
-            self._hand_over()
-
-    def end_field(self) -> None:
-        if self.sizes:
-            self._hand_over()
-
-    def _hand_over(self) -> None:
-        if self.spool is not None:
-            try:
-                self.spool.add_postings(self.ids, self.weights, self.values, self.sizes, self.fmt)
-            except OSError:
-                self.close()
-        self._clear()
-
-    def finish(self, doc_count: int, size: int) -> None:
-        if self.spool is not None:
-            with contextlib.suppress(OSError):
-                self.spool.finish(doc_count, size)
-
-    def close(self) -> None:
-        if self.spool is not None:
-            self.spool.close()
-            self.spool = None
 
 
 class _BlockWriter:
