@@ -144,3 +144,30 @@ def test_the_service_keeps_the_file_in_the_index_folder(lib) -> None:
     with SearchService(lib) as service:
         assert service.search("is:new").total == 299
         assert service.search("is:kept").ids == [3]
+
+
+def test_the_rows_of_the_last_import_are_compared_by_stamp_not_read_again(
+    lib, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """All 300 papers were stamped within the clock margin of the newest: a run after the
+    first reads none of them again, and a change to one reads that one."""
+    cache = tmp_path / FILE_NAME
+    Facets(lib.db_path, cache=cache).close()
+    reads: list[int] = []
+    real_read = Facets._read
+
+    def counted(self: Facets, cursor: sqlite3.Cursor, stamps: dict[int, str]) -> int:
+        reads.append(real_read(self, cursor, stamps))
+        return reads[-1]
+
+    monkeypatch.setattr(Facets, "_read", counted)
+    facets = Facets(lib.db_path, cache=cache)
+    try:
+        assert sum(reads) == 0 and len(facets._recent) == 300
+        mark(lib, [5], DecisionPatch(starred=True))
+        assert facets.refresh() == 1 and facets.starred[5]
+        assert facets.refresh() == 0
+        mark(lib, [6, 7], DecisionPatch(status="dismissed"))
+        assert facets.refresh() == 2 and (facets.status[[6, 7]] == 2).all()
+    finally:
+        facets.close()

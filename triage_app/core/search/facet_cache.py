@@ -4,7 +4,8 @@ Why: reading every paper's filter columns from the store takes about a second at
 papers (each fat row is visited, each value converted in Python), which a command-line
 search with a filter paid on every run. Saved after a full read, the next process loads the
 arrays in milliseconds and reads from the store only the rows stamped since (as `refresh`
-does for a long-lived service).
+does for a long-lived service); the stamps of the rows near the newest go with them, so the
+rows of the last import are compared by stamp rather than read again.
 
 The file is a cache of the store in the index folder, dropped with the index (a restore or a
 rebuild drops the folder). It is one `.npz` written under a temporary name and renamed, read
@@ -24,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-FORMAT = 1
+FORMAT = 2  # 2: with the recent rows' stamps
 FILE_NAME = "facets.npz"
 MAX_BYTES = 256 * 1024 * 1024
 # name: dtype, as `Facets._allocate` makes them
@@ -43,9 +44,22 @@ COLUMNS: dict[str, np.dtype] = {
 }
 
 
-def save(path: Path, columns: dict[str, np.ndarray], newest: str, categories: list[str]) -> None:
+def save(
+    path: Path,
+    columns: dict[str, np.ndarray],
+    newest: str,
+    categories: list[str],
+    recent: dict[int, str],
+) -> None:
     """Write the columns (a failure to write only loses the cache)."""
-    meta = json.dumps({"format": FORMAT, "newest": newest, "categories": categories})
+    meta = json.dumps(
+        {
+            "format": FORMAT,
+            "newest": newest,
+            "categories": categories,
+            "recent": [[pid, stamp] for pid, stamp in recent.items()],
+        }
+    )
     tmp = path.with_name(f".tmp-{os.getpid()}-{secrets.token_hex(4)}-{path.name}")
     try:
         arrays: dict[str, Any] = {"meta": np.frombuffer(meta.encode("utf-8"), np.uint8)}
@@ -58,9 +72,12 @@ def save(path: Path, columns: dict[str, np.ndarray], newest: str, categories: li
             tmp.unlink()
 
 
-def load(path: Path) -> tuple[dict[str, np.ndarray], str, list[str]] | None:
-    """(columns, newest stamp, category names in code order), or None if the file is
-    missing or not a sound cache."""
+Loaded = tuple[dict[str, np.ndarray], str, list[str], dict[int, str]]
+
+
+def load(path: Path) -> Loaded | None:
+    """(columns, newest stamp, category names in code order, id -> stamp of the rows near
+    the newest), or None if the file is missing or not a sound cache."""
     try:
         if not path.is_file() or path.stat().st_size > MAX_BYTES:
             return None
@@ -73,13 +90,19 @@ def load(path: Path) -> tuple[dict[str, np.ndarray], str, list[str]] | None:
         return None
 
 
-def _checked(
-    columns: dict[str, np.ndarray], meta: Any
-) -> tuple[dict[str, np.ndarray], str, list[str]] | None:
+def _checked(columns: dict[str, np.ndarray], meta: Any) -> Loaded | None:
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
         return None
-    newest, categories = meta.get("newest"), meta.get("categories")
+    newest, categories, pairs = meta.get("newest"), meta.get("categories"), meta.get("recent")
     if not isinstance(newest, str) or not isinstance(categories, list):
+        return None
+    if not isinstance(pairs, list) or not all(
+        isinstance(pair, list)
+        and len(pair) == 2
+        and type(pair[0]) is int
+        and isinstance(pair[1], str)
+        for pair in pairs
+    ):
         return None
     if not all(isinstance(c, str) for c in categories) or len(set(categories)) != len(categories):
         return None
@@ -95,4 +118,4 @@ def _checked(
         or int(category.max()) >= len(categories)
     ):
         return None
-    return columns, newest, categories
+    return columns, newest, categories, {pid: stamp for pid, stamp in pairs}

@@ -7,8 +7,10 @@ score or rating without a query.
 
 They are a cache of the store, never a second truth: `refresh()` costs one `PRAGMA
 data_version` when nothing changed, and re-reads only the rows whose `updated_at` moved
-(an index serves that) when another connection committed. Tags are few per paper and are
-asked of SQLite when a query names one.
+(an index serves that) when another connection committed. The stamps of the rows near the
+newest are remembered, so that the rows of the last import, all stamped within the margin
+below, are compared by stamp rather than read again at every refresh. Tags are few per
+paper and are asked of SQLite when a query names one.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ STATUS_CODES = {"new": 0, "kept": 1, "dismissed": 2}
 # all the same, for a clock stepped back a little.
 CLOCK_MARGIN = "2 seconds"
 CHUNK_ROWS = 4000
+ID_CHUNK = 900  # ids a query names (SQLite's limit on parameters is 999 in old builds)
 REWRITE_ROWS = 2000  # a catch-up that re-read this many rows saves the cache file again
 COLUMNS = (
     "id, status, starred, rating, published, score, category, has_code, note != '', "
@@ -79,6 +82,7 @@ class Facets:
     def _reset(self) -> None:
         self._data_version: int | None = None
         self._newest = ""
+        self._recent: dict[int, str] = {}  # id -> stamp of the rows within the margin
         self._categories: dict[str, int] = {}
         self._size = 0
         self._allocate(0)
@@ -89,8 +93,9 @@ class Facets:
         found = load_cache(cache)
         if found is None:
             return False
-        columns, newest, categories = found
+        columns, newest, categories, recent = found
         with self._lock:
+            self._recent = recent
             for name, column in columns.items():
                 setattr(self, name, column)
             self._size = len(columns["present"])
@@ -113,7 +118,7 @@ class Facets:
             return
         with self._lock:
             columns = {name: getattr(self, name)[: self._size] for name in CACHED_COLUMNS}
-            save_cache(self._cache, columns, self._newest, list(self._categories))
+            save_cache(self._cache, columns, self._newest, list(self._categories), self._recent)
 
     def close(self) -> None:
         with self._lock:
@@ -155,23 +160,49 @@ class Facets:
             if version == self._data_version:
                 return 0
             self._data_version = version
+            stamps: dict[int, str] = {}
             if self._newest:
-                cursor = self._conn.execute(
-                    f"SELECT {COLUMNS} FROM paper WHERE updated_at >= "
-                    f"strftime('%Y-%m-%dT%H:%M:%f', ?, '-{CLOCK_MARGIN}')",
-                    (self._newest[:23],),
+                # The stamps alone (the index on updated_at holds them), then the rows
+                # whose stamp is not the one remembered.
+                stamps = dict(
+                    self._conn.execute(
+                        "SELECT id, updated_at FROM paper WHERE updated_at >= ?",
+                        (self._since(self._newest),),
+                    ).fetchall()
                 )
+                recent = self._recent
+                changed = [pid for pid, stamp in stamps.items() if recent.get(pid) != stamp]
+                for at in range(0, len(changed), ID_CHUNK):
+                    part = changed[at : at + ID_CHUNK]
+                    marks = ",".join("?" * len(part))
+                    sql = f"SELECT {COLUMNS} FROM paper WHERE id IN ({marks})"
+                    read += self._read(self._conn.execute(sql, part), stamps)
             else:
-                cursor = self._conn.execute(f"SELECT {COLUMNS} FROM paper")
-            # In chunks (one statement, so one snapshot): a whole library in one fetchall
-            # and one zip held the GIL long enough to stall the window.
-            while rows := cursor.fetchmany(CHUNK_ROWS):
-                top = max(r[0] for r in rows)
-                if top + 1 > self._size:
-                    self._allocate(max(top + 1, self._size + self._size // 4))
-                self._store(rows)
-                read += len(rows)
+                read = self._read(self._conn.execute(f"SELECT {COLUMNS} FROM paper"), stamps)
+            since = self._since(self._newest)
+            self._recent = {pid: stamp for pid, stamp in stamps.items() if stamp >= since}
         return read
+
+    def _read(self, cursor: sqlite3.Cursor, stamps: dict[int, str]) -> int:
+        """Store the rows of `cursor`, their stamps into `stamps`; returns how many.
+        In chunks (one statement, so one snapshot): a whole library in one fetchall and
+        one zip held the GIL long enough to stall the window."""
+        read = 0
+        while rows := cursor.fetchmany(CHUNK_ROWS):
+            top = max(r[0] for r in rows)
+            if top + 1 > self._size:
+                self._allocate(max(top + 1, self._size + self._size // 4))
+            self._store(rows)
+            stamps.update((r[0], r[-1]) for r in rows)
+            read += len(rows)
+        return read
+
+    def _since(self, newest: str) -> str:
+        """The stamp `CLOCK_MARGIN` before `newest`, as SQLite compares stamps."""
+        row = self._conn.execute(
+            f"SELECT strftime('%Y-%m-%dT%H:%M:%f', ?, '-{CLOCK_MARGIN}')", (newest[:23],)
+        ).fetchone()
+        return str(row[0] or "")
 
     def _store(self, rows: list[tuple]) -> None:
         if not rows:
