@@ -68,18 +68,50 @@ _TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=90)
     et_al=st.booleans(),
     title=_TEXT,
     width=st.integers(0, 200),
+    ascii_json=st.booleans(),
+    compact=st.booleans(),
 )
 @example(  # SQLite's printf stops at a NUL
-    category="\x00", published=None, rating=None, authors=[], et_al=False, title="", width=0
+    category="\x00",
+    published=None,
+    rating=None,
+    authors=[],
+    et_al=False,
+    title="",
+    width=0,
+    ascii_json=True,
+    compact=False,
+)
+@example(  # the first author cut out of the JSON text: quotes, separators, escapes inside
+    category="cs.CL",
+    published="2024-06-01\x00x",
+    rating=2,
+    authors=['Ann "The" O\'Neil, Jr', '", "', "back\\slash"],
+    et_al=False,
+    title="t",
+    width=80,
+    ascii_json=False,
+    compact=True,
 )
 def test_any_row_is_the_python_row(
-    ready: Path, category, published, rating, authors, et_al, title, width
+    ready: Path,
+    category,
+    published,
+    rating,
+    authors,
+    et_al,
+    title,
+    width,
+    ascii_json: bool,
+    compact: bool,
 ) -> None:
+    separators = (",", ":") if compact else (", ", ": ")
+    stored = json.dumps(authors, ensure_ascii=ascii_json, separators=separators)
     with sqlite3.connect(ready / "library.sqlite") as raw:
         raw.execute(
             "UPDATE paper SET category = ?, published = ?, rating = ?, authors = ?, et_al = ?, "
             "title = ? WHERE id = 1",
-            (category, published, rating, json.dumps(authors), et_al, title),
+            (category, published, rating, stored, et_al, title),
         )
     lite = open_lite(ready)
     assert lite is not None

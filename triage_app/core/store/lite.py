@@ -41,22 +41,28 @@ _TABLE_ROW = (
     "coalesce(nullif(p.title, ''), '(no title) ' || substr(p.abstract, 1, 60))"
 )
 
-# The same listing as text in SQLite's printf, up to the first author: a listing of every
-# paper then hands Python three strings a row rather than nine values. `%!-Ns` pads by
-# characters; the rating's stars as `'*' * rating`.
+# The same listing as text in SQLite, up to the first author: a listing of every paper then
+# hands Python three strings a row rather than nine values. `%!-Ns` pads by characters; the
+# rating's stars as `'*' * rating`. The category and date are joined rather than printed
+# (printf stops a text at a NUL): a head holding a NUL is not printable, so format_lines
+# builds it in Python, as it does any head not printable. The first author is cut out of
+# the JSON list where no escape can be in the way (the JSON functions cost more than the
+# rest of the line), else read by json_extract.
 _TABLE_LINE = (
-    "SELECT printf('%6d  %s  %s %!-6s %!-3s %!-10s  ', p.id, "
+    "SELECT printf('%6d  %s  %s %!-6s ', p.id, "
     "CASE p.status WHEN 'new' THEN '·' WHEN 'kept' THEN '✓' WHEN 'dismissed' THEN '✗' END, "
     "CASE WHEN p.starred THEN '★' ELSE ' ' END, "
     "CASE WHEN p.rating BETWEEN 1 AND 5 THEN substr('*****', 1, p.rating) "
-    "WHEN p.rating > 5 THEN printf('%.*c', p.rating, '*') ELSE '' END, "
-    "p.category, p.published) || "
-    # printf stops a text at a NUL: such a head ends in a control character, so that
-    # format_lines builds it in Python instead (as it does any head not printable).
-    "CASE WHEN instr(CAST(p.category AS BLOB), x'00') OR instr(CAST(p.published AS BLOB), "
-    "x'00') THEN char(1) ELSE '' END, "
-    "coalesce(json_extract(p.authors, '$[0]'), '') || "
-    "CASE WHEN p.et_al OR json_array_length(p.authors) > 1 THEN ' +' ELSE '' END, "
+    "WHEN p.rating > 5 THEN printf('%.*c', p.rating, '*') ELSE '' END) || "
+    "coalesce(p.category, '') || substr('   ', length(coalesce(p.category, '')) + 1) || ' ' || "
+    "coalesce(p.published, '') || substr('          ', length(coalesce(p.published, '')) + 1) "
+    "|| '  ', "
+    "CASE WHEN substr(p.authors, 1, 2) = '[\"' AND NOT instr(p.authors, '\\') THEN "
+    "substr(p.authors, 3, instr(substr(p.authors, 3), '\"') - 1) || "
+    "CASE WHEN p.et_al OR instr(p.authors, '\", \"') OR instr(p.authors, '\",\"') "
+    "THEN ' +' ELSE '' END "
+    "ELSE coalesce(json_extract(p.authors, '$[0]'), '') || "
+    "CASE WHEN p.et_al OR json_array_length(p.authors) > 1 THEN ' +' ELSE '' END END, "
     "coalesce(nullif(p.title, ''), '(no title) ' || substr(p.abstract, 1, 60))"
 )
 # Reads of a whole table map the file rather than copy it page by page (a tenth of the
