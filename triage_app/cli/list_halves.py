@@ -12,7 +12,6 @@ the library is small, the list is read in this process alone.
 
 from __future__ import annotations
 
-import gc
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -23,12 +22,13 @@ _FAILED, _BROKEN_PIPE, _WRITE_FAILED = 3, 4, 5  # a child's exit statuses but 0
 
 
 def id_bounds(library: Any, status: str | None) -> tuple[int, int] | None:
-    """(smallest id - 1, largest id) of the papers listed, or None when there are none."""
+    """(smallest id - 1, largest id) of the papers listed, or None when there are none.
+    Two queries: SQLite finds a lone min() or max() in the index, both together by a scan."""
     where, params = ("WHERE status = :status", {"status": status}) if status else ("", {})
     with library.read() as conn:
-        lo, hi = conn.driver.execute(
-            f"SELECT min(id), max(id) FROM paper {where}", params
-        ).fetchone()
+        run = conn.driver.execute
+        lo = run(f"SELECT min(id) FROM paper {where}", params).fetchone()[0]
+        hi = run(f"SELECT max(id) FROM paper {where}", params).fetchone()[0]
     return None if lo is None else (lo - 1, hi)
 
 
@@ -49,7 +49,6 @@ def list_in_halves(
     sys.stdout.flush()
     counts_r, counts_w = os.pipe()  # child -> parent: its line count, once it has them
     go_r, go_w = os.pipe()  # parent -> child: write now
-    gc.collect()
     pid = os.fork()
     if pid == 0:  # the child: never returns
         os.close(counts_r)
