@@ -1,13 +1,13 @@
-"""`triage-app list` of a large library on two cores: the second half of the ids read and
-formatted by a forked child while this process does the first.
+"""`triage-app list` of a large library on two cores: the first half of the ids read,
+formatted and written by a forked child while this process prepares the second.
 
 The lines are built in SQL and Python, one core's work whichever does it; two processes
 halve the wait (threads would not: the SQLite module takes the GIL back for every row).
-The child opens its own connection (a connection must not cross a fork), prepares its
-text, tells the parent how many lines it holds, and writes them to standard output only
-when the parent has written its own, so the order is the ids'. When the child fails
-before writing, the parent reads and writes that half itself; where fork is missing, or
-the library is small, the list is read in this process alone.
+The child opens its own connection (a connection must not cross a fork), writes the header
+and its half as soon as they are ready, then tells the parent how many lines they were;
+the parent writes its half only once the child has ended, so the order is the ids'. When
+the child fails before writing, the parent reads and writes that half itself; where fork
+is missing, or the library is small, the list is read in this process alone.
 """
 
 from __future__ import annotations
@@ -47,37 +47,30 @@ def list_in_halves(
     lo, hi = bounds
     mid = lo + (hi - lo) // 2
     sys.stdout.flush()
-    counts_r, counts_w = os.pipe()  # child -> parent: its line count, once it has them
-    go_r, go_w = os.pipe()  # parent -> child: write now
+    counts_r, counts_w = os.pipe()  # child -> parent: how many lines it wrote
     pid = os.fork()
     if pid == 0:  # the child: never returns
         os.close(counts_r)
-        os.close(go_w)
-        _child(library.folder, status, (mid, hi), format_lines, counts_w, go_r)
+        _child(library.folder, status, (lo, mid), format_lines, counts_w)
     os.close(counts_w)
-    os.close(go_r)
     waited = False
     try:
-        first = library.table_lines(status=status, ids=(lo, mid))
-        sys.stdout.write(format_lines(first, raw=raw) + "\n")
-        sys.stdout.flush()
-        reply = _read_all(counts_r)
-        if reply.isdigit():
-            os.write(go_w, b"w")
-            waited, code = True, _wait(pid)
-            if code == _BROKEN_PIPE:
-                raise BrokenPipeError
-            if code:
-                raise OSError(0, "the second half of the list could not be written")
-            return len(first) + int(reply)
-        waited, _ = True, _wait(pid)  # the child failed before writing: its half is read here
         second = library.table_lines(status=status, ids=(mid, hi))
-        if second:
-            sys.stdout.write(format_lines(second, raw=raw, header=False) + "\n")
+        text = format_lines(second, raw=raw, header=False) + "\n" if second else ""
+        waited, code = True, _wait(pid)
+        reply = _read_all(counts_r)
+        if code == _BROKEN_PIPE:
+            raise BrokenPipeError
+        if code == 0 and reply.isdigit():
+            sys.stdout.write(text)
+            return int(reply) + len(second)
+        if code != _FAILED:
+            raise OSError(0, "the first half of the list could not be written")
+        first = library.table_lines(status=status, ids=(lo, mid))  # the child wrote nothing
+        sys.stdout.write(format_lines(first, raw=raw) + "\n" + text)
         return len(first) + len(second)
     finally:
         os.close(counts_r)
-        os.close(go_w)  # a child still waiting reads the end and leaves, writing nothing
         if not waited:
             _wait(pid)
 
@@ -88,10 +81,9 @@ def _child(
     ids: tuple[int, int],
     format_lines: Callable[..., str],
     counts_w: int,
-    go_r: int,
 ) -> None:
-    """Read and format the ids in `ids`, then write them when the parent says so; leaves
-    by `os._exit` (the parent's objects, its connection among them, stay untouched)."""
+    """Read, format and write the ids in `ids` with the header; leaves by `os._exit` (the
+    parent's objects, its connection among them, stay untouched)."""
     code = _FAILED
     try:
         from triage_app.core.store import open_lite
@@ -105,21 +97,17 @@ def _child(
             def raw(pid: int) -> tuple[Any, ...]:
                 return lite.table_rows_of([pid])[0]
 
-            text = format_lines(lines, raw=raw, header=False) + "\n" if lines else ""
+            text = format_lines(lines, raw=raw) + "\n"
         finally:
             lite.close()
-        os.write(counts_w, str(len(lines)).encode())
-        os.close(counts_w)
-        if os.read(go_r, 1) != b"w":  # the parent failed or left: write nothing
-            os._exit(_FAILED)
+        code = _WRITE_FAILED  # from here a failure may have written a part
         try:
             sys.stdout.write(text)
             sys.stdout.flush()
+            os.write(counts_w, str(len(lines)).encode())
             code = 0
         except BrokenPipeError:
             code = _BROKEN_PIPE
-        except OSError:
-            code = _WRITE_FAILED
     except BaseException:  # the parent reports; a child prints no traceback
         pass
     os._exit(code)
