@@ -1,10 +1,9 @@
 """The link every export gives a paper: the page the window opens with `o`.
 
-A paper with an arXiv id links to its abstract page, versionless so that it opens the latest
-version; one without links to the arXiv search for its title (else the abstract's first
-words). Built as `triage.links.arxiv_url` builds it (triage's face does not offer its
-parts), but from plain strings, so the SQLite row streams need no PaperRecord; a test holds
-the two to the same link.
+A paper with an arXiv id links to its abstract page (`triage.arxiv_abs_url`, which the
+window uses too); one without links to the arXiv search for its title (else the abstract's
+first words), built as `triage.arxiv_url` builds it but from plain strings, so the SQLite
+row streams need no PaperRecord; a test holds the two to the same link.
 """
 
 from __future__ import annotations
@@ -12,9 +11,7 @@ from __future__ import annotations
 import string
 from urllib.parse import quote
 
-ABSTRACT_WORDS = 14  # as triage.links: enough words to find a paper without a title
-ABS_PAGE = "https://arxiv.org/abs/"
-
+from triage_app.core.triage import ABSTRACT_WORDS, arxiv_abs_url
 
 _UNRESERVED = string.ascii_letters + string.digits + "_.-~"
 # quote(text, safe="") for ASCII text, as one str.translate instead of quote's Python loop.
@@ -23,11 +20,6 @@ _ESCAPES = {c: f"%{c:02X}" for c in range(128) if chr(c) not in _UNRESERVED}
 
 def _quote(text: str) -> str:
     return text.translate(_ESCAPES) if text.isascii() else quote(text, safe="")
-
-
-def arxiv_abs_url(arxiv_id: str) -> str:
-    """The paper's abstract page; an id's slash (`hep-th/9901001`) is part of the path."""
-    return ABS_PAGE + quote(arxiv_id, safe="/")
 
 
 def arxiv_search_url(title: str | None, abstract: str | None) -> str:

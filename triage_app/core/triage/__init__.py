@@ -30,6 +30,8 @@ if TYPE_CHECKING:
         save_lists,
     )
     from triage_app.core.triage.links import (
+        ABSTRACT_WORDS,
+        arxiv_abs_url,
         arxiv_url,
         scholar_url,
     )
@@ -67,6 +69,8 @@ _NAMES = {
     "UNSET": "decisions",
     "ViewResult": "views",
     "ViewSpec": "views",
+    "ABSTRACT_WORDS": "links",
+    "arxiv_abs_url": "links",
     "arxiv_url": "links",
     "by_id": "actions",
     "clean_tag": "decisions",
@@ -97,6 +101,7 @@ _NAMES = {
     "write_states": "decisions",
 }
 __all__ = [
+    "ABSTRACT_WORDS",
     "ACTIONS",
     "MENUS",
     "UNSET",
@@ -110,6 +115,7 @@ __all__ = [
     "SidebarCounts",
     "ViewResult",
     "ViewSpec",
+    "arxiv_abs_url",
     "arxiv_url",
     "by_id",
     "clean_tag",

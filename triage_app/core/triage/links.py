@@ -15,11 +15,17 @@ def search_text(paper: PaperRecord) -> str:
     return " ".join(paper.abstract.split()[:ABSTRACT_WORDS])
 
 
+def arxiv_abs_url(arxiv_id: str) -> str:
+    """The paper's abstract page, versionless (it opens the latest version); an old-style
+    id's slash (`hep-th/9901001`) is part of the path."""
+    return "https://arxiv.org/abs/" + quote(arxiv_id, safe="/")
+
+
 def arxiv_url(paper: PaperRecord) -> str:
-    """The abstract page when the arXiv id is known (versionless: it opens the latest
-    version), else the arXiv search by title or, without one, the abstract's first words."""
+    """The abstract page when the arXiv id is known, else the arXiv search by title or,
+    without one, the abstract's first words."""
     if paper.arxiv_id:
-        return "https://arxiv.org/abs/" + quote(paper.arxiv_id, safe="/")
+        return arxiv_abs_url(paper.arxiv_id)
     field = "title" if paper.title else "abstract"
     return "https://arxiv.org/search/?" + urlencode(
         {"query": search_text(paper), "searchtype": field}
