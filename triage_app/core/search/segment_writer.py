@@ -295,8 +295,6 @@ class _BlockWriter:
         codec = fieldwriter._codec
         self.limit, self.level = codec._blocklimit, codec._compression
         self.postfile, self.tindex = fieldwriter._postfile, fieldwriter._tindex
-        self.offset = self.postfile.tell()  # counted on here: the postings file's own tell
-        # is a system call (only this writer writes to it while the field is written)
         self.fieldkey = pack_ushort(fieldwriter._fieldid)
         self.fixed = format_.fixed_value_size()
         self.qlen = qlen
@@ -310,9 +308,8 @@ class _BlockWriter:
             block = (ids[at : at + limit], weights[at : at + limit], values[at : at + limit])
             parts.extend(self._block(info, *block, last))
         raw = b"".join(parts)
-        info.set_extent(self.offset, len(raw))
+        info.set_extent(postfile.tell(), len(raw))
         postfile.write(raw)
-        self.offset += len(raw)
         self.tindex.add(self.fieldkey + tbytes, info.to_bytes())
 
     def _block(self, info: Any, ids: list, weights: list, values: list, last: bool) -> tuple:
