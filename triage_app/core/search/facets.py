@@ -161,13 +161,14 @@ class Facets:
                 return 0
             self._data_version = version
             stamps: dict[int, str] = {}
-            if self._newest:
+            newest, since = self._newest, ""
+            if newest:
                 # The stamps alone (the index on updated_at holds them), then the rows
                 # whose stamp is not the one remembered.
+                since = self._since(newest)
                 stamps = dict(
                     self._conn.execute(
-                        "SELECT id, updated_at FROM paper WHERE updated_at >= ?",
-                        (self._since(self._newest),),
+                        "SELECT id, updated_at FROM paper WHERE updated_at >= ?", (since,)
                     ).fetchall()
                 )
                 recent = self._recent
@@ -179,7 +180,8 @@ class Facets:
                     read += self._read(self._conn.execute(sql, part), stamps)
             else:
                 read = self._read(self._conn.execute(f"SELECT {COLUMNS} FROM paper"), stamps)
-            since = self._since(self._newest)
+            if self._newest != newest:
+                since = self._since(self._newest)
             self._recent = {pid: stamp for pid, stamp in stamps.items() if stamp >= since}
         return read
 
