@@ -23,10 +23,7 @@ def ready(lib) -> Path:
 
 
 def _both(lite: LiteLibrary, width: int, **order) -> tuple[str, str]:
-    def raw(pid: int):
-        return lite.table_rows_of([pid])[0]
-
-    lines = format_lines(lite.table_lines(**order), width, raw=raw)
+    lines = format_lines(lite.table_lines(**order), width, raw=lite.table_row)
     return lines, format_rows(lite.table_rows(**order), width)
 
 

@@ -151,20 +151,15 @@ def run_list(args: argparse.Namespace) -> int:
     with open_library(args, quick=True) as library:
         quick_lines = getattr(library, "table_lines", None)  # a LiteLibrary reads them in SQL
         if quick_lines is not None and not args.json:
-            rows_of = library.table_rows_of  # type: ignore[attr-defined]  # a LiteLibrary's
-
-            def raw(pid: int) -> tuple[Any, ...]:
-                return rows_of([pid])[0]
-
             if args.sort == "id" and args.limit is None:  # every paper: two cores may help
                 from triage_app.cli.list_halves import list_in_halves
 
-                written = list_in_halves(library, args.status, format_lines, raw)
+                written = list_in_halves(library, args.status, format_lines)
                 if written is not None:
                     print(count_line(written, written))
                     return 0
             lines = quick_lines(**order)
-            table = format_lines(lines, raw=raw)
+            table = format_lines(lines, raw=library.table_row)  # type: ignore[attr-defined]
             shown = len(lines)
         else:
             papers = library.get_papers(library.list_ids(**order), with_sources=args.json)

@@ -36,7 +36,6 @@ def list_in_halves(
     library: Any,
     status: str | None,
     format_lines: Callable[..., str],
-    raw: Callable[[int], tuple[Any, ...]],
 ) -> int | None:
     """Write the table of every paper (of `status`) in id order to standard output, in
     two processes; returns how many lines, or None when it is not worth a second process
@@ -56,7 +55,7 @@ def list_in_halves(
     waited = False
     try:
         second = library.table_lines(status=status, ids=(mid, hi))
-        text = format_lines(second, raw=raw, header=False) + "\n" if second else ""
+        text = format_lines(second, raw=library.table_row, header=False) + "\n" if second else ""
         waited, code = True, _wait(pid)
         reply = _read_all(counts_r)
         if code == _BROKEN_PIPE:
@@ -67,7 +66,7 @@ def list_in_halves(
         if code != _FAILED:
             raise OSError(0, "the first half of the list could not be written")
         first = library.table_lines(status=status, ids=(lo, mid))  # the child wrote nothing
-        sys.stdout.write(format_lines(first, raw=raw) + "\n" + text)
+        sys.stdout.write(format_lines(first, raw=library.table_row) + "\n" + text)
         return len(first) + len(second)
     finally:
         os.close(counts_r)
@@ -93,11 +92,7 @@ def _child(
             os._exit(_FAILED)
         try:
             lines: Sequence[Any] = lite.table_lines(status=status, ids=ids)
-
-            def raw(pid: int) -> tuple[Any, ...]:
-                return lite.table_rows_of([pid])[0]
-
-            text = format_lines(lines, raw=raw) + "\n"
+            text = format_lines(lines, raw=lite.table_row) + "\n"
         finally:
             lite.close()
         code = _WRITE_FAILED  # from here a failure may have written a part

@@ -261,6 +261,11 @@ class LiteLibrary(FolderLayout, RecordReads):
                 found.update((row[0], row) for row in conn.driver.execute(sql, chunk))
         return [found[i] for i in ids if i in found]
 
+    def table_row(self, pid: int) -> tuple[Any, ...]:
+        """One paper's `table_rows` row: `list_cmd.format_lines` builds a head that SQL could
+        not from it."""
+        return self.table_rows_of([pid])[0]
+
 
 def open_lite(folder: str | Path, *, today: datetime | None = None) -> LiteLibrary | None:
     """The library in `folder` if it is ready to use as it is, else None (then open it with
