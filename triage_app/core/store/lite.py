@@ -239,10 +239,8 @@ class LiteLibrary(FolderLayout, RecordReads):
             category=None,
             batch_id=None,
             after_id=None if ids is None else ids[0],
+            upto_id=None if ids is None else ids[1],
         )
-        if ids is not None:
-            where += " AND p.id <= :upto" if where else " WHERE p.id <= :upto"
-            params["upto"] = ids[1]
         sql = f"{_TABLE_LINE} FROM paper p{where} ORDER BY {order_clause(order, descending)}"
         if limit is not None:
             sql += " LIMIT :limit"

@@ -21,6 +21,7 @@ def id_filters(
     category: str | None,
     batch_id: int | None,
     after_id: int | None,
+    upto_id: int | None = None,
 ) -> tuple[str, dict[str, object]]:
     """The WHERE clause (with its leading space, or '') and parameters of an id listing."""
     where: list[str] = []
@@ -46,6 +47,9 @@ def id_filters(
     if after_id is not None:
         where.append("p.id > :after")
         params["after"] = after_id
+    if upto_id is not None:
+        where.append("p.id <= :upto")
+        params["upto"] = upto_id
     return (" WHERE " + " AND ".join(where) if where else ""), params
 
 
