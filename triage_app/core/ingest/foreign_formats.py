@@ -7,13 +7,13 @@ listings; a table that is neither a listing nor our CSV is a tool's CSV (`table_
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Literal
+from typing import Literal, get_args
 
 from triage_app.core.ingest.entries import ParseProblem
 from triage_app.core.ingest.foreign_record import ForeignRecord
 
 ForeignKind = Literal["ris", "bibtex", "feed", "toolcsv", "wos"]
-FOREIGN_KINDS = ("ris", "bibtex", "feed", "toolcsv", "wos")
+FOREIGN_KINDS: tuple[ForeignKind, ...] = get_args(ForeignKind)
 FOREIGN_NAMES = {
     "ris": "RIS file",
     "bibtex": "BibTeX file",
