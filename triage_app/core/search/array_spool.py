@@ -7,8 +7,8 @@ the segment. Fields come in name order, each field's terms in byte order, each t
 postings in document order; the caller may cut them into chunks anywhere between terms.
 
 The postings go to spool files a chunk at a time and become `.npy` files at the end, so the
-memory used is a chunk's, not the segment's (held whole, the two segments of 100,000 papers
-took 500 MB). The arrays are saved under temporary names, then renamed, the meta file last,
+memory used is a chunk's, not the segment's (held whole, they grow with the library). The
+arrays are saved under temporary names, then renamed, the meta file last,
 so a reader never sees half of them; `close` removes whatever a failure left.
 """
 
@@ -34,7 +34,7 @@ _SPOOLED = {
     "positions": np.dtype("<i4"),
 }
 SPOOL_READ = 1 << 20  # values converted at a time from a spool file
-ARRAY_CHUNK = 50_000  # postings to the arrays at a time (decoding takes ~200 B each a moment)
+ARRAY_CHUNK = 50_000  # postings to the arrays at a time (each is decoded in memory a moment)
 
 
 class ArraySpool:

@@ -46,8 +46,8 @@ _TABLE_ROW = (
 # rating's stars as `'*' * rating`. The category and date are joined rather than printed
 # (printf stops a text at a NUL): a head holding a NUL is not printable, so format_lines
 # builds it in Python, as it does any head not printable. The first author is cut out of
-# the JSON list where no escape can be in the way (the JSON functions cost more than the
-# rest of the line), else read by json_extract.
+# the JSON list where no escape can be in the way (cheaper than parsing the JSON), else
+# read by json_extract.
 _TABLE_LINE = (
     "SELECT printf('%6d  %s  %s %!-6s ', p.id, "
     "CASE p.status WHEN 'new' THEN '·' WHEN 'kept' THEN '✓' WHEN 'dismissed' THEN '✗' END, "
@@ -65,9 +65,9 @@ _TABLE_LINE = (
     "CASE WHEN p.et_al OR json_array_length(p.authors) > 1 THEN ' +' ELSE '' END END, "
     "coalesce(nullif(p.title, ''), '(no title) ' || substr(p.abstract, 1, 60))"
 )
-# Reads of a whole table map the file rather than copy it page by page (a tenth of the
-# time of listing every paper goes to those copies). Nothing in the app truncates the
-# file in place (a restore replaces it under the exclusive lock), which is mmap's hazard.
+# Reads of a whole table map the file rather than copy it page by page. Nothing in the app
+# truncates the file in place (a restore replaces it under the exclusive lock), which is
+# mmap's hazard.
 _MMAP_BYTES = 1 << 30
 
 
